@@ -1,0 +1,31 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-qldb",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Ion", targets: ["Ion"]),
+        .executable(name: "qldb", targets: ["QLDBCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "Ion",
+            dependencies: [.product(name: "BigInt", package: "BigInt")]
+        ),
+        .executableTarget(
+            name: "QLDBCLI",
+            dependencies: ["Ion", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "IonTests", dependencies: ["Ion"]),
+        .testTarget(
+            name: "IonConformanceTests",
+            dependencies: ["Ion"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

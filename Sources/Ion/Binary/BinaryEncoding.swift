@@ -1,0 +1,223 @@
+import BigInt
+
+/// The primitive fields of Ion binary (VarUInt, VarInt, UInt, Int) and the minimal bodies of scalar
+/// values. Ion Hash hashes exactly these bodies, so they are shared by the writer and the hasher.
+public enum BinaryEncoding {
+    /// The number of bytes `value` takes as a VarUInt.
+    @inlinable
+    public static func varUIntLength(_ value: Int) -> Int {
+        var v = value >> 7
+        var n = 1
+        while v != 0 {
+            v >>= 7
+            n += 1
+        }
+        return n
+    }
+
+    /// Appends `value` (which must not be negative) as a VarUInt.
+    @inlinable
+    public static func appendVarUInt(_ value: Int, to out: inout [UInt8]) {
+        let n = varUIntLength(value)
+        var shift = (n - 1) * 7
+        while shift > 0 {
+            out.append(UInt8(truncatingIfNeeded: value >> shift) & 0x7F)
+            shift -= 7
+        }
+        out.append(UInt8(truncatingIfNeeded: value) & 0x7F | 0x80)
+    }
+
+    /// Appends a VarInt with the given sign and magnitude (`negative` with zero gives negative zero).
+    @inlinable
+    public static func appendVarInt(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
+        // The first byte holds the sign bit and 6 magnitude bits; later bytes hold 7.
+        var groups = 1
+        var rest = magnitude >> 6
+        while rest != 0 {
+            rest >>= 7
+            groups += 1
+        }
+        var shift = (groups - 1) * 7
+        var first = UInt8(truncatingIfNeeded: magnitude >> UInt64(shift)) & 0x3F
+        if negative { first |= 0x40 }
+        if groups == 1 { first |= 0x80 }
+        out.append(first)
+        while shift > 0 {
+            shift -= 7
+            var b = UInt8(truncatingIfNeeded: magnitude >> UInt64(shift)) & 0x7F
+            if shift == 0 { b |= 0x80 }
+            out.append(b)
+        }
+    }
+
+    /// Appends `value` as a VarInt.
+    @inlinable
+    public static func appendVarInt(_ value: Int64, to out: inout [UInt8]) {
+        appendVarInt(magnitude: value.magnitude, negative: value < 0, to: &out)
+    }
+
+    /// The big-endian bytes of `value` with no leading zero bytes (empty for zero).
+    @inlinable
+    public static func bigEndianMagnitude(_ value: UInt64) -> [UInt8] {
+        var out: [UInt8] = []
+        appendUInt(value, to: &out)
+        return out
+    }
+
+    /// The big-endian bytes of `value` with no leading zero bytes (empty for zero).
+    public static func bigEndianMagnitude(_ value: BigUInt) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.words.count * 8)
+        for word in value.words.reversed() {
+            for shift in stride(from: 56, through: 0, by: -8) {
+                let b = UInt8(truncatingIfNeeded: word >> UInt(shift))
+                if out.isEmpty && b == 0 { continue }
+                out.append(b)
+            }
+        }
+        return out
+    }
+
+    /// The number of bytes `value` takes as a UInt field (0 for zero).
+    @inlinable
+    public static func uIntLength(_ value: UInt64) -> Int { (64 - value.leadingZeroBitCount + 7) / 8 }
+
+    /// Appends `value` as a big-endian UInt field with no leading zero bytes (nothing for zero).
+    @inlinable
+    public static func appendUInt(_ value: UInt64, to out: inout [UInt8]) {
+        var shift = uIntLength(value) * 8
+        while shift > 0 {
+            shift -= 8
+            out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
+    }
+
+    /// Appends a signed-magnitude Int field. Zero with `negative` false appends nothing; with
+    /// `negative` true it appends `0x80` (negative zero, which decimals use).
+    public static func appendInt(magnitude: [UInt8], negative: Bool, to out: inout [UInt8]) {
+        if magnitude.isEmpty {
+            if negative { out.append(0x80) }
+            return
+        }
+        if magnitude[0] & 0x80 != 0 {
+            out.append(negative ? 0x80 : 0x00)
+            out.append(contentsOf: magnitude)
+        } else {
+            out.append(magnitude[0] | (negative ? 0x80 : 0))
+            out.append(contentsOf: magnitude.dropFirst())
+        }
+    }
+
+    /// Appends a signed-magnitude Int field for a 64-bit value (nothing for positive zero).
+    @inlinable
+    public static func appendInt(_ value: Int64, negative: Bool, to out: inout [UInt8]) {
+        let magnitude = value.magnitude
+        if magnitude == 0 {
+            if negative { out.append(0x80) }
+            return
+        }
+        let n = uIntLength(magnitude)
+        let topBitSet = (magnitude >> UInt64((n - 1) * 8)) & 0x80 != 0
+        if topBitSet { out.append(negative ? 0x80 : 0x00) }
+        var shift = n * 8
+        var first = !topBitSet
+        while shift > 0 {
+            shift -= 8
+            var b = UInt8(truncatingIfNeeded: magnitude >> UInt64(shift))
+            if first && negative { b |= 0x80 }
+            first = false
+            out.append(b)
+        }
+    }
+
+    // MARK: Scalar bodies
+
+    /// Appends the minimal binary body of an int's magnitude (the type code says the sign).
+    @inlinable
+    public static func appendIntBody(_ value: IonInt, to out: inout [UInt8]) {
+        switch value {
+        case .int64(let v): appendUInt(v.magnitude, to: &out)
+        case .big(let v): out.append(contentsOf: bigEndianMagnitude(v.magnitude))
+        }
+    }
+
+    /// Appends the minimal binary body of a decimal: exponent VarInt, then coefficient Int.
+    /// Positive zero with exponent zero (`0.`) has an empty body.
+    @inlinable
+    public static func appendDecimalBody(_ value: IonDecimal, to out: inout [UInt8]) {
+        if value.coefficient.isZero && value.exponent == 0 && !value.isNegative { return }
+        appendVarInt(value.exponent, to: &out)
+        appendCoefficient(value.coefficient, negative: value.isNegative, to: &out)
+    }
+
+    @inlinable
+    static func appendCoefficient(_ coefficient: IonInt, negative: Bool, to out: inout [UInt8]) {
+        switch coefficient {
+        case .int64(let c): appendInt(c, negative: negative, to: &out)
+        case .big(let c): appendInt(magnitude: bigEndianMagnitude(c.magnitude), negative: negative, to: &out)
+        }
+    }
+
+    /// Appends the binary body of a timestamp: offset, then the UTC fields its precision includes.
+    @inlinable
+    public static func appendTimestampBody(_ t: IonTimestamp, to out: inout [UInt8]) {
+        if let offset = t.offsetMinutes {
+            appendVarInt(Int64(offset), to: &out)
+        } else {
+            out.append(0xC0)  // VarInt negative zero: the unknown offset
+        }
+        let utc = t.utcFields
+        appendVarUInt(utc.year, to: &out)
+        guard t.precision >= .month else { return }
+        appendVarUInt(utc.month, to: &out)
+        guard t.precision >= .day else { return }
+        appendVarUInt(utc.day, to: &out)
+        guard t.precision >= .minute else { return }
+        appendVarUInt(utc.hour, to: &out)
+        appendVarUInt(utc.minute, to: &out)
+        guard t.precision >= .second else { return }
+        appendVarUInt(t.second, to: &out)
+        guard let fraction = t.fraction else { return }
+        appendVarInt(fraction.exponent, to: &out)
+        if !fraction.coefficient.isZero {
+            appendCoefficient(fraction.coefficient, negative: false, to: &out)
+        }
+    }
+
+    /// Appends the minimal body of a float: empty for positive zero, 4 bytes when a 32-bit float holds
+    /// the value exactly, otherwise 8 bytes.
+    @inlinable
+    public static func appendFloatBody(_ value: Double, to out: inout [UInt8]) {
+        if value.bitPattern == 0 { return }
+        let narrow = Float(value)
+        if Double(narrow).bitPattern == value.bitPattern {
+            appendFixed(UInt64(narrow.bitPattern), bytes: 4, to: &out)
+        } else {
+            appendFixed(value.bitPattern, bytes: 8, to: &out)
+        }
+    }
+
+    @inlinable
+    static func appendFixed(_ value: UInt64, bytes: Int, to out: inout [UInt8]) {
+        var shift = bytes * 8
+        while shift > 0 {
+            shift -= 8
+            out.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
+    }
+
+    /// Appends a type descriptor with type code `type` and body length `length`, using the VarUInt
+    /// length form when the length is 14 or more.
+    @inlinable
+    public static func appendTypeDescriptor(type: UInt8, length: Int, to out: inout [UInt8]) {
+        if length < 14 {
+            out.append(type << 4 | UInt8(length))
+        } else {
+            out.append(type << 4 | 14)
+            appendVarUInt(length, to: &out)
+        }
+    }
+
+    /// The binary version marker for Ion 1.0.
+    public static let versionMarker: [UInt8] = [0xE0, 0x01, 0x00, 0xEA]
+}

@@ -1,0 +1,225 @@
+/// An Ion timestamp: a point in time with an explicit precision and a known or unknown offset.
+///
+/// The fields hold the *local* time, as Ion text shows it; ``offsetMinutes`` says how far that local
+/// time is ahead of UTC. A `nil` offset is the unknown offset (`-00:00`), which differs from `Z`.
+/// Timestamps coarser than minutes always have the unknown offset.
+///
+/// Fractional seconds are an ``IonDecimal`` in `[0, 1)`, so `.5` and `.500` are kept apart, as Ion
+/// equivalence requires.
+public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
+    /// How much of a timestamp is specified.
+    public enum Precision: UInt8, Sendable, Hashable, Comparable {
+        case year, month, day, minute, second, fractionalSecond
+
+        public static func < (lhs: Precision, rhs: Precision) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// The year, 1 through 9999.
+    public let year: Int
+    /// The month, 1 through 12 (1 when coarser than month precision).
+    public let month: Int
+    /// The day of the month (1 when coarser than day precision).
+    public let day: Int
+    /// The hour, 0 through 23 (0 when coarser than minute precision).
+    public let hour: Int
+    /// The minute, 0 through 59 (0 when coarser than minute precision).
+    public let minute: Int
+    /// The second, 0 through 59 (0 when coarser than second precision).
+    public let second: Int
+    /// The fractional second in `[0, 1)`, present only at ``Precision/fractionalSecond`` precision.
+    public let fraction: IonDecimal?
+    /// Minutes east of UTC of the local time, or `nil` for the unknown offset `-00:00`.
+    public let offsetMinutes: Int?
+    /// The precision of this timestamp.
+    public let precision: Precision
+
+    /// Creates a timestamp, checking every field.
+    ///
+    /// Fields finer than `precision` must be left at their defaults. A fraction with a zero
+    /// coefficient and a non-negative exponent (such as `0d0`) carries no digits and is dropped, so
+    /// the timestamp has second precision.
+    ///
+    /// - Throws: ``IonError`` with code ``IonError/Code/invalidTimestamp`` naming the bad field.
+    public init(
+        year: Int, month: Int = 1, day: Int = 1, hour: Int = 0, minute: Int = 0, second: Int = 0,
+        fraction: IonDecimal? = nil, offsetMinutes: Int? = nil, precision: Precision
+    ) throws(IonError) {
+        var precision = precision
+        var fraction = fraction
+        if let f = fraction, precision == .fractionalSecond || precision == .second {
+            if f.isNegative && !f.coefficient.isZero {
+                throw IonError(.invalidTimestamp, "fractional seconds \(f) are negative")
+            }
+            if f.exponent >= 0 {
+                if !f.coefficient.isZero {
+                    throw IonError(.invalidTimestamp, "fractional seconds \(f) are not less than one")
+                }
+                fraction = nil
+                precision = .second
+            } else if !Self.isBelowOne(f) {
+                throw IonError(.invalidTimestamp, "fractional seconds \(f) are not less than one")
+            } else {
+                precision = .fractionalSecond
+                if f.isNegativeZero { fraction = IonDecimal(zeroWithExponent: f.exponent, negative: false) }
+            }
+        } else if fraction != nil {
+            throw IonError(.invalidTimestamp, "fractional seconds given at \(precision) precision")
+        } else if precision == .fractionalSecond {
+            throw IonError(.invalidTimestamp, "fractional-second precision without a fraction")
+        }
+        guard (1...9999).contains(year) else {
+            throw IonError(.invalidTimestamp, "year \(year) is outside 1...9999")
+        }
+        guard (1...12).contains(month) else {
+            throw IonError(.invalidTimestamp, "month \(month) is outside 1...12")
+        }
+        let monthDays = CivilCalendar.daysInMonth(year: year, month: month)
+        guard (1...monthDays).contains(day) else {
+            throw IonError(.invalidTimestamp, "day \(day) is outside 1...\(monthDays) for \(year)-\(month)")
+        }
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
+            throw IonError(.invalidTimestamp, "time \(hour):\(minute):\(second) is out of range")
+        }
+        if let offset = offsetMinutes, !(-1439...1439).contains(offset) {
+            throw IonError(.invalidTimestamp, "offset \(offset) minutes is not less than a day")
+        }
+        if precision < .month && month != 1 || precision < .day && day != 1
+            || precision < .minute && (hour != 0 || minute != 0) || precision < .second && second != 0
+        {
+            throw IonError(.invalidTimestamp, "fields finer than \(precision) precision are set")
+        }
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.fraction = fraction
+        self.offsetMinutes = precision < .minute ? nil : offsetMinutes
+        self.precision = precision
+    }
+
+    /// Creates a timestamp from UTC fields, as binary Ion stores them, and the offset of the local time.
+    ///
+    /// - Throws: ``IonError`` with code ``IonError/Code/invalidTimestamp`` when a field is out of range.
+    public init(
+        utcYear year: Int, month: Int = 1, day: Int = 1, hour: Int = 0, minute: Int = 0, second: Int = 0,
+        fraction: IonDecimal? = nil, offsetMinutes: Int?, precision: Precision
+    ) throws(IonError) {
+        guard let offset = offsetMinutes, precision >= .minute, offset != 0 else {
+            try self.init(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                fraction: fraction, offsetMinutes: offsetMinutes, precision: precision)
+            return
+        }
+        // Validate the UTC fields first so that out-of-range input is reported as given.
+        guard (1...9999).contains(year), (1...12).contains(month),
+            (1...CivilCalendar.daysInMonth(year: year, month: month)).contains(day),
+            (0...23).contains(hour), (0...59).contains(minute)
+        else {
+            throw IonError(.invalidTimestamp, "UTC date-time \(year)-\(month)-\(day)T\(hour):\(minute) is out of range")
+        }
+        guard (-1439...1439).contains(offset) else {
+            throw IonError(.invalidTimestamp, "offset \(offset) minutes is not less than a day")
+        }
+        let local = CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) + offset
+        let (y, mo, d, h, mi) = CivilCalendar.fields(fromMinutesSinceEpoch: local)
+        try self.init(
+            year: y, month: mo, day: d, hour: h, minute: mi, second: second, fraction: fraction,
+            offsetMinutes: offset, precision: precision)
+    }
+
+    private static func isBelowOne(_ f: IonDecimal) -> Bool {
+        // coefficient < 10^(-exponent)
+        if case .int64(let c) = f.coefficient, f.exponent >= -18 {
+            var bound: Int64 = 1
+            for _ in 0..<Int(-f.exponent) { bound &*= 10 }
+            return c < bound
+        }
+        let digits = f.coefficient.isZero ? 0 : String(describing: f.coefficient).count
+        return Int64(digits) <= -f.exponent
+    }
+
+    /// The UTC fields of this timestamp (those binary Ion encodes): year, month, day, hour, minute.
+    public var utcFields: (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        guard let offset = offsetMinutes, offset != 0 else { return (year, month, day, hour, minute) }
+        let utc = CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) - offset
+        return CivilCalendar.fields(fromMinutesSinceEpoch: utc)
+    }
+
+    /// Minutes since 1970-01-01T00:00Z of the start of this timestamp's minute, in UTC.
+    public var utcMinutesSinceEpoch: Int {
+        CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute)
+            - (offsetMinutes ?? 0)
+    }
+
+    /// The timestamp in Ion text notation, such as `2024-01-15T12:00:00.123Z`.
+    public var description: String {
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        var out = pad(year, 4)
+        if precision == .year { return out + "T" }
+        out += "-" + pad(month, 2)
+        if precision == .month { return out + "T" }
+        out += "-" + pad(day, 2)
+        if precision == .day { return out }
+        out += "T" + pad(hour, 2) + ":" + pad(minute, 2)
+        if precision >= .second { out += ":" + pad(second, 2) }
+        if let fraction {
+            let digits = fraction.coefficient.isZero ? "" : String(describing: fraction.coefficient)
+            let width = Int(-fraction.exponent)
+            out += "." + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        guard let offset = offsetMinutes else { return out + "-00:00" }
+        if offset == 0 { return out + "Z" }
+        return out + (offset < 0 ? "-" : "+") + pad(abs(offset) / 60, 2) + ":" + pad(abs(offset) % 60, 2)
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic on civil dates (Howard Hinnant's algorithms).
+enum CivilCalendar {
+    static func isLeapYear(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func date(fromDaysSinceEpoch z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func minutesSinceEpoch(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
+        daysSinceEpoch(year: year, month: month, day: day) * 1440 + hour * 60 + minute
+    }
+
+    static func fields(fromMinutesSinceEpoch minutes: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        let days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440
+        let rest = minutes - days * 1440
+        let (y, m, d) = date(fromDaysSinceEpoch: days)
+        return (y, m, d, rest / 60, rest % 60)
+    }
+}

@@ -1,0 +1,74 @@
+/// The symbols in scope at one point of an Ion stream: the system table, imports, then local symbols.
+///
+/// Symbol IDs are resolved without materialising imported ranges, so an import that declares a huge
+/// `max_id` costs nothing until one of its IDs is used.
+public struct SymbolContext: Sendable {
+    /// One imported shared table as the stream declared it.
+    public struct Import: Sendable, Hashable {
+        /// The table name.
+        public var name: String
+        /// The version the stream asked for.
+        public var version: Int
+        /// How many SIDs the import occupies.
+        public var maxID: Int
+        /// The symbols found in the catalog (possibly fewer than ``maxID``; the rest have unknown text).
+        public var symbols: [String?]
+        /// The first SID of this import.
+        public var firstSID: Int
+    }
+
+    /// The imports after the system table, in SID order.
+    public private(set) var imports: [Import] = []
+    /// The local symbols, in SID order; `nil` is a slot with unknown text.
+    public private(set) var localSymbols: [String?] = []
+    /// The SID of the first local symbol.
+    public private(set) var localStart: Int = 10
+
+    /// The system symbol context: only `$ion`'s nine symbols.
+    public init() {}
+
+    /// The highest SID in scope.
+    public var maxID: Int { localStart + localSymbols.count - 1 }
+
+    /// The symbol for a SID, or `nil` when the SID is out of range.
+    @inlinable
+    public func symbol(forID sid: Int) -> IonSymbol? {
+        if sid >= localStart {
+            let i = sid - localStart
+            guard i < localSymbols.count else { return nil }
+            if let text = localSymbols[i] { return IonSymbol(text) }
+            return .zero
+        }
+        if sid == 0 { return .zero }
+        if sid < 10 { return IonSymbol(SharedSymbolTable.system.symbols[sid - 1]!) }
+        return importedSymbol(forID: sid)
+    }
+
+    @usableFromInline
+    func importedSymbol(forID sid: Int) -> IonSymbol? {
+        for table in imports where sid >= table.firstSID && sid < table.firstSID + table.maxID {
+            let position = sid - table.firstSID
+            if position < table.symbols.count, let text = table.symbols[position] { return IonSymbol(text) }
+            return IonSymbol(importLocation: .init(tableName: table.name, position: position + 1))
+        }
+        return nil
+    }
+
+    /// A context that imports `tables` (each described by name, version and max_id) then defines `symbols`.
+    mutating func reset(imports declared: [Import], symbols: [String?]) {
+        var next = 10
+        imports = declared.map { table in
+            var t = table
+            t.firstSID = next
+            next += t.maxID
+            return t
+        }
+        localStart = next
+        localSymbols = symbols
+    }
+
+    /// Appends local symbols to the current context (an LST with `imports: $ion_symbol_table`).
+    mutating func append(symbols: [String?]) {
+        localSymbols.append(contentsOf: symbols)
+    }
+}

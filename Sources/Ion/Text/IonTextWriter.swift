@@ -1,0 +1,341 @@
+/// A streaming writer of Ion text.
+///
+/// Three layouts are offered: ``Style/compact`` (everything on one line), ``Style/lines`` (one
+/// compact top-level value per line) and ``Style/pretty`` (containers spread over indented lines).
+/// Symbols are quoted only when they must be, floats are printed in the shortest form that reads
+/// back to the same bits, and decimals and timestamps keep their exact precision.
+///
+/// ```swift
+/// var writer = IonTextWriter(style: .pretty)
+/// try writer.write(["name": "Alice", "points": 3] as IonValue)
+/// print(try writer.finishString())
+/// ```
+public struct IonTextWriter: IonWriter, Sendable {
+    /// How values are laid out.
+    public enum Style: Sendable, Hashable {
+        /// All values on one line, top-level values separated by a space.
+        case compact
+        /// Each top-level value compact on its own line.
+        case lines
+        /// Containers spread over lines indented by two spaces per level.
+        case pretty
+    }
+
+    struct Level: Sendable {
+        var type: IonType
+        var count: Int
+    }
+
+    private let style: Style
+    private var out: [UInt8] = []
+    private var levels: [Level] = []
+    private var topLevelCount = 0
+    private var pendingField: IonSymbol? = nil
+    private var pendingAnnotations: [IonSymbol] = []
+    private let imports: [SymbolContext.Import]
+
+    /// Creates a text writer. `imports` declares shared tables (written as a symbol table at the
+    /// start) so that symbols with unknown text from them can be written as `$<sid>`.
+    public init(style: Style = .compact, imports: [SharedSymbolTableImport] = []) {
+        self.style = style
+        var next = 10
+        var declared: [SymbolContext.Import] = []
+        for i in imports {
+            declared.append(.init(name: i.name, version: i.version, maxID: i.maxID, symbols: [], firstSID: next))
+            next += i.maxID
+        }
+        self.imports = declared
+        if !declared.isEmpty {
+            out.append(contentsOf: "$ion_symbol_table::{imports:[".utf8)
+            for (n, i) in declared.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: "{name:".utf8)
+                Self.appendQuoted(i.name, quote: UInt8(ascii: "\""), to: &out)
+                out.append(contentsOf: ",version:\(i.version),max_id:\(i.maxID)}".utf8)
+            }
+            out.append(contentsOf: "]}".utf8)
+            topLevelCount = 1
+        }
+    }
+
+    /// How many containers are open.
+    public var depth: Int { levels.count }
+
+    public mutating func setFieldName(_ name: String) { pendingField = IonSymbol(name) }
+    public mutating func setFieldName(_ name: IonSymbol) throws { pendingField = name }
+    public mutating func addAnnotation(_ text: String) { pendingAnnotations.append(IonSymbol(text)) }
+    public mutating func addAnnotation(_ symbol: IonSymbol) throws { pendingAnnotations.append(symbol) }
+
+    public mutating func writeNull(_ type: IonType = .null) throws {
+        try begin()
+        out.append(contentsOf: type == .null ? "null".utf8 : "null.\(type)".utf8)
+    }
+
+    public mutating func write(bool value: Bool) throws {
+        try begin()
+        out.append(contentsOf: value ? "true".utf8 : "false".utf8)
+    }
+
+    public mutating func write(int value: Int64) throws {
+        try begin()
+        Self.appendDecimalDigits(value, to: &out)
+    }
+
+    @_disfavoredOverload
+    public mutating func write(int value: IonInt) throws {
+        if let small = value.int64Value { return try write(int: small) }
+        try begin()
+        out.append(contentsOf: value.description.utf8)
+    }
+
+    public mutating func write(float value: Double) throws {
+        try begin()
+        out.append(contentsOf: Self.floatText(value).utf8)
+    }
+
+    public mutating func write(decimal value: IonDecimal) throws {
+        try begin()
+        out.append(contentsOf: value.description.utf8)
+    }
+
+    public mutating func write(timestamp value: IonTimestamp) throws {
+        try begin()
+        out.append(contentsOf: value.description.utf8)
+    }
+
+    public mutating func write(symbol text: String) throws {
+        try begin()
+        Self.appendSymbol(text, to: &out)
+    }
+
+    public mutating func write(symbol: IonSymbol) throws {
+        let text = try symbolText(symbol)
+        try begin()
+        if let text { Self.appendSymbol(text, to: &out) } else { out.append(contentsOf: try sidText(symbol).utf8) }
+    }
+
+    public mutating func write(string value: String) throws {
+        try begin()
+        Self.appendQuoted(value, quote: UInt8(ascii: "\""), to: &out)
+    }
+
+    public mutating func write(clob bytes: some Collection<UInt8>) throws {
+        try begin()
+        out.append(contentsOf: "{{\"".utf8)
+        for b in bytes {
+            if b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                out.append(b)
+            } else {
+                Self.appendEscape(UInt32(b), to: &out)
+            }
+        }
+        out.append(contentsOf: "\"}}".utf8)
+    }
+
+    public mutating func write(blob bytes: some Collection<UInt8>) throws {
+        try begin()
+        out.append(contentsOf: "{{".utf8)
+        Base64.encode(bytes, to: &out)
+        out.append(contentsOf: "}}".utf8)
+    }
+
+    public mutating func stepIn(_ type: IonType) throws {
+        guard type.isContainer else {
+            throw IonError(.invalidState, "stepIn(_:) needs list, sexp or struct, not \(type)")
+        }
+        try begin()
+        out.append(type == .list ? UInt8(ascii: "[") : type == .sexp ? UInt8(ascii: "(") : UInt8(ascii: "{"))
+        levels.append(Level(type: type, count: 0))
+    }
+
+    public mutating func stepOut() throws {
+        guard let level = levels.popLast() else {
+            throw IonError(.invalidState, "stepOut() called with no open container")
+        }
+        guard pendingAnnotations.isEmpty, pendingField == nil || level.type != .struct else {
+            throw IonError(.invalidState, "a field name or annotation was set but no value followed it")
+        }
+        pendingField = nil
+        if style == .pretty && level.count > 0 { newline(indent: levels.count) }
+        out.append(level.type == .list ? UInt8(ascii: "]") : level.type == .sexp ? UInt8(ascii: ")") : UInt8(ascii: "}"))
+    }
+
+    /// Returns the text written so far as UTF-8 bytes and starts a new document.
+    public mutating func finish() throws -> [UInt8] {
+        guard levels.isEmpty else {
+            throw IonError(.invalidState, "finish() called with \(levels.count) container(s) still open")
+        }
+        if style != .compact && topLevelCount > 0 { out.append(UInt8(ascii: "\n")) }
+        defer {
+            out.removeAll(keepingCapacity: true)
+            topLevelCount = 0
+        }
+        return out
+    }
+
+    /// Returns the text written so far and starts a new document.
+    public mutating func finishString() throws -> String {
+        String(decoding: try finish(), as: UTF8.self)
+    }
+
+    // MARK: Layout
+
+    private mutating func begin() throws {
+        if let last = levels.indices.last {
+            let level = levels[last]
+            if level.count > 0 { out.append(level.type == .sexp ? UInt8(ascii: " ") : UInt8(ascii: ",")) }
+            if style == .pretty { newline(indent: levels.count) }
+            levels[last].count += 1
+            if level.type == .struct {
+                guard let field = pendingField else {
+                    throw IonError(.invalidState, "a value inside a struct needs a field name; call setFieldName(_:) first")
+                }
+                if let text = try symbolText(field) { Self.appendSymbol(text, to: &out) } else { out.append(contentsOf: try sidText(field).utf8) }
+                out.append(UInt8(ascii: ":"))
+                if style == .pretty { out.append(UInt8(ascii: " ")) }
+            }
+        } else {
+            if topLevelCount > 0 { out.append(style == .compact ? UInt8(ascii: " ") : UInt8(ascii: "\n")) }
+            topLevelCount += 1
+        }
+        pendingField = nil
+        for annotation in pendingAnnotations {
+            if let text = try symbolText(annotation) { Self.appendSymbol(text, to: &out) } else { out.append(contentsOf: try sidText(annotation).utf8) }
+            out.append(contentsOf: "::".utf8)
+        }
+        pendingAnnotations.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func newline(indent: Int) {
+        out.append(UInt8(ascii: "\n"))
+        for _ in 0..<indent { out.append(contentsOf: "  ".utf8) }
+    }
+
+    private func symbolText(_ symbol: IonSymbol) throws -> String? { symbol.text }
+
+    private func sidText(_ symbol: IonSymbol) throws -> String {
+        guard let location = symbol.importLocation else { return "$0" }
+        guard let table = imports.first(where: { $0.name == location.tableName }), location.position <= table.maxID else {
+            throw IonError(
+                .unknownSymbol,
+                "symbol with unknown text from '\(location.tableName)' position \(location.position) needs that table among the writer's imports")
+        }
+        return "$\(table.firstSID + location.position - 1)"
+    }
+
+    // MARK: Formatting
+
+    static func appendDecimalDigits(_ value: Int64, to out: inout [UInt8]) {
+        if value == 0 {
+            out.append(UInt8(ascii: "0"))
+            return
+        }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            while magnitude > 0 {
+                buf[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buf[i]) }
+        }
+    }
+
+    /// The shortest Ion text for a float that reads back to the same bits.
+    public static func floatText(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "+inf" }
+        // Swift prints the shortest digits that round-trip; Ion needs an `e` to mark a float.
+        let text = value.description
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            var exponent = text[text.index(after: e)...]
+            if exponent.first == "+" { exponent = exponent.dropFirst() }
+            let negative = exponent.first == "-"
+            if negative { exponent = exponent.dropFirst() }
+            let trimmed = exponent.drop(while: { $0 == "0" })
+            return text[..<e] + "e" + (negative ? "-" : "") + (trimmed.isEmpty ? "0" : trimmed)
+        }
+        return text + "e0"
+    }
+
+    static let identifierStart: Set<UInt8> = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$".utf8))
+    static let identifierRest: Set<UInt8> = identifierStart.union("0123456789".utf8)
+
+    /// Whether a symbol can be written without quotes.
+    static func isPlainIdentifier(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, identifierStart.contains(first) else { return false }
+        guard utf8.allSatisfy({ identifierRest.contains($0) }) else { return false }
+        switch text {
+        case "null", "true", "false", "nan": return false
+        default: break
+        }
+        // `$123` would read as a symbol ID and `$ion…` could read as a system value.
+        if first == UInt8(ascii: "$") {
+            if text.hasPrefix("$ion") { return false }
+            if utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return false }
+        }
+        return true
+    }
+
+    static func appendSymbol(_ text: String, to out: inout [UInt8]) {
+        if isPlainIdentifier(text) {
+            out.append(contentsOf: text.utf8)
+        } else {
+            appendQuoted(text, quote: UInt8(ascii: "'"), to: &out)
+        }
+    }
+
+    static func appendQuoted(_ text: String, quote: UInt8, to out: inout [UInt8]) {
+        out.append(quote)
+        for b in text.utf8 {
+            switch b {
+            case quote, UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(b)
+            case 0x0A: out.append(contentsOf: "\\n".utf8)
+            case 0x09: out.append(contentsOf: "\\t".utf8)
+            case 0x0D: out.append(contentsOf: "\\r".utf8)
+            case 0..<0x20, 0x7F: appendEscape(UInt32(b), to: &out)
+            default: out.append(b)
+            }
+        }
+        out.append(quote)
+    }
+
+    static func appendEscape(_ code: UInt32, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: "\\x".utf8)
+        out.append(hex[Int(code >> 4) & 0xF])
+        out.append(hex[Int(code) & 0xF])
+    }
+}
+
+extension IonValue: CustomStringConvertible {
+    /// The value as compact Ion text.
+    public var description: String {
+        var writer = IonTextWriter(style: .compact)
+        do {
+            try writer.write(self)
+            return try writer.finishString()
+        } catch {
+            return "<\(error)>"
+        }
+    }
+}
+
+extension IonValue {
+    /// Encodes values as Ion text in the given style.
+    ///
+    /// Symbols with unknown text from shared tables are written against the same imports, as
+    /// ``encode(binary:)`` does.
+    public static func encode(text values: [IonValue], style: IonTextWriter.Style = .compact) throws -> String {
+        var writer = IonTextWriter(style: style, imports: sharedImports(of: values))
+        for value in values { try writer.write(value) }
+        return try writer.finishString()
+    }
+}

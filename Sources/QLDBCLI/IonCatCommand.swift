@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Ion
+
+/// `qldb ion cat`: reads Ion (binary or text) and writes every top-level value in one format.
+struct IonCatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cat",
+        abstract: "Write every top-level value of the inputs in the chosen format.",
+        discussion: """
+            Reads Ion binary (recognised by its version marker) or Ion text from each FILE, or from \
+            standard input when no FILE is given or FILE is '-'. Exits 1 with \
+            'qldb: FILE:POSITION: reason' on malformed input.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, pretty, lines, binary
+    }
+
+    @Option(help: "Output format: text, pretty, lines or binary.")
+    var format: Format = .text
+
+    @Argument(help: "Input files; '-' or none reads standard input.")
+    var files: [String] = []
+
+    func run() throws {
+        var values: [IonValue] = []
+        for file in files.isEmpty ? ["-"] : files {
+            let bytes = try InputFile.read(file)
+            do {
+                values += try IonDocument.decode(bytes)
+            } catch let error as IonError {
+                InputFile.fail(file: file, error: error)
+            }
+        }
+        let output: [UInt8]
+        switch format {
+        case .binary: output = try IonValue.encode(binary: values)
+        case .text: output = Array(try IonValue.encode(text: values, style: .lines).utf8)
+        case .lines: output = Array(try IonValue.encode(text: values, style: .lines).utf8)
+        case .pretty: output = Array(try IonValue.encode(text: values, style: .pretty).utf8)
+        }
+        FileHandle.standardOutput.write(Data(output))
+    }
+}
+
+/// Reading inputs and reporting their errors in the CLI's one-line format.
+enum InputFile {
+    static func read(_ path: String) throws -> [UInt8] {
+        if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            FileHandle.standardError.write(Data("qldb: \(path): cannot read the file\n".utf8))
+            throw ExitCode(1)
+        }
+        return Array(data)
+    }
+
+    static func fail(file: String, error: IonError) -> Never {
+        let name = file == "-" ? "<stdin>" : file
+        let position = error.offset.map(String.init) ?? "0"
+        FileHandle.standardError.write(Data("qldb: \(name):\(position): \(error.reason)\n".utf8))
+        Foundation.exit(1)
+    }
+}

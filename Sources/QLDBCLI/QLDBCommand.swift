@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `qldb` command-line tool.
+@main
+struct QLDBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qldb",
+        abstract: "Tools for Amazon Ion data and QLDB ledgers.",
+        subcommands: [IonCommand.self]
+    )
+}
+
+/// `qldb ion …`: Ion tools.
+struct IonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ion",
+        abstract: "Read, convert and inspect Ion data.",
+        subcommands: [IonCatCommand.self]
+    )
+}
