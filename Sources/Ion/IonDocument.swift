@@ -10,6 +10,6 @@ public enum IonDocument {
         if isBinary(bytes) || bytes.isEmpty {
             return try IonValue.decode(binary: bytes, options: .init(catalog: catalog))
         }
-        throw IonError(.unsupported, "Ion text input is not supported yet", offset: 0)
+        return try IonValue.decode(text: bytes, catalog: catalog)
     }
 }

@@ -13,15 +13,27 @@ public struct IonError: Error, Sendable, Hashable, CustomStringConvertible {
     public let reason: String
     /// The offset, in bytes from the start of the input, at which the problem was detected.
     public let offset: Int?
+    /// For text input, the 1-based line and column (in bytes) of ``offset``.
+    public let location: (line: Int, column: Int)?
 
     /// Creates an error.
-    public init(_ code: Code, _ reason: String, offset: Int? = nil) {
+    public init(_ code: Code, _ reason: String, offset: Int? = nil, location: (line: Int, column: Int)? = nil) {
         self.code = code
         self.reason = reason
         self.offset = offset
+        self.location = location
+    }
+
+    /// Where the problem is, for people: `line:column` for text, the byte offset for binary.
+    public var position: String? {
+        if let location { return "\(location.line):\(location.column)" }
+        return offset.map { String($0) }
     }
 
     public var description: String {
+        if let location {
+            return "IonError.\(code) at line \(location.line), column \(location.column): \(reason)"
+        }
         if let offset {
             return "IonError.\(code) at byte \(offset): \(reason)"
         }

@@ -223,3 +223,24 @@ enum CivilCalendar {
         return (y, m, d, rest / 60, rest % 60)
     }
 }
+
+extension IonTimestamp {
+    /// Whether two timestamps name the same instant, whatever their precision and offset.
+    ///
+    /// This is the comparison of the timeline, not Ion equivalence: `2001T` and
+    /// `2001-01-01T00:00:00.000Z` are the same instant but not equivalent values.
+    public func isSameInstant(as other: IonTimestamp) -> Bool {
+        guard utcMinutesSinceEpoch == other.utcMinutesSinceEpoch, second == other.second else { return false }
+        return Self.fractionDigits(fraction) == Self.fractionDigits(other.fraction)
+    }
+
+    /// The digits of a fraction after the decimal point, without trailing zeros.
+    private static func fractionDigits(_ f: IonDecimal?) -> [UInt8] {
+        guard let f, !f.coefficient.isZero else { return [] }
+        var text = String(String(describing: f.coefficient).drop(while: { $0 == "-" }))
+        let places = Int(-f.exponent)
+        if text.count < places { text = String(repeating: "0", count: places - text.count) + text }
+        while text.last == "0" { text.removeLast() }
+        return Array(text.utf8)
+    }
+}
