@@ -8,17 +8,17 @@ struct IonCatCommand: ParsableCommand {
         commandName: "cat",
         abstract: "Write every top-level value of the inputs in the chosen format.",
         discussion: """
-            Reads Ion binary (recognised by its version marker) or Ion text from each FILE, or from \
+            Reads Ion binary (recognised by its version marker), Ion text or JSON from each FILE, or from \
             standard input when no FILE is given or FILE is '-'. Exits 1 with \
             'qldb: FILE:POSITION: reason' on malformed input.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, pretty, lines, binary
+        case text, pretty, lines, binary, json
     }
 
-    @Option(help: "Output format: text, pretty, lines or binary.")
+    @Option(help: "Output format: text, pretty, lines, binary or json.")
     var format: Format = .text
 
     @Argument(help: "Input files; '-' or none reads standard input.")
@@ -37,7 +37,8 @@ struct IonCatCommand: ParsableCommand {
         let output: [UInt8]
         switch format {
         case .binary: output = try IonValue.encode(binary: values)
-        case .text: output = Array(try IonValue.encode(text: values, style: .lines).utf8)
+        case .text: output = Array((try IonValue.encode(text: values, style: .compact) + (values.isEmpty ? "" : "\n")).utf8)
+        case .json: output = Array(IonValue.encode(json: values).utf8)
         case .lines: output = Array(try IonValue.encode(text: values, style: .lines).utf8)
         case .pretty: output = Array(try IonValue.encode(text: values, style: .pretty).utf8)
         }
@@ -58,7 +59,7 @@ enum InputFile {
 
     static func fail(file: String, error: IonError) -> Never {
         let name = file == "-" ? "<stdin>" : file
-        let position = error.offset.map(String.init) ?? "0"
+        let position = error.position ?? "0"
         FileHandle.standardError.write(Data("qldb: \(name):\(position): \(error.reason)\n".utf8))
         Foundation.exit(1)
     }

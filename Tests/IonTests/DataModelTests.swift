@@ -77,7 +77,9 @@ import Testing
     @Test func descriptionsUseIonNotation() throws {
         #expect(IonDecimal(12345, fractionDigits: 2).description == "123.45")
         #expect(IonDecimal(5, fractionDigits: 0).description == "5.")
-        #expect(IonDecimal(zeroWithExponent: -3, negative: true).description == "-0d-3")
+        #expect(IonDecimal(zeroWithExponent: -3, negative: true).description == "-0.000")
+        #expect(IonDecimal(5, fractionDigits: 3).description == "0.005")
+        #expect(IonDecimal(coefficient: 5, exponent: -40).description == "5d-40")
         #expect(IonDecimal(coefficient: 7, exponent: 2).description == "7d2")
         let t = try IonTimestamp(
             year: 2011, month: 2, day: 20, hour: 19, minute: 30, second: 59, fraction: IonDecimal(100, fractionDigits: 3),

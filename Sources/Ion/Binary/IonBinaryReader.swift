@@ -30,8 +30,8 @@ public struct IonBinaryReader: Sendable {
         /// The deepest nesting of containers accepted (the top level is depth 0).
         public var maxDepth: Int
 
-        /// Creates options. The defaults are an empty catalog and a depth limit of 1,000.
-        public init(catalog: IonCatalog = IonCatalog(), maxDepth: Int = 1_000) {
+        /// Creates options. The defaults are an empty catalog and a depth limit of 200.
+        public init(catalog: IonCatalog = IonCatalog(), maxDepth: Int = 200) {
             self.catalog = catalog
             self.maxDepth = maxDepth
         }

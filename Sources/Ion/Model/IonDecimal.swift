@@ -41,9 +41,12 @@ public struct IonDecimal: Sendable, Hashable, CustomStringConvertible {
         let digits = coefficient.isZero ? "0" : String(String(describing: coefficient).drop(while: { $0 == "-" }))
         let sign = isNegative ? "-" : ""
         if exponent == 0 { return sign + digits + "." }
-        if exponent < 0 && -exponent < Int64(digits.count) {
-            let split = digits.index(digits.endIndex, offsetBy: Int(exponent))
-            return sign + digits[..<split] + "." + digits[split...]
+        // Point notation while it stays short (`0.005`, `123.45`); `d` notation otherwise.
+        if exponent < 0 && -exponent <= Int64(digits.count) + 20 {
+            let places = Int(-exponent)
+            let padded = digits.count > places ? digits : String(repeating: "0", count: places - digits.count + 1) + digits
+            let split = padded.index(padded.endIndex, offsetBy: -places)
+            return sign + padded[..<split] + "." + padded[split...]
         }
         return sign + digits + "d" + String(exponent)
     }

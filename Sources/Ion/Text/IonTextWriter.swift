@@ -290,7 +290,7 @@ public struct IonTextWriter: IonWriter, Sendable {
         }
     }
 
-    static func appendQuoted(_ text: String, quote: UInt8, to out: inout [UInt8]) {
+    static func appendQuoted(_ text: String, quote: UInt8, to out: inout [UInt8], json: Bool = false) {
         out.append(quote)
         for b in text.utf8 {
             switch b {
@@ -300,7 +300,14 @@ public struct IonTextWriter: IonWriter, Sendable {
             case 0x0A: out.append(contentsOf: "\\n".utf8)
             case 0x09: out.append(contentsOf: "\\t".utf8)
             case 0x0D: out.append(contentsOf: "\\r".utf8)
-            case 0..<0x20, 0x7F: appendEscape(UInt32(b), to: &out)
+            case 0..<0x20, 0x7F:
+                if json {
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(contentsOf: String(b >> 4, radix: 16).utf8)
+                    out.append(contentsOf: String(b & 0xF, radix: 16).utf8)
+                } else {
+                    appendEscape(UInt32(b), to: &out)
+                }
             default: out.append(b)
             }
         }

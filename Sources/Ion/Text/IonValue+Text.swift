@@ -2,7 +2,7 @@ extension IonValue {
     /// Decodes every top-level value of an Ion text document (UTF-8).
     ///
     /// - Throws: ``IonError`` with the byte offset and the line and column of the first problem.
-    public static func decode(text bytes: [UInt8], catalog: IonCatalog = IonCatalog(), maxDepth: Int = 1_000) throws -> [IonValue] {
+    public static func decode(text bytes: [UInt8], catalog: IonCatalog = IonCatalog(), maxDepth: Int = 200) throws -> [IonValue] {
         try bytes.withUnsafeBufferPointer { buf in
             var parser = IonTextParser(buf, catalog: catalog, maxDepth: maxDepth)
             do {
