@@ -234,7 +234,7 @@ extension IonBinaryReader {
     @usableFromInline
     static func decodeString(_ buf: UnsafeRawBufferPointer, _ c: Current) throws -> String {
         let raw = UnsafeRawBufferPointer(rebasing: buf[c.bodyStart..<c.bodyEnd])
-        guard let s = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+        guard let s = UTF8Text.string(raw) else {
             throw IonError(.invalidUTF8, "string is not valid UTF-8", offset: c.headerOffset)
         }
         return s

@@ -7,45 +7,77 @@ extension IonBinaryReader {
         guard let c = current else {
             throw IonError(.invalidState, "value() called with no value under the cursor")
         }
-        let annotations = try annotations()
+        let bytes = self.bytes
+        return try bytes.withUnsafeBytes { buf in try materialise(buf, c, depth: frames.count) }
+    }
+
+    private mutating func materialise(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws -> IonValue {
+        var annotations: [IonSymbol] = []
+        if c.annotationStart < c.annotationEnd {
+            var p = c.annotationStart
+            while p < c.annotationEnd {
+                let at = p
+                let sid = try BinaryPrimitives.readVarUInt(buf, &p, end: c.annotationEnd, what: "an annotation")
+                annotations.append(try resolve(sid, at: at, role: "annotation"))
+            }
+        }
         if c.isNull { return IonValue(.null(c.type), annotations: annotations) }
         let content: IonValue.Content
         switch c.type {
         case .null: content = .null(.null)
-        case .bool: content = .bool(try boolValue())
-        case .int: content = .int(try bytes.withUnsafeBytes { try Self.decodeInt($0, c) })
-        case .float: content = .float(bytes.withUnsafeBytes { Self.decodeFloat($0, c) })
-        case .decimal: content = .decimal(try bytes.withUnsafeBytes { try Self.decodeDecimal($0, from: c.bodyStart, to: c.bodyEnd) })
-        case .timestamp: content = .timestamp(try bytes.withUnsafeBytes { try Self.decodeTimestamp($0, c) })
-        case .symbol: content = .symbol(try bytes.withUnsafeBytes { try self.decodeSymbol($0, c) })
-        case .string: content = .string(try bytes.withUnsafeBytes { try Self.decodeString($0, c) })
-        case .clob: content = .clob(try lobValue())
-        case .blob: content = .blob(try lobValue())
-        case .list: content = .list(try readElements())
-        case .sexp: content = .sexp(try readElements())
-        case .struct: content = .struct(try readFields())
+        case .bool: content = .bool(buf[c.headerOffset] & 0x0F == 1)
+        case .int: content = .int(try Self.decodeInt(buf, c))
+        case .float: content = .float(Self.decodeFloat(buf, c))
+        case .decimal: content = .decimal(try Self.decodeDecimal(buf, from: c.bodyStart, to: c.bodyEnd))
+        case .timestamp: content = .timestamp(try Self.decodeTimestamp(buf, c))
+        case .symbol: content = .symbol(try decodeSymbol(buf, c))
+        case .string: content = .string(try Self.decodeString(buf, c))
+        case .clob: content = .clob(Array(UnsafeRawBufferPointer(rebasing: buf[c.bodyStart..<c.bodyEnd])))
+        case .blob: content = .blob(Array(UnsafeRawBufferPointer(rebasing: buf[c.bodyStart..<c.bodyEnd])))
+        case .list, .sexp:
+            let elements = try materialiseElements(buf, c, depth: depth + 1)
+            content = c.type == .list ? .list(elements) : .sexp(elements)
+        case .struct:
+            content = .struct(try materialiseFields(buf, c, depth: depth + 1))
         }
         return IonValue(content, annotations: annotations)
     }
 
-    private mutating func readElements() throws -> [IonValue] {
-        try stepIn()
-        var elements: [IonValue] = []
-        while try next() != nil {
-            elements.append(try value())
+    /// How many values a container holds, found by walking their headers, so that its array is
+    /// allocated once at its final size.
+    private static func countChildren(_ buf: UnsafeRawBufferPointer, _ c: Current, inStruct: Bool) throws -> Int {
+        var count = 0
+        var p = c.bodyStart
+        while case .value = try nextChild(buf, &p, end: c.bodyEnd, inStruct: inStruct, atTopLevel: false) { count += 1 }
+        return count
+    }
+
+    private mutating func checkDepth(_ depth: Int, _ c: Current) throws {
+        guard depth <= options.maxDepth else {
+            throw IonError(.nestingTooDeep, "containers nest deeper than \(options.maxDepth)", offset: c.offset)
         }
-        try stepOut()
+    }
+
+    private mutating func materialiseElements(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws -> [IonValue] {
+        try checkDepth(depth, c)
+        var elements: [IonValue] = []
+        elements.reserveCapacity(try Self.countChildren(buf, c, inStruct: false))
+        var p = c.bodyStart
+        while case .value(let child) = try Self.nextChild(buf, &p, end: c.bodyEnd, inStruct: false, atTopLevel: false) {
+            elements.append(try materialise(buf, child, depth: depth))
+        }
         return elements
     }
 
-    private mutating func readFields() throws -> IonStruct {
-        try stepIn()
+    private mutating func materialiseFields(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws -> IonStruct {
+        try checkDepth(depth, c)
         var fields: [IonStruct.Field] = []
-        while try next() != nil {
-            let name = try fieldName() ?? .zero
-            fields.append(IonStruct.Field(name: name, value: try value()))
+        fields.reserveCapacity(try Self.countChildren(buf, c, inStruct: true))
+        var p = c.bodyStart
+        while case .value(let child) = try Self.nextChild(buf, &p, end: c.bodyEnd, inStruct: true, atTopLevel: false) {
+            let name = try resolve(child.fieldSID, at: child.offset, role: "field name")
+            fields.append(IonStruct.Field(name: name, value: try materialise(buf, child, depth: depth)))
         }
-        try stepOut()
         return IonStruct(fields)
     }
 

@@ -118,22 +118,49 @@ public struct IonBinaryReader: Sendable {
     mutating func advance(_ buf: UnsafeRawBufferPointer) throws -> IonType? {
         current = nil
         while true {
-            guard pos < end else { return nil }
+            switch try Self.nextChild(buf, &pos, end: end, inStruct: container == .struct, atTopLevel: frames.isEmpty) {
+            case .end:
+                return nil
+            case .versionMarker:
+                try readVersionMarker(buf)
+            case .value(let c):
+                current = c
+                if frames.isEmpty, try isSystemValue(buf, c) { continue }
+                return c.type
+            }
+        }
+    }
+
+    /// What comes next inside a container (or at top level).
+    @usableFromInline
+    enum Child {
+        case value(Current)
+        case versionMarker
+        case end
+    }
+
+    /// Reads the field name, annotations and header of the next value at `pos`, skipping NOP
+    /// padding, and leaves `pos` after the value. At top level a version marker is reported, not
+    /// consumed; anywhere else it is an error.
+    @usableFromInline
+    @inline(__always)
+    static func nextChild(
+        _ buf: UnsafeRawBufferPointer, _ pos: inout Int, end: Int, inStruct: Bool, atTopLevel: Bool
+    ) throws(IonError) -> Child {
+        while pos < end {
             let start = pos
             var fieldSID = -1
-            if container == .struct {
+            if inStruct {
                 fieldSID = try BinaryPrimitives.readVarUInt(buf, &pos, end: end, what: "a field name")
                 guard pos < end else { throw IonError.truncated("a struct field", at: start) }
             }
-            let td = buf[pos]
-            if td == 0xE0 {
-                guard frames.isEmpty else {
+            if buf[pos] == 0xE0 {
+                guard atTopLevel else {
                     throw IonError(.invalidVersionMarker, "an Ion version marker appears inside a container", offset: pos)
                 }
-                try readVersionMarker(buf)
-                continue
+                return .versionMarker
             }
-            let header = try Self.parseHeader(buf, at: pos, end: end)
+            let header = try parseHeader(buf, at: pos, end: end)
             var c = Current(
                 type: .null, typeCode: header.typeCode, isNull: header.isNull, offset: start, headerOffset: pos,
                 bodyStart: header.bodyStart, bodyEnd: header.bodyEnd, annotationStart: 0, annotationEnd: 0,
@@ -143,15 +170,12 @@ public struct IonBinaryReader: Sendable {
                 continue  // NOP padding
             }
             if header.typeCode == 14 {
-                try Self.unwrapAnnotations(buf, &c, header: header)
+                try unwrapAnnotations(buf, &c, header: header)
             }
-            c.type = Self.ionType(forTypeCode: c.typeCode)
-            current = c
-            if frames.isEmpty, try isSystemValue(buf, c) {
-                continue
-            }
-            return c.type
+            c.type = ionType(forTypeCode: c.typeCode)
+            return .value(c)
         }
+        return .end
     }
 
     @usableFromInline

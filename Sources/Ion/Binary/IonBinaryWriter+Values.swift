@@ -7,9 +7,16 @@ extension IonValue {
     /// the catalog lacked) are written against the same imports, declared with the highest
     /// position used in each table as its `max_id`.
     public static func encode(binary values: [IonValue]) throws -> [UInt8] {
-        var writer = IonBinaryWriter(imports: sharedImports(of: values))
-        for value in values { try writer.write(value) }
-        return try writer.finish()
+        var writer = IonBinaryWriter()
+        do {
+            for value in values { try writer.write(value) }
+            return try writer.finish()
+        } catch let error as IonError where error.code == .unknownSymbol {
+            // Symbols from shared tables are rare: only then walk the values for the imports needed.
+            var withImports = IonBinaryWriter(imports: sharedImports(of: values))
+            for value in values { try withImports.write(value) }
+            return try withImports.finish()
+        }
     }
 
     /// The shared tables that symbols with unknown text in `values` come from, each declared with

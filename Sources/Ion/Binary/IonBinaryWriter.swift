@@ -44,6 +44,7 @@ public struct IonBinaryWriter: Sendable {
     private var pendingField: Int? = nil
     private var pendingAnnotations: [Int] = []
     private var symbolIDs: [String: Int] = [:]
+    private var symbolCache = SymbolIDCache()
     private var newSymbols: [String] = []
     private let imports: [SymbolContext.Import]
     private let firstLocalSID: Int
@@ -252,6 +253,7 @@ public struct IonBinaryWriter: Sendable {
         headers.removeAll(keepingCapacity: true)
         splices.removeAll(keepingCapacity: true)
         symbolIDs.removeAll(keepingCapacity: true)
+        symbolCache.removeAll()
         newSymbols.removeAll(keepingCapacity: true)
         return out
     }
@@ -304,11 +306,21 @@ public struct IonBinaryWriter: Sendable {
     // MARK: Internals
 
     private mutating func sid(for text: String) -> Int {
-        if let id = symbolIDs[text] { return id }
-        if let system = Self.systemSIDs[text] { return system }
-        let id = firstLocalSID + newSymbols.count
-        newSymbols.append(text)
-        symbolIDs[text] = id
+        if let id = symbolCache.lookup(text) { return id }
+        let id: Int
+        if let known = symbolIDs[text] {
+            id = known
+        } else if let system = Self.systemSIDs[text] {
+            id = system
+            symbolIDs[text] = id
+        } else {
+            id = firstLocalSID + newSymbols.count
+            newSymbols.append(text)
+            symbolIDs[text] = id
+        }
+        // Cache only the dictionary's own copy of the key: its buffer stays alive as long as the
+        // entry, so no other string can later show the same bits with different text.
+        if let index = symbolIDs.index(forKey: text) { symbolCache.insert(symbolIDs[index].key, id) }
         return id
     }
 

@@ -7,8 +7,8 @@ import BigInt
 public enum IonInt: Sendable, Hashable, CustomStringConvertible {
     /// A value that fits in 64 bits.
     case int64(Int64)
-    /// A value outside the range of `Int64`.
-    case big(BigInt)
+    /// A value outside the range of `Int64` (boxed, so that small ints stay small).
+    indirect case big(BigInt)
 
     /// Creates an integer from any `BigInt`, choosing the 64-bit form when the value fits.
     public init(_ value: BigInt) {

@@ -5,40 +5,54 @@
 /// (the token then keeps its ``importLocation``), a `null` slot of a local symbol table, or symbol
 /// zero (`$0`). Symbols with unknown text and no import location are all equivalent to `$0`.
 public struct IonSymbol: Sendable, Hashable, CustomStringConvertible {
+    @usableFromInline
+    enum Storage: Sendable, Hashable {
+        case text(String)
+        indirect case imported(ImportLocation)
+        case zero
+    }
+
+    @usableFromInline let storage: Storage
+
     /// The symbol's text, or `nil` when the text is unknown.
-    public var text: String?
+    @inlinable
+    public var text: String? {
+        if case .text(let t) = storage { return t }
+        return nil
+    }
+
     /// Where an unknown symbol is defined, when it comes from a shared table the catalog lacked.
-    public var importLocation: ImportLocation?
+    public var importLocation: ImportLocation? {
+        if case .imported(let location) = storage { return location }
+        return nil
+    }
 
     /// Creates a symbol with known text.
     @inlinable
     public init(_ text: String) {
-        self.text = text
-        self.importLocation = nil
+        self.storage = .text(text)
     }
 
     /// Creates a symbol with unknown text from a slot of a shared symbol table.
     public init(importLocation: ImportLocation) {
-        self.text = nil
-        self.importLocation = importLocation
-    }
-
-    @usableFromInline
-    init(text: String?, importLocation: ImportLocation?) {
-        self.text = text
-        self.importLocation = importLocation
+        self.storage = .imported(importLocation)
     }
 
     /// Symbol zero (`$0`): a symbol whose text is unknown in every context.
-    public static let zero = IonSymbol(text: nil, importLocation: nil)
+    public static let zero = IonSymbol(storage: .zero)
+
+    @usableFromInline
+    init(storage: Storage) { self.storage = storage }
 
     /// Whether this symbol's text is unknown.
     public var hasUnknownText: Bool { text == nil }
 
     public var description: String {
-        if let text { return text }
-        if let importLocation { return "$\(importLocation.tableName)#\(importLocation.position)" }
-        return "$0"
+        switch storage {
+        case .text(let text): text
+        case .imported(let location): "$\(location.tableName)#\(location.position)"
+        case .zero: "$0"
+        }
     }
 
     /// Where a symbol with unknown text is defined: a shared table name and a 1-based position in it.

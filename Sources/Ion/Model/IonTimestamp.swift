@@ -14,24 +14,68 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         public static func < (lhs: Precision, rhs: Precision) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    /// The year, 1 through 9999.
-    public let year: Int
-    /// The month, 1 through 12 (1 when coarser than month precision).
-    public let month: Int
-    /// The day of the month (1 when coarser than day precision).
-    public let day: Int
-    /// The hour, 0 through 23 (0 when coarser than minute precision).
-    public let hour: Int
-    /// The minute, 0 through 59 (0 when coarser than minute precision).
-    public let minute: Int
-    /// The second, 0 through 59 (0 when coarser than second precision).
-    public let second: Int
-    /// The fractional second in `[0, 1)`, present only at ``Precision/fractionalSecond`` precision.
-    public let fraction: IonDecimal?
-    /// Minutes east of UTC of the local time, or `nil` for the unknown offset `-00:00`.
-    public let offsetMinutes: Int?
+    // Stored compactly: a timestamp sits inline in every `IonValue`, so its size is every value's size.
+    @usableFromInline let packedYear: UInt16
+    @usableFromInline let packedMonth: UInt8
+    @usableFromInline let packedDay: UInt8
+    @usableFromInline let packedHour: UInt8
+    @usableFromInline let packedMinute: UInt8
+    @usableFromInline let packedSecond: UInt8
     /// The precision of this timestamp.
     public let precision: Precision
+    /// Minutes east of UTC, or `Int16.min` for the unknown offset.
+    @usableFromInline let packedOffset: Int16
+    @usableFromInline let packedFraction: Fraction
+
+    /// Fractional seconds: digits that fit 32 bits inline, anything longer boxed.
+    @usableFromInline
+    enum Fraction: Sendable, Hashable {
+        case none
+        case small(coefficient: UInt32, places: UInt8)
+        indirect case large(IonDecimal)
+
+        init(_ decimal: IonDecimal?) {
+            guard let decimal else {
+                self = .none
+                return
+            }
+            if case .int64(let c) = decimal.coefficient, c >= 0, c <= Int64(UInt32.max), decimal.exponent < 0,
+                decimal.exponent >= -255
+            {
+                self = .small(coefficient: UInt32(c), places: UInt8(-decimal.exponent))
+            } else {
+                self = .large(decimal)
+            }
+        }
+
+        var decimal: IonDecimal? {
+            switch self {
+            case .none: nil
+            case .small(let c, let places):
+                c == 0
+                    ? IonDecimal(zeroWithExponent: -Int64(places), negative: false)
+                    : IonDecimal(coefficient: .int64(Int64(c)), exponent: -Int64(places))
+            case .large(let d): d
+            }
+        }
+    }
+
+    /// The year, 1 through 9999.
+    @inlinable public var year: Int { Int(packedYear) }
+    /// The month, 1 through 12 (1 when coarser than month precision).
+    @inlinable public var month: Int { Int(packedMonth) }
+    /// The day of the month (1 when coarser than day precision).
+    @inlinable public var day: Int { Int(packedDay) }
+    /// The hour, 0 through 23 (0 when coarser than minute precision).
+    @inlinable public var hour: Int { Int(packedHour) }
+    /// The minute, 0 through 59 (0 when coarser than minute precision).
+    @inlinable public var minute: Int { Int(packedMinute) }
+    /// The second, 0 through 59 (0 when coarser than second precision).
+    @inlinable public var second: Int { Int(packedSecond) }
+    /// The fractional second in `[0, 1)`, present only at ``Precision/fractionalSecond`` precision.
+    public var fraction: IonDecimal? { packedFraction.decimal }
+    /// Minutes east of UTC of the local time, or `nil` for the unknown offset `-00:00`.
+    @inlinable public var offsetMinutes: Int? { packedOffset == .min ? nil : Int(packedOffset) }
 
     /// Creates a timestamp, checking every field.
     ///
@@ -88,14 +132,14 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         {
             throw IonError(.invalidTimestamp, "fields finer than \(precision) precision are set")
         }
-        self.year = year
-        self.month = month
-        self.day = day
-        self.hour = hour
-        self.minute = minute
-        self.second = second
-        self.fraction = fraction
-        self.offsetMinutes = precision < .minute ? nil : offsetMinutes
+        self.packedYear = UInt16(year)
+        self.packedMonth = UInt8(month)
+        self.packedDay = UInt8(day)
+        self.packedHour = UInt8(hour)
+        self.packedMinute = UInt8(minute)
+        self.packedSecond = UInt8(second)
+        self.packedFraction = Fraction(fraction)
+        self.packedOffset = precision < .minute ? .min : offsetMinutes.map { Int16($0) } ?? .min
         self.precision = precision
     }
 
@@ -155,26 +199,9 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
 
     /// The timestamp in Ion text notation, such as `2024-01-15T12:00:00.123Z`.
     public var description: String {
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        var out = pad(year, 4)
-        if precision == .year { return out + "T" }
-        out += "-" + pad(month, 2)
-        if precision == .month { return out + "T" }
-        out += "-" + pad(day, 2)
-        if precision == .day { return out }
-        out += "T" + pad(hour, 2) + ":" + pad(minute, 2)
-        if precision >= .second { out += ":" + pad(second, 2) }
-        if let fraction {
-            let digits = fraction.coefficient.isZero ? "" : String(describing: fraction.coefficient)
-            let width = Int(-fraction.exponent)
-            out += "." + String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        guard let offset = offsetMinutes else { return out + "-00:00" }
-        if offset == 0 { return out + "Z" }
-        return out + (offset < 0 ? "-" : "+") + pad(abs(offset) / 60, 2) + ":" + pad(abs(offset) % 60, 2)
+        var out: [UInt8] = []
+        IonTextWriter.appendTimestamp(self, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -4,6 +4,20 @@ extension IonTextParser {
     /// Reads a quoted string or symbol (short form) starting at its opening quote.
     mutating func readQuoted(quote: UInt8, long: Bool) throws(IonError) -> String {
         p += 1
+        // Most strings have no escapes and no control characters: take them straight from the input.
+        var q = p
+        while q < buf.count {
+            let c = buf[q]
+            if c == quote {
+                guard let s = UTF8Text.string(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buf[p..<q]))) else {
+                    throw fail(.invalidUTF8, "text is not valid UTF-8")
+                }
+                p = q + 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            q += 1
+        }
         var bytes: [UInt8] = []
         try readText(into: &bytes, close: quote, long: false, kind: quote == UInt8(ascii: "'") ? .symbol : .string)
         return try makeString(bytes)
@@ -24,7 +38,7 @@ extension IonTextParser {
     }
 
     func makeString(_ bytes: [UInt8]) throws(IonError) -> String {
-        guard let s = String(validating: bytes, as: UTF8.self) else {
+        guard let s = bytes.withUnsafeBytes({ UTF8Text.string($0) }) else {
             throw fail(.invalidUTF8, "text is not valid UTF-8")
         }
         return s

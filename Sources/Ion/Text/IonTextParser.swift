@@ -236,7 +236,15 @@ struct IonTextParser {
     }
 
     /// The value of a keyword (`null`, `null.type`, `true`, `false`, `nan`), or `nil` for other words.
+    /// Whether a word could be one of the keywords `null`, `true`, `false` or `nan`.
+    @inline(__always)
+    static func mayBeKeyword(_ word: Substring.UTF8View) -> Bool {
+        guard word.count >= 3 && word.count <= 5, let first = word.first else { return false }
+        return first == UInt8(ascii: "n") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f")
+    }
+
     mutating func keywordValue(_ word: Substring.UTF8View, start: Int, context: Context) throws(IonError) -> IonValue.Content? {
+        guard Self.mayBeKeyword(word) else { return nil }
         switch String(Substring(word)) {
         case "true":
             try expectValueEnd(context)
@@ -398,12 +406,15 @@ struct IonTextParser {
         guard let c = peek() else { throw fail(.truncated, "struct is not closed") }
         if Self.isIdentifierStart(c) {
             let word = readIdentifier()
-            switch String(Substring(word)) {
-            case "null", "true", "false", "nan":
-                throw fail(.invalidState, "keyword '\(String(Substring(word)))' cannot be a field name; quote it", at: start)
-            default:
-                return try identifierSymbol(word, at: start).0
+            if Self.mayBeKeyword(word) {
+                switch String(Substring(word)) {
+                case "null", "true", "false", "nan":
+                    throw fail(.invalidState, "keyword '\(String(Substring(word)))' cannot be a field name; quote it", at: start)
+                default:
+                    break
+                }
             }
+            return try identifierSymbol(word, at: start).0
         }
         if c == UInt8(ascii: "\"") { return IonSymbol(try readQuoted(quote: c, long: false)) }
         if c == UInt8(ascii: "'") {

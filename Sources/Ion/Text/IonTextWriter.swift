@@ -95,12 +95,12 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     public mutating func write(decimal value: IonDecimal) throws {
         try begin()
-        out.append(contentsOf: value.description.utf8)
+        Self.appendDecimal(value, to: &out)
     }
 
     public mutating func write(timestamp value: IonTimestamp) throws {
         try begin()
-        out.append(contentsOf: value.description.utf8)
+        Self.appendTimestamp(value, to: &out)
     }
 
     public mutating func write(symbol text: String) throws {
@@ -226,12 +226,16 @@ public struct IonTextWriter: IonWriter, Sendable {
     // MARK: Formatting
 
     static func appendDecimalDigits(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        appendDecimalDigits(value.magnitude, to: &out)
+    }
+
+    static func appendDecimalDigits(_ value: UInt64, to out: inout [UInt8]) {
         if value == 0 {
             out.append(UInt8(ascii: "0"))
             return
         }
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
+        var magnitude = value
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
@@ -243,6 +247,86 @@ public struct IonTextWriter: IonWriter, Sendable {
             }
             for i in stride(from: count - 1, through: 0, by: -1) { out.append(buf[i]) }
         }
+    }
+
+    static func appendTwoDigits(_ v: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "0") + UInt8(v / 10))
+        out.append(UInt8(ascii: "0") + UInt8(v % 10))
+    }
+
+    static func appendDecimal(_ d: IonDecimal, to out: inout [UInt8]) {
+        guard case .int64(let c) = d.coefficient, d.exponent <= 0, d.exponent > -19 else {
+            out.append(contentsOf: d.description.utf8)
+            return
+        }
+        // Point notation straight into the buffer: sign, integer digits, '.', fraction digits.
+        if d.isNegative { out.append(UInt8(ascii: "-")) }
+        var digits: [UInt8] = []
+        appendDecimalDigits(c.magnitude, to: &digits)
+        let places = Int(-d.exponent)
+        if places == 0 {
+            out.append(contentsOf: digits)
+            out.append(UInt8(ascii: "."))
+            return
+        }
+        if digits.count > places {
+            out.append(contentsOf: digits[..<(digits.count - places)])
+        } else {
+            out.append(UInt8(ascii: "0"))
+        }
+        out.append(UInt8(ascii: "."))
+        for _ in 0..<max(0, places - digits.count) { out.append(UInt8(ascii: "0")) }
+        out.append(contentsOf: digits.suffix(min(places, digits.count)))
+    }
+
+    static func appendTimestamp(_ t: IonTimestamp, to out: inout [UInt8]) {
+        appendTwoDigits(t.year / 100, to: &out)
+        appendTwoDigits(t.year % 100, to: &out)
+        if t.precision == .year {
+            out.append(UInt8(ascii: "T"))
+            return
+        }
+        out.append(UInt8(ascii: "-"))
+        appendTwoDigits(t.month, to: &out)
+        if t.precision == .month {
+            out.append(UInt8(ascii: "T"))
+            return
+        }
+        out.append(UInt8(ascii: "-"))
+        appendTwoDigits(t.day, to: &out)
+        if t.precision == .day { return }
+        out.append(UInt8(ascii: "T"))
+        appendTwoDigits(t.hour, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendTwoDigits(t.minute, to: &out)
+        if t.precision >= .second {
+            out.append(UInt8(ascii: ":"))
+            appendTwoDigits(t.second, to: &out)
+        }
+        if case .small(let c, let places) = t.packedFraction {
+            out.append(UInt8(ascii: "."))
+            var digits: [UInt8] = []
+            if c > 0 { appendDecimalDigits(UInt64(c), to: &digits) }
+            for _ in 0..<max(0, Int(places) - digits.count) { out.append(UInt8(ascii: "0")) }
+            out.append(contentsOf: digits)
+        } else if let fraction = t.fraction {
+            let digits = fraction.coefficient.isZero ? "" : String(describing: fraction.coefficient)
+            out.append(UInt8(ascii: "."))
+            for _ in 0..<max(0, Int(-fraction.exponent) - digits.count) { out.append(UInt8(ascii: "0")) }
+            out.append(contentsOf: digits.utf8)
+        }
+        guard let offset = t.offsetMinutes else {
+            out.append(contentsOf: "-00:00".utf8)
+            return
+        }
+        if offset == 0 {
+            out.append(UInt8(ascii: "Z"))
+            return
+        }
+        out.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        appendTwoDigits(abs(offset) / 60, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendTwoDigits(abs(offset) % 60, to: &out)
     }
 
     /// The shortest Ion text for a float that reads back to the same bits.
@@ -262,17 +346,21 @@ public struct IonTextWriter: IonWriter, Sendable {
         return text + "e0"
     }
 
-    static let identifierStart: Set<UInt8> = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$".utf8))
-    static let identifierRest: Set<UInt8> = identifierStart.union("0123456789".utf8)
+    @inline(__always)
+    static func isIdentifierStart(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x24
+    }
 
     /// Whether a symbol can be written without quotes.
     static func isPlainIdentifier(_ text: String) -> Bool {
         let utf8 = text.utf8
-        guard let first = utf8.first, identifierStart.contains(first) else { return false }
-        guard utf8.allSatisfy({ identifierRest.contains($0) }) else { return false }
-        switch text {
-        case "null", "true", "false", "nan": return false
-        default: break
+        guard let first = utf8.first, isIdentifierStart(first) else { return false }
+        guard utf8.allSatisfy({ isIdentifierStart($0) || ($0 >= 0x30 && $0 <= 0x39) }) else { return false }
+        if utf8.count >= 3 && utf8.count <= 5 {
+            switch text {
+            case "null", "true", "false", "nan": return false
+            default: break
+            }
         }
         // `$123` would read as a symbol ID and `$ion…` could read as a system value.
         if first == UInt8(ascii: "$") {
@@ -292,6 +380,16 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     static func appendQuoted(_ text: String, quote: UInt8, to out: inout [UInt8], json: Bool = false) {
         out.append(quote)
+        // Most text needs no escapes: copy it in one go.
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b < 0x20 || b == 0x7F || b == quote || b == UInt8(ascii: "\\") { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
+            out.append(quote)
+            return
+        }
         for b in text.utf8 {
             switch b {
             case quote, UInt8(ascii: "\\"):

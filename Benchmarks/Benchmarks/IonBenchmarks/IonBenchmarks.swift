@@ -1,0 +1,86 @@
+import Benchmark
+import Ion
+import LicenceDataset
+
+/// Ion codec benchmarks over 100,000 licence documents (see `LicenceDataset`).
+///
+/// Each iteration processes the whole dataset once; throughput is documents per second
+/// (`scaledIterations` × 100,000). `docs/performance.md` turns these into MB/s.
+let documentCount = 100_000
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        timeUnits: .milliseconds,
+        maxDuration: .seconds(10),
+        maxIterations: 20
+    )
+
+    let documents = LicenceDataset.documents(count: documentCount)
+    let binary = try! IonValue.encode(binary: documents)
+    let text = Array(try! IonValue.encode(text: documents, style: .lines).utf8)
+    let licences = try! LicenceDataset.licences(count: documentCount)
+    print("dataset: \(documentCount) documents, binary \(binary.count) bytes (\(binary.count / documentCount) B/doc), text \(text.count) bytes (\(text.count / documentCount) B/doc)")
+
+    Benchmark("IonBinaryDecodeMaterialise") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try IonValue.decode(binary: binary))
+        }
+    }
+
+    Benchmark("IonBinaryScan") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var reader = try IonBinaryReader(binary)
+            var count = 0
+            try scan(&reader, &count)
+            blackHole(count)
+        }
+    }
+
+    Benchmark("IonBinaryEncode") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try IonValue.encode(binary: documents))
+        }
+    }
+
+    Benchmark("IonTextDecode") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try IonValue.decode(text: text))
+        }
+    }
+
+    Benchmark("IonTextEncode") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try IonValue.encode(text: documents, style: .lines))
+        }
+    }
+
+    Benchmark("CodableEncodeBinary") { benchmark in
+        let encoder = IonEncoder()
+        for _ in benchmark.scaledIterations {
+            var writer = IonBinaryWriter()
+            for licence in licences { try writer.write(try encoder.encodeValue(licence)) }
+            blackHole(try writer.finish())
+        }
+    }
+
+    Benchmark("CodableDecodeBinary") { benchmark in
+        let decoder = IonDecoder()
+        for _ in benchmark.scaledIterations {
+            let values = try IonValue.decode(binary: binary)
+            for value in values { blackHole(try decoder.decode(LicenceDataset.Licence.self, from: value)) }
+        }
+    }
+}
+
+/// Visits every value without decoding it.
+func scan(_ reader: inout IonBinaryReader, _ count: inout Int) throws {
+    while let type = try reader.next() {
+        count += 1
+        if type.isContainer && !reader.isNull {
+            try reader.stepIn()
+            try scan(&reader, &count)
+            try reader.stepOut()
+        }
+    }
+}

@@ -1,0 +1,34 @@
+// swift-tools-version:6.1
+// Benchmarks live in their own package so that `swift build` and `swift test` of swift-qldb do
+// not build the benchmark framework. Run them with `swift package benchmark` from this folder.
+import PackageDescription
+
+let package = Package(
+    name: "swift-qldb-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "swift-qldb", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .target(
+            name: "LicenceDataset",
+            dependencies: [.product(name: "Ion", package: "swift-qldb")]
+        ),
+        .executableTarget(
+            name: "IonProfile",
+            dependencies: ["LicenceDataset", .product(name: "Ion", package: "swift-qldb")]
+        ),
+        .executableTarget(
+            name: "IonBenchmarks",
+            dependencies: [
+                "LicenceDataset",
+                .product(name: "Ion", package: "swift-qldb"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/IonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
