@@ -6,16 +6,22 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Ion", targets: ["Ion"]),
+        .library(name: "IonHash", targets: ["IonHash"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
     ],
     targets: [
         .target(
             name: "Ion",
             dependencies: [.product(name: "BigInt", package: "BigInt")]
+        ),
+        .target(
+            name: "IonHash",
+            dependencies: ["Ion", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "QLDBCLI",
@@ -24,8 +30,9 @@ let package = Package(
         .testTarget(name: "IonTests", dependencies: ["Ion"]),
         .testTarget(
             name: "IonConformanceTests",
-            dependencies: ["Ion"]
+            dependencies: ["Ion", "IonHash"]
         ),
+        .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash"]),
     ],
     swiftLanguageModes: [.v6]
 )

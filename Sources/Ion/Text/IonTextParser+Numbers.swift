@@ -90,12 +90,13 @@ extension IonTextParser {
     }
 
     static func smallExponent(_ digits: [UInt8], negative: Bool, at start: Int, parser: IonTextParser) throws(IonError) -> Int64 {
-        let significant = digits.drop(while: { $0 == UInt8(ascii: "0") })
-        guard significant.count <= 18 else {
-            throw parser.fail(.numericOverflow, "decimal exponent is out of range", at: start)
-        }
         var v: Int64 = 0
-        for d in significant { v = v * 10 + Int64(d - 0x30) }
+        for d in digits {
+            let (times10, o1) = v.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int64(d - 0x30))
+            guard !o1, !o2 else { throw parser.fail(.numericOverflow, "decimal exponent does not fit in 64 bits", at: start) }
+            v = sum
+        }
         return negative ? -v : v
     }
 

@@ -1,0 +1,116 @@
+import Ion
+
+/// The byte-level parts of the Ion Hash serialisation, shared by the value, reader and writer paths.
+enum IonHashMarkers {
+    static let beginMarker: UInt8 = 0x0B
+    static let endMarker: UInt8 = 0x0E
+    static let escapeByte: UInt8 = 0x0C
+
+    @inline(__always)
+    static func update<H: IonHashFunctionHasher>(_ hasher: inout H, byte: UInt8) {
+        withUnsafeBytes(of: byte) { hasher.update($0) }
+    }
+
+    @inline(__always)
+    static func begin<H: IonHashFunctionHasher>(_ hasher: inout H, typeQualifier: UInt8) {
+        update(&hasher, byte: beginMarker)
+        update(&hasher, byte: typeQualifier)
+    }
+
+    @inline(__always)
+    static func end<H: IonHashFunctionHasher>(_ hasher: inout H) {
+        update(&hasher, byte: endMarker)
+    }
+
+    /// Feeds `bytes` with every marker byte escaped, as one update.
+    static func updateEscaped<H: IonHashFunctionHasher>(_ hasher: inout H, _ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty else { return }
+        guard bytes.contains(where: { $0 == beginMarker || $0 == endMarker || $0 == escapeByte }) else {
+            hasher.update(bytes)
+            return
+        }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(bytes.count + 8)
+        for b in bytes {
+            if b == beginMarker || b == endMarker || b == escapeByte { escaped.append(escapeByte) }
+            escaped.append(b)
+        }
+        escaped.withUnsafeBytes { hasher.update($0) }
+    }
+
+    static func updateEscaped<H: IonHashFunctionHasher>(_ hasher: inout H, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { updateEscaped(&hasher, $0) }
+    }
+
+    /// `B ‖ TQ ‖ escape(representation) ‖ E` for a scalar or a null.
+    static func scalar<H: IonHashFunctionHasher>(_ content: IonValue.Content, into hasher: inout H) {
+        var representation: [UInt8] = []
+        let tq = typeQualifierAndRepresentation(content, &representation)
+        begin(&hasher, typeQualifier: tq)
+        updateEscaped(&hasher, representation)
+        end(&hasher)
+    }
+
+    /// `B ‖ 0x70 ‖ escape(text) ‖ E`; symbols with unknown text hash as `$0` (`B ‖ 0x71 ‖ E`).
+    static func symbol<H: IonHashFunctionHasher>(_ symbol: IonSymbol, into hasher: inout H) {
+        guard var text = symbol.text else {
+            begin(&hasher, typeQualifier: 0x71)
+            end(&hasher)
+            return
+        }
+        begin(&hasher, typeQualifier: 0x70)
+        text.withUTF8 { updateEscaped(&hasher, UnsafeRawBufferPointer($0)) }
+        end(&hasher)
+    }
+
+    /// The end of a struct, `escape(sorted field digests) ‖ E`, after `begin(0xD0)` and the
+    /// field hashers have run; sorts `digests` in place.
+    static func structDigests<H: IonHashFunctionHasher>(_ digests: inout [[UInt8]], into hasher: inout H) {
+        // Unsigned lexicographic order; sort first, then escape each digest.
+        digests.sort { $0.lexicographicallyPrecedes($1) }
+        for digest in digests { updateEscaped(&hasher, digest) }
+        end(&hasher)
+    }
+
+    /// The type qualifier of a scalar (or null) and its minimal binary representation.
+    static func typeQualifierAndRepresentation(_ content: IonValue.Content, _ out: inout [UInt8]) -> UInt8 {
+        switch content {
+        case .null(let type):
+            return type == .null ? 0x0F : (type == .int ? 0x2F : type.rawValue << 4 | 0x0F)
+        case .bool(let b):
+            return b ? 0x11 : 0x10
+        case .int(let i):
+            BinaryEncoding.appendIntBody(i, to: &out)
+            return i.signum < 0 ? 0x30 : 0x20
+        case .float(let d):
+            // Always eight bytes (32-bit floats widened), every NaN alike; positive zero is empty.
+            if d.bitPattern != 0 {
+                let bits = d.isNaN ? 0x7FF8_0000_0000_0000 : d.bitPattern
+                for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+            }
+            return 0x40
+        case .decimal(let d):
+            BinaryEncoding.appendDecimalBody(d, to: &out)
+            return 0x50
+        case .timestamp(let t):
+            BinaryEncoding.appendTimestampBody(t, to: &out)
+            return 0x60
+        case .symbol(let s):
+            guard let text = s.text else { return 0x71 }
+            out.append(contentsOf: text.utf8)
+            return 0x70
+        case .string(let s):
+            out.append(contentsOf: s.utf8)
+            return 0x80
+        case .clob(let bytes):
+            out.append(contentsOf: bytes)
+            return 0x90
+        case .blob(let bytes):
+            out.append(contentsOf: bytes)
+            return 0xA0
+        case .list: return 0xB0
+        case .sexp: return 0xC0
+        case .struct: return 0xD0
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Ion
+import IonHash
+import Testing
+
+/// The naughty-strings test of ion-hash-test: every string, as a symbol, string, clob, blob,
+/// annotation, field and inside containers, must hash alike through the hashing reader and the
+/// hashing writer; lines marked `invalid_ion::` must be rejected where they are used as Ion text.
+@Suite(.enabled(if: NaughtyStrings.isAvailable, "../shared/conformance/ion-hash-test is absent: naughty strings are skipped"))
+struct NaughtyStringsTests {
+    @Test func hashingReaderAndWriterAgree() throws {
+        var agreed = 0
+        var rejected = 0
+        var failures: [String] = []
+        let lines = try NaughtyStrings.lines()
+        for line in lines {
+            for text in line.expansions {
+                let values: [IonValue]
+                do {
+                    values = try IonValue.decode(text: Array(text.utf8))
+                } catch {
+                    if line.isValid == false {
+                        rejected += 1
+                    } else {
+                        failures.append("\(text): \(error)")
+                    }
+                    continue
+                }
+                let binary = try IonValue.encode(binary: values)
+                var reader = try IonBinaryReader(binary)
+                var readerDigests: [[UInt8]] = []
+                while try reader.next() != nil { readerDigests.append(try IonHasher.md5.digest(of: &reader)) }
+                var writer = IonHashingWriter(MD5IonHash())
+                for value in values { try writer.write(value) }
+                if readerDigests == writer.digests && readerDigests == values.map({ IonHasher.md5.digest(of: $0) }) {
+                    agreed += 1
+                } else {
+                    failures.append("\(text): reader and writer digests differ")
+                }
+            }
+        }
+        print("naughty strings: \(agreed) agreed, \(rejected) rejected as invalid Ion, \(failures.count) failed")
+        #expect(failures.isEmpty, "\(failures.prefix(5).joined(separator: "\n"))")
+        #expect(agreed + rejected == lines.map(\.expansions.count).reduce(0, +))
+        // The invalid lines hold raw control characters: every form but the blob must be rejected.
+        #expect(rejected == 68)
+    }
+}
+
+enum NaughtyStrings {
+    static let file = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("../shared/conformance/ion-hash-test/big_list_of_naughty_strings.txt").standardizedFileURL
+
+    static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
+
+    struct Line {
+        var text: String
+        /// `true` for `ion::` lines (the text is itself an Ion value), `false` for `invalid_ion::`.
+        var isValid: Bool?
+
+        func escaped(_ quote: Character) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: String(quote), with: "\\\(quote)")
+        }
+        var symbol: String { "'" + escaped("'") + "'" }
+        var string: String { "\"" + escaped("\"") + "\"" }
+        var longString: String { "'''" + escaped("'") + "'''" }
+        var clob: String {
+            "{{" + string.unicodeScalars.map { $0.value >= 128 ? "\\x" + String($0.value, radix: 16) : String($0) }.joined() + "}}"
+        }
+        var blob: String { "{{" + Data(text.utf8).base64EncodedString() + "}}" }
+
+        /// The Ion text documents the test builds from this line.
+        var expansions: [String] {
+            let forms = [symbol, string, longString, clob, blob]
+            var out = forms
+            out += forms.map { symbol + "::" + $0 }
+            out += forms.map { symbol + "::{" + symbol + ":" + $0 + "}" }
+            if isValid == true {
+                out += [text, symbol + "::" + text, symbol + "::{" + symbol + ":" + text + "}",
+                        symbol + "::{" + symbol + ":" + symbol + "::" + text + "}"]
+            }
+            let tail = isValid == true ? text : ""
+            out.append(symbol + "::[" + forms.joined(separator: ", ") + ", " + tail + "]")
+            out.append(symbol + "::(" + forms.joined(separator: " ") + " " + tail + ")")
+            out.append(symbol + "::" + symbol + "::" + symbol + "::" + string)
+            return out
+        }
+    }
+
+    static func lines() throws -> [Line] {
+        let content = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+        return content.split(separator: "\n", omittingEmptySubsequences: false).compactMap { raw in
+            var text = String(raw)
+            if text.hasSuffix("\r") { text.removeLast() }
+            guard !text.isEmpty, !text.hasPrefix("#") else { return nil }
+            if text.hasPrefix("ion::") { return Line(text: String(text.dropFirst(5)), isValid: true) }
+            if text.hasPrefix("invalid_ion::") { return Line(text: String(text.dropFirst(13)), isValid: false) }
+            return Line(text: text, isValid: nil)
+        }
+    }
+}
