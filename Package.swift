@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Ion", targets: ["Ion"]),
         .library(name: "IonHash", targets: ["IonHash"]),
+        .library(name: "QLDBHashing", targets: ["QLDBHashing"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
     ],
     dependencies: [
@@ -23,9 +24,13 @@ let package = Package(
             name: "IonHash",
             dependencies: ["Ion", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "QLDBHashing",
+            dependencies: ["Ion", "IonHash", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "QLDBCLI",
-            dependencies: ["Ion", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Ion", "IonHash", "QLDBHashing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "IonTests", dependencies: ["Ion"]),
         .testTarget(
@@ -33,6 +38,7 @@ let package = Package(
             dependencies: ["Ion", "IonHash"]
         ),
         .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash"]),
+        .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "IonHash", "QLDBHashing"]),
     ],
     swiftLanguageModes: [.v6]
 )

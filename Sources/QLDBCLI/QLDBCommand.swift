@@ -6,7 +6,7 @@ struct QLDBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qldb",
         abstract: "Tools for Amazon Ion data and QLDB ledgers.",
-        subcommands: [IonCommand.self]
+        subcommands: [IonCommand.self, DigestCommand.self]
     )
 }
 
@@ -15,6 +15,6 @@ struct IonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ion",
         abstract: "Read, convert and inspect Ion data.",
-        subcommands: [IonCatCommand.self]
+        subcommands: [IonCatCommand.self, IonHashCommand.self]
     )
 }

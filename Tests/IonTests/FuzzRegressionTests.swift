@@ -17,3 +17,16 @@ import Testing
         #expect(throws: IonError(.numericOverflow, "")) { try IonValue.decode(text: "1d9223372036854775808") }
     }
 }
+
+@Suite struct FuzzRegressionSystemSymbolTests {
+    /// Binary fuzzing: `$ion_1_0` spelled with a padded symbol ID (`72 00 02`) was kept as data,
+    /// then written minimally and dropped on the next read as a system value.
+    @Test func topLevelIonVersionSymbolIsASystemValueHoweverSpelled() throws {
+        let ivm: [UInt8] = [0xE0, 0x01, 0x00, 0xEA]
+        #expect(try IonValue.decode(binary: ivm + [0x71, 0x02, 0x21, 0x01]) == [1])
+        #expect(try IonValue.decode(binary: ivm + [0x72, 0x00, 0x02, 0x21, 0x01]) == [1])
+        // Annotated, or inside a container, it is ordinary data.
+        #expect(try IonValue.decode(binary: ivm + [0xE4, 0x81, 0x84, 0x71, 0x02]) == [IonValue(.symbol("$ion_1_0"), annotations: ["name"])])
+        #expect(try IonValue.decode(binary: ivm + [0xB2, 0x71, 0x02]) == [[.symbol("$ion_1_0")]])
+    }
+}

@@ -201,8 +201,11 @@ public struct IonBinaryReader: Sendable {
             try loadLocalSymbolTable()
             return true
         }
-        // An unannotated top-level symbol whose text is `$ion_1_0` is a system value, not data.
-        if c.type == .symbol, !c.isNull, c.bodyEnd - c.bodyStart == 1, buf[c.bodyStart] == 2 {
+        // An unannotated top-level symbol whose text is `$ion_1_0` is a system value, not data,
+        // however its ID is spelled (padded, or mapped by a local symbol table).
+        if c.type == .symbol, !c.isNull, let sid = BinaryPrimitives.readUInt64(buf, from: c.bodyStart, to: c.bodyEnd),
+            let symbolID = Int(exactly: sid), symbols.symbol(forID: symbolID)?.text == "$ion_1_0"
+        {
             return true
         }
         return false
