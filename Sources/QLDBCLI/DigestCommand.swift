@@ -37,41 +37,54 @@ struct DigestCommand: ParsableCommand {
                 value = String(name[name.index(after: eq)...])
                 name = String(name[..<eq])
             } else {
-                guard i + 1 < arguments.count else { throw ValidationError("\(name) needs a value") }
+                guard i + 1 < arguments.count else { throw DigestArgumentError("\(name) needs a value") }
                 value = arguments[i + 1]
                 i += 1
             }
             i += 1
             switch name {
             case "--transaction-id":
-                guard transactionID == nil else { throw ValidationError("--transaction-id is given more than once") }
+                guard transactionID == nil else { throw DigestArgumentError("--transaction-id is given more than once") }
                 transactionID = value
             case "--statement":
                 statements.append(Statement(text: value))
             case "--parameter":
-                guard !statements.isEmpty else { throw ValidationError("--parameter '\(value)' comes before any --statement") }
+                guard !statements.isEmpty else { throw DigestArgumentError("--parameter '\(value)' comes before any --statement") }
                 let values: [IonValue]
                 do {
                     values = try IonValue.decode(text: value)
                 } catch let error as IonError {
-                    throw ValidationError("--parameter '\(value)' is not Ion text: \(error.reason) at \(error.position ?? "0")")
+                    throw DigestArgumentError("--parameter '\(value)' is not Ion text: \(error.reason) at \(error.position ?? "0")")
                 }
                 guard values.count == 1 else {
-                    throw ValidationError("--parameter '\(value)' must hold exactly one Ion value, found \(values.count)")
+                    throw DigestArgumentError("--parameter '\(value)' must hold exactly one Ion value, found \(values.count)")
                 }
                 statements[statements.count - 1].parameters.append(values[0])
             default:
-                throw ValidationError("unknown option '\(name)'")
+                throw DigestArgumentError("unknown option '\(name)'")
             }
         }
-        guard let transactionID else { throw ValidationError("--transaction-id is required") }
+        guard let transactionID else { throw DigestArgumentError("--transaction-id is required") }
         return (transactionID, statements)
     }
 
     func run() throws {
-        let (transactionID, statements) = try Self.parse(arguments)
+        let transactionID: String
+        let statements: [Statement]
+        do {
+            (transactionID, statements) = try Self.parse(arguments)
+        } catch let error as DigestArgumentError {
+            FileHandle.standardError.write(Data("qldb: digest: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
         var digest = CommitDigest(transactionID: transactionID)
         for statement in statements { digest.add(statement: statement.text, parameters: statement.parameters) }
         print(digest.digest.base64)
     }
+}
+
+/// A problem with `qldb digest`'s arguments, reported on one line with exit status 1.
+struct DigestArgumentError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }
