@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Ion", targets: ["Ion"]),
         .library(name: "IonHash", targets: ["IonHash"]),
         .library(name: "QLDBHashing", targets: ["QLDBHashing"]),
+        .library(name: "SigV4", targets: ["SigV4"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
     ],
     dependencies: [
@@ -28,6 +29,10 @@ let package = Package(
             name: "QLDBHashing",
             dependencies: ["Ion", "IonHash", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "SigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "QLDBCLI",
             dependencies: ["Ion", "IonHash", "QLDBHashing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -39,6 +44,7 @@ let package = Package(
         ),
         .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash"]),
         .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "IonHash", "QLDBHashing"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,135 @@
+import Crypto
+
+/// The canonical forms SigV4 signs: URI, query, headers, request and string to sign.
+public enum SigV4Canonical {
+    static let unreserved: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8 { table[Int(c)] = true }
+        return table
+    }()
+    static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// Percent-encodes every byte but the unreserved ones (and `/` when `keepSlash`), with uppercase hex.
+    public static func encode(_ text: some Collection<UInt8>, keepSlash: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        for b in text {
+            if unreserved[Int(b)] || (keepSlash && b == UInt8(ascii: "/")) {
+                out.append(b)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes `%XX` sequences; anything else (including `+`) stays as it is.
+    public static func percentDecode(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - 48
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - 87
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - 55
+        default: nil
+        }
+    }
+
+    /// The canonical URI: the wire path, normalised when asked (`.` and empty segments dropped,
+    /// `..` resolved, a trailing slash kept), then percent-encoded once more byte by byte.
+    public static func uri(_ path: String, normalize: Bool) -> String {
+        var path = path.isEmpty ? "/" : path
+        if normalize {
+            var segments: [Substring] = []
+            for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+                if segment == "." { continue }
+                if segment == ".." {
+                    if !segments.isEmpty { segments.removeLast() }
+                    continue
+                }
+                segments.append(segment)
+            }
+            let trailing = path.hasSuffix("/") && !segments.isEmpty
+            path = "/" + segments.joined(separator: "/") + (trailing ? "/" : "")
+        }
+        return encode(path.utf8, keepSlash: true)
+    }
+
+    /// The canonical query: each name and value decoded then re-encoded, sorted by encoded name
+    /// then encoded value; a parameter without a value keeps its `=`.
+    public static func query(_ query: String) -> String {
+        guard !query.isEmpty else { return "" }
+        var pairs: [(String, String)] = []
+        for item in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = encode(percentDecode(String(parts[0])), keepSlash: false)
+            let value = parts.count > 1 ? encode(percentDecode(String(parts[1])), keepSlash: false) : ""
+            pairs.append((name, value))
+        }
+        pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        return pairs.map { $0.0 + "=" + $0.1 }.joined(separator: "&")
+    }
+
+    /// A header value trimmed, with every run of whitespace (folded lines included) made one space.
+    public static func headerValue(_ value: String) -> String {
+        var out: [UInt8] = []
+        var pendingSpace = false
+        for b in value.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The canonical headers block and the signed-headers list. Names are lowercased and sorted;
+    /// values of repeated names are joined with `,` in the order sent.
+    public static func headers(_ headers: [(name: String, value: String)]) -> (canonical: String, signed: String) {
+        var grouped: [String: [String]] = [:]
+        var order: [String] = []
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if grouped[lower] == nil { order.append(lower) }
+            grouped[lower, default: []].append(headerValue(value))
+        }
+        let names = order.sorted()
+        let canonical = names.map { $0 + ":" + grouped[$0]!.joined(separator: ",") + "\n" }.joined()
+        return (canonical, names.joined(separator: ";"))
+    }
+
+    /// Lowercase hex of SHA-256.
+    public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+        hex(Array(SHA256.hash(data: Array(bytes))))
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+
+/// The time a signer signs with: the local clock plus an offset learned from the server.
+///
+/// After a request fails as skewed (`RequestTimeTooSkewed`, `RequestExpired`,
+/// `InvalidSignatureException`, …), call ``update(serverDate:localDate:)`` with the response's
+/// `Date` header; the next signature uses the corrected time. An offset is adopted only when the
+/// skew exceeds 5 minutes, and replaced only when it moves by more than a minute, so ordinary
+/// jitter never changes it.
+public final class SigV4Clock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+    private let now: @Sendable () -> Date
+
+    /// Creates a clock over `now` (the system clock by default; tests inject their own).
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
+    }
+
+    /// The current offset added to the local clock, in seconds.
+    public var skew: TimeInterval { offset.withLock { $0 } }
+
+    /// The corrected current time.
+    public func currentDate() -> Date { now().addingTimeInterval(skew) }
+
+    /// Learns the skew from a server's `Date`; returns whether the offset changed.
+    @discardableResult
+    public func update(serverDate: Date, localDate: Date? = nil) -> Bool {
+        let observed = serverDate.timeIntervalSince(localDate ?? now())
+        return offset.withLock { current in
+            if abs(observed) <= 300 {
+                let changed = current != 0
+                current = 0
+                return changed
+            }
+            guard abs(observed - current) > 60 else { return false }
+            current = observed
+            return true
+        }
+    }
+
+    /// Learns the skew from an HTTP `Date` header (`Wed, 21 Oct 2015 07:28:00 GMT`).
+    @discardableResult
+    public func update(serverDateHeader: String, localDate: Date? = nil) -> Bool {
+        guard let date = HTTPDate.parse(serverDateHeader) else { return false }
+        return update(serverDate: date, localDate: localDate)
+    }
+}
+
+/// IMF-fixdate (RFC 9110) parsing and SigV4's date formats.
+public enum HTTPDate {
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Parses `Wed, 21 Oct 2015 07:28:00 GMT`; `nil` for anything else.
+    public static func parse(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])),
+            let year = Int(parts[3])
+        else { return nil }
+        let time = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard time.count == 3 else { return nil }
+        return date(year: year, month: month + 1, day: day, hour: time[0], minute: time[1], second: time[2])
+    }
+
+    static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second)
+        else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// `20150830T123600Z`.
+    public static func amzDate(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let rest = seconds - days * 86400
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return pad(y, 4) + pad(m, 2) + pad(d, 2) + "T" + pad(rest / 3600, 2) + pad(rest % 3600 / 60, 2) + pad(rest % 60, 2) + "Z"
+    }
+
+    /// Parses `20150830T123600Z`.
+    public static func parseAmzDate(_ text: String) -> Date? {
+        let u = Array(text.utf8)
+        guard u.count == 16, u[8] == UInt8(ascii: "T"), u[15] == UInt8(ascii: "Z") else { return nil }
+        func n(_ r: Range<Int>) -> Int? { Int(String(decoding: u[r], as: UTF8.self)) }
+        guard let y = n(0..<4), let mo = n(4..<6), let d = n(6..<8), let h = n(9..<11), let mi = n(11..<13), let s = n(13..<15) else {
+            return nil
+        }
+        return date(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
+    }
+}

@@ -1,0 +1,48 @@
+import Crypto
+import Synchronization
+
+/// Derived SigV4 signing keys, cached by secret, date, region and service.
+///
+/// Deriving a key is four HMACs, most of a signature's cost; a Lambda signs every request with
+/// the same key for a day. The secret is part of the cache key so that rotated credentials never
+/// reuse a stale key (aws/aws-sdk-go-v2#3350).
+public final class SigningKeyCache: Sendable {
+    struct Key: Hashable {
+        var secret: String
+        var date: String
+        var region: String
+        var service: String
+    }
+
+    private let keys = Mutex<[Key: [UInt8]]>([:])
+    private let capacity: Int
+
+    /// Creates a cache holding at most `capacity` keys (the oldest day's keys are dropped first).
+    public init(capacity: Int = 64) { self.capacity = capacity }
+
+    /// The signing key for these inputs, derived once.
+    public func key(secret: String, date: String, region: String, service: String) -> SymmetricKey {
+        let cacheKey = Key(secret: secret, date: date, region: region, service: service)
+        if let cached = keys.withLock({ $0[cacheKey] }) { return SymmetricKey(data: cached) }
+        let derived = Self.derive(secret: secret, date: date, region: region, service: service)
+        let bytes = derived.withUnsafeBytes { Array($0) }
+        let limit = capacity
+        keys.withLock { keys in
+            if keys.count >= limit { keys.removeAll() }
+            keys[cacheKey] = bytes
+        }
+        return derived
+    }
+
+    /// The number of keys held.
+    public var count: Int { keys.withLock { $0.count } }
+
+    /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+    public static func derive(secret: String, date: String, region: String, service: String) -> SymmetricKey {
+        var key = SymmetricKey(data: Array(("AWS4" + secret).utf8))
+        for part in [date, region, service, "aws4_request"] {
+            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+        }
+        return key
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SigV4
+import Testing
+
+@Suite struct SigV4VerifierTests {
+    let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    let signedAt = HTTPDate.parseAmzDate("20150830T123600Z")!
+    let body = Array(#"{"StartSession":{"LedgerName":"vehicle-registration"}}"#.utf8)
+
+    func sendCommand(body: [UInt8]) -> SigV4Request {
+        SigV4Request(
+            method: "POST", path: "/",
+            headers: [
+                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "QLDBSession.SendCommand"),
+                ("Host", "session.qldb.us-east-1.amazonaws.com"),
+            ], payload: .bytes(body))
+    }
+
+    func signed(_ request: SigV4Request, at date: Date? = nil, credentials: AWSCredentials? = nil, region: String = "us-east-1") -> SigV4Request {
+        let signer = SigV4Signer(service: "qldb", region: region)
+        var r = request
+        r.headers += signer.sign(request, credentials: credentials ?? self.credentials, date: date ?? signedAt).headersToAdd
+        return r
+    }
+
+    var verifier: SigV4Verifier {
+        SigV4Verifier(region: "us-east-1", service: "qldb") { $0 == "AKIDEXAMPLE" ? "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" : nil }
+    }
+
+    @Test func signsTheQLDBVectorFromTheNotes() {
+        let signature = SigV4Signer(service: "qldb", region: "us-east-1").sign(sendCommand(body: body), credentials: credentials, date: signedAt)
+        #expect(signature.signature == "281ae1a5163b6a4608f5a816c4b100b4d30f7387e7ea9c0c6f6a825364486499")
+        let key = SigningKeyCache.derive(secret: credentials.secretAccessKey, date: "20150830", region: "us-east-1", service: "qldb")
+        #expect(key.withUnsafeBytes { $0.map { String(format: "%02x", Int($0)) }.joined() } == "cca97d6d2a0f3798d837fb55b68bbc7f6e7650383cca6b0ca15ae92446ae56d1")
+    }
+
+    @Test func acceptsAGoodSignature() throws {
+        let verified = try verifier.verify(signed(sendCommand(body: body)), now: signedAt.addingTimeInterval(60))
+        #expect(verified.accessKeyID == "AKIDEXAMPLE")
+    }
+
+    @Test func rejectsEachTamperingWithItsReason() {
+        var tampered = signed(sendCommand(body: body))
+        tampered.payload = .bytes(body + [0x20])
+        #expect(throws: SigV4VerificationError.signatureMismatch) { try verifier.verify(tampered, now: signedAt) }
+
+        let wrongKey = signed(sendCommand(body: body), credentials: AWSCredentials(accessKeyID: "AKIDOTHER", secretAccessKey: "x"))
+        #expect(throws: SigV4VerificationError.unknownAccessKey("AKIDOTHER")) { try verifier.verify(wrongKey, now: signedAt) }
+
+        let wrongSecret = signed(sendCommand(body: body), credentials: AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "not-the-secret"))
+        #expect(throws: SigV4VerificationError.signatureMismatch) { try verifier.verify(wrongSecret, now: signedAt) }
+
+        let wrongScope = signed(sendCommand(body: body), region: "eu-west-2")
+        #expect(throws: SigV4VerificationError.wrongScope("region eu-west-2, expected us-east-1")) { try verifier.verify(wrongScope, now: signedAt) }
+
+        let old = signed(sendCommand(body: body))
+        do {
+            _ = try verifier.verify(old, now: signedAt.addingTimeInterval(16 * 60))
+            Issue.record("a request signed 16 minutes ago was accepted")
+        } catch {
+            guard case .expiredOrSkewed = error else {
+                Issue.record("expected expiredOrSkewed, got \(error)")
+                return
+            }
+        }
+        #expect(throws: SigV4VerificationError.missingAuthentication) { try verifier.verify(sendCommand(body: body), now: signedAt) }
+        var garbled = sendCommand(body: body)
+        garbled.headers.append(("Authorization", "AWS4-HMAC-SHA256 nonsense"))
+        garbled.headers.append(("X-Amz-Date", "20150830T123600Z"))
+        #expect(throws: SigV4VerificationError.malformed("Authorization part 'nonsense' has no '='")) { try verifier.verify(garbled, now: signedAt) }
+    }
+
+    @Test func verifiesPresignedQueries() throws {
+        let request = SigV4Request(method: "GET", path: "/", headers: [("Host", "example.amazonaws.com")], payload: .bytes([]))
+        let signer = SigV4Signer(service: "qldb", region: "us-east-1")
+        let presigned = signer.presign(request, credentials: credentials, expires: 300, date: signedAt)
+        var sent = request
+        sent.query = presigned.queryItemsToAdd.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        #expect(try verifier.verify(sent, now: signedAt.addingTimeInterval(299)).accessKeyID == "AKIDEXAMPLE")
+        #expect(throws: SigV4VerificationError.self) { try verifier.verify(sent, now: signedAt.addingTimeInterval(301)) }
+    }
+
+    @Test func keyCacheIsKeyedOnTheSecret() {
+        let cache = SigningKeyCache()
+        let a = cache.key(secret: "one", date: "20240101", region: "r", service: "s")
+        let b = cache.key(secret: "two", date: "20240101", region: "r", service: "s")
+        #expect(a != b)
+        #expect(cache.key(secret: "one", date: "20240101", region: "r", service: "s") == a)
+        #expect(cache.count == 2)
+    }
+
+    @Test func clockLearnsOnlyRealSkew() {
+        let base = Date(timeIntervalSince1970: 1_700_000_000)
+        let clock = SigV4Clock(now: { base })
+        #expect(!clock.update(serverDate: base.addingTimeInterval(200)))
+        #expect(clock.skew == 0)
+        #expect(clock.update(serverDate: base.addingTimeInterval(900)))
+        #expect(clock.skew == 900)
+        #expect(!clock.update(serverDate: base.addingTimeInterval(930)), "moves under a minute are ignored")
+        #expect(clock.currentDate() == base.addingTimeInterval(900))
+        #expect(clock.update(serverDateHeader: "Tue, 14 Nov 2023 22:13:20 GMT"))
+        #expect(clock.skew == 0)
+        #expect(HTTPDate.parse("Wed, 21 Oct 2015 07:28:00 GMT") == HTTPDate.parseAmzDate("20151021T072800Z"))
+    }
+}
