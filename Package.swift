@@ -21,9 +21,13 @@ let package = Package(
             name: "Ion",
             dependencies: [.product(name: "BigInt", package: "BigInt")]
         ),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
         .target(
             name: "IonHash",
-            dependencies: ["Ion", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "Ion", .product(name: "Crypto", package: "swift-crypto"),
+                .target(name: "CLibCrypto", condition: .when(platforms: [.linux])),
+            ]
         ),
         .target(
             name: "QLDBHashing",

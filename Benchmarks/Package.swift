@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "swift-qldb", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
     ],
     targets: [
         .target(
@@ -17,7 +18,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "IonProfile",
-            dependencies: ["LicenceDataset", .product(name: "Ion", package: "swift-qldb")]
+            dependencies: [
+                "LicenceDataset", .product(name: "Ion", package: "swift-qldb"), .product(name: "IonHash", package: "swift-qldb"),
+                .product(name: "SigV4", package: "swift-qldb"),
+            ]
         ),
         .executableTarget(
             name: "IonBenchmarks",
@@ -27,6 +31,20 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/IonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "QLDBBenchmarks",
+            dependencies: [
+                "LicenceDataset",
+                .product(name: "Ion", package: "swift-qldb"),
+                .product(name: "IonHash", package: "swift-qldb"),
+                .product(name: "QLDBHashing", package: "swift-qldb"),
+                .product(name: "SigV4", package: "swift-qldb"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/QLDBBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

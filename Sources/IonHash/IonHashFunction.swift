@@ -1,5 +1,9 @@
 import Crypto
 
+#if canImport(CLibCrypto)
+import CLibCrypto
+#endif
+
 /// A hash function that Ion Hash is computed with: it makes fresh, independent hashers.
 ///
 /// Ion Hash needs a new hasher for every struct field (each field is hashed on its own before the
@@ -21,24 +25,47 @@ public protocol IonHashFunctionHasher {
 
 /// SHA-256, the hash function QLDB uses.
 ///
-/// Backed by swift-crypto, which on Linux uses BoringSSL's assembly SHA-256; measured against the
-/// system libcrypto for this workload (many hashes of under 100 bytes) it was as fast (see
-/// `docs/performance.md`).
+/// Ion Hash of a licence document takes 13 SHA-256 computations over a few dozen bytes each, so
+/// the cost per hash matters more than throughput. On Linux the hasher keeps the system
+/// libcrypto's `SHA256_CTX` inline (no allocation per hash); swift-crypto's `SHA256` allocates a
+/// context object per hasher and copies it on `finalize()`, which measured 2.3x slower on this
+/// workload (`docs/performance.md`). Elsewhere swift-crypto is used.
 public struct SHA256IonHash: IonHashFunction {
     /// Creates the SHA-256 hash function.
     public init() {}
 
     public func makeHasher() -> Hasher { Hasher() }
 
-    /// A running SHA-256 computation.
+    #if canImport(CLibCrypto)
+    /// A running SHA-256 computation over the system libcrypto.
+    public struct Hasher: IonHashFunctionHasher {
+        @usableFromInline var context = SHA256_CTX()
+
+        init() { SHA256_Init(&context) }
+
+        @inlinable
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            SHA256_Update(&context, bytes.baseAddress, bytes.count)
+        }
+
+        public mutating func finalize() -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+                SHA256_Final(buffer.baseAddress, &context)
+                count = 32
+            }
+        }
+    }
+    #else
+    /// A running SHA-256 computation over swift-crypto.
     public struct Hasher: IonHashFunctionHasher {
         @usableFromInline var inner = SHA256()
 
         @inlinable
         public mutating func update(_ bytes: UnsafeRawBufferPointer) { inner.update(bufferPointer: bytes) }
 
-        public mutating func finalize() -> [UInt8] { Array(inner.finalize()) }
+        public mutating func finalize() -> [UInt8] { inner.finalize().withUnsafeBytes { Array($0) } }
     }
+    #endif
 }
 
 /// MD5, which the Ion Hash test vectors use. Not for security.

@@ -44,11 +44,29 @@ enum IonHashMarkers {
 
     /// `B ‖ TQ ‖ escape(representation) ‖ E` for a scalar or a null.
     static func scalar<H: IonHashFunctionHasher>(_ content: IonValue.Content, into hasher: inout H) {
-        var representation: [UInt8] = []
-        let tq = typeQualifierAndRepresentation(content, &representation)
-        begin(&hasher, typeQualifier: tq)
-        updateEscaped(&hasher, representation)
-        end(&hasher)
+        switch content {
+        case .string(var text):
+            // Text and lobs are their own representation: hash them in place, without a copy.
+            begin(&hasher, typeQualifier: 0x80)
+            text.withUTF8 { updateEscaped(&hasher, UnsafeRawBufferPointer($0)) }
+            end(&hasher)
+        case .symbol(let s):
+            symbol(s, into: &hasher)
+        case .clob(let bytes):
+            begin(&hasher, typeQualifier: 0x90)
+            bytes.withUnsafeBytes { updateEscaped(&hasher, $0) }
+            end(&hasher)
+        case .blob(let bytes):
+            begin(&hasher, typeQualifier: 0xA0)
+            bytes.withUnsafeBytes { updateEscaped(&hasher, $0) }
+            end(&hasher)
+        default:
+            var representation: [UInt8] = []
+            let tq = typeQualifierAndRepresentation(content, &representation)
+            begin(&hasher, typeQualifier: tq)
+            updateEscaped(&hasher, representation)
+            end(&hasher)
+        }
     }
 
     /// `B ‖ 0x70 ‖ escape(text) ‖ E`; symbols with unknown text hash as `$0` (`B ‖ 0x71 ‖ E`).

@@ -1,5 +1,7 @@
 import Foundation
 import Ion
+import IonHash
+import SigV4
 import LicenceDataset
 
 // A plain executable for profilers (perf, valgrind): runs one workload in a loop.
@@ -16,6 +18,16 @@ for _ in 0..<rounds {
     case "encode": _ = try IonValue.encode(binary: documents)
     case "text-decode": _ = try IonValue.decode(text: text)
     case "text-encode": _ = try IonValue.encode(text: documents, style: .lines)
+    case "hash": for d in documents { _ = IonHasher.sha256.digest(of: d) }
+    case "sign":
+        let signer = SigV4Signer(service: "qldb", region: "eu-west-2")
+        let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret")
+        let request = SigV4Request(
+            method: "POST", path: "/",
+            headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "QLDBSession.SendCommand"), ("Host", "session.qldb.eu-west-2.amazonaws.com")],
+            payload: .bytes(Array(String(repeating: "x", count: 175).utf8)))
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        for _ in 0..<100_000 { _ = signer.sign(request, credentials: credentials, date: date) }
     default: fatalError("unknown workload \(workload)")
     }
 }

@@ -82,25 +82,9 @@ public enum LicenceDataset {
     }
 
     static func timestamp(millis: Int64, offsetMinutes: Int) -> IonTimestamp {
-        let localMillis = millis + Int64(offsetMinutes) * 60_000
-        let minutes = Int(localMillis / 60_000)
-        let ms = Int(localMillis % 60_000)
-        let days = minutes / 1440
-        let (y, m, d) = civil(days)
+        let utc = try! IonTimestamp(Date(timeIntervalSince1970: Double(millis) / 1000))
         return try! IonTimestamp(
-            year: y, month: m, day: d, hour: (minutes % 1440) / 60, minute: minutes % 60, second: ms / 1000,
-            fraction: IonDecimal(Int64(ms % 1000), fractionDigits: 3), offsetMinutes: offsetMinutes, precision: .fractionalSecond)
-    }
-
-    static func civil(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719468
-        let era = z / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+            utcYear: utc.year, month: utc.month, day: utc.day, hour: utc.hour, minute: utc.minute, second: utc.second,
+            fraction: utc.fraction, offsetMinutes: offsetMinutes, precision: .fractionalSecond)
     }
 }

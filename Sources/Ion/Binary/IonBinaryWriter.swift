@@ -54,14 +54,7 @@ public struct IonBinaryWriter: Sendable {
     /// version and the number of SIDs each takes). Symbols with unknown text from those tables are
     /// written with their SIDs; symbols with known text are added to the local symbol table.
     public init(imports: [SharedSymbolTableImport] = []) {
-        var next = 10
-        var declared: [SymbolContext.Import] = []
-        for i in imports {
-            declared.append(.init(name: i.name, version: i.version, maxID: i.maxID, symbols: [], firstSID: next))
-            next += i.maxID
-        }
-        self.imports = declared
-        self.firstLocalSID = next
+        (self.imports, self.firstLocalSID) = SymbolContext.declarations(for: imports)
         data.reserveCapacity(1024)
     }
 

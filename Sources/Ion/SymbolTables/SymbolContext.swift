@@ -54,6 +54,18 @@ public struct SymbolContext: Sendable {
         return nil
     }
 
+    /// Import declarations for a writer: consecutive SID ranges from 10 on; returns them and the
+    /// first SID after them (where local symbols start).
+    static func declarations(for imports: [SharedSymbolTableImport]) -> (imports: [Import], firstLocalSID: Int) {
+        var next = 10
+        var declared: [Import] = []
+        for i in imports {
+            declared.append(Import(name: i.name, version: i.version, maxID: i.maxID, symbols: [], firstSID: next))
+            next += i.maxID
+        }
+        return (declared, next)
+    }
+
     /// A context that imports `tables` (each described by name, version and max_id) then defines `symbols`.
     mutating func reset(imports declared: [Import], symbols: [String?]) {
         var next = 10

@@ -195,37 +195,36 @@ struct IonTextParser {
         }
     }
 
-    /// After a scalar, checks that the next character may end it.
-    func expectValueEnd(_ context: Context) throws(IonError) {
-        guard let c = peek() else { return }
-        if Self.isWhitespace(c) { return }
+    /// Whether the character at the cursor ends a token: whitespace, a delimiter, a quote, the
+    /// start of a comment, or the end of input.
+    func atStopCharacter() -> Bool {
+        guard let c = peek() else { return true }
+        if Self.isWhitespace(c) { return true }
         switch c {
         case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ")"), UInt8(ascii: "("),
             UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"):
-            return
-        case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/") || peek(1) == UInt8(ascii: "*"):
-            return
-        case UInt8(ascii: ":"):
-            // A field name's colon; whether it is allowed there is checked by the caller.
-            if context == .structValue { return }
+            return true
+        case UInt8(ascii: "/"):
+            return peek(1) == UInt8(ascii: "/") || peek(1) == UInt8(ascii: "*")
         default:
-            if context == .sexp && Self.isOperator(c) { return }
+            return false
         }
+    }
+
+    /// After a scalar, checks that the next character may end it.
+    func expectValueEnd(_ context: Context) throws(IonError) {
+        if atStopCharacter() { return }
+        let c = peek()!
+        // A field name's colon, or an operator in a sexp, may follow directly.
+        if c == UInt8(ascii: ":") && context == .structValue { return }
+        if context == .sexp && Self.isOperator(c) { return }
         throw fail(.invalidState, "unexpected \(describe(c)) after a value")
     }
 
     /// A numeric value must end at a stop character.
     func expectNumericEnd() throws(IonError) {
-        guard let c = peek() else { return }
-        if Self.isWhitespace(c) { return }
-        switch c {
-        case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ")"), UInt8(ascii: "("),
-            UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "'"):
-            return
-        case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/") || peek(1) == UInt8(ascii: "*"):
-            return
-        default:
-            throw fail(.invalidState, "a number or timestamp cannot be followed by \(describe(c))")
+        guard atStopCharacter() else {
+            throw fail(.invalidState, "a number or timestamp cannot be followed by \(describe(peek()))")
         }
     }
 

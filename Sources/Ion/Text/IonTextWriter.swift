@@ -38,12 +38,7 @@ public struct IonTextWriter: IonWriter, Sendable {
     /// start) so that symbols with unknown text from them can be written as `$<sid>`.
     public init(style: Style = .compact, imports: [SharedSymbolTableImport] = []) {
         self.style = style
-        var next = 10
-        var declared: [SymbolContext.Import] = []
-        for i in imports {
-            declared.append(.init(name: i.name, version: i.version, maxID: i.maxID, symbols: [], firstSID: next))
-            next += i.maxID
-        }
+        let declared = SymbolContext.declarations(for: imports).imports
         self.imports = declared
         if !declared.isEmpty {
             out.append(contentsOf: "$ion_symbol_table::{imports:[".utf8)
