@@ -55,7 +55,8 @@ public enum SigV4Canonical {
     /// The canonical URI: the wire path, normalised when asked (`.` and empty segments dropped,
     /// `..` resolved, a trailing slash kept), then percent-encoded once more byte by byte.
     public static func uri(_ path: String, normalize: Bool) -> String {
-        var path = path.isEmpty ? "/" : path
+        if path.isEmpty || path == "/" { return "/" }
+        var path = path
         if normalize {
             var segments: [Substring] = []
             for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -87,12 +88,27 @@ public enum SigV4Canonical {
         return pairs.map { $0.0 + "=" + $0.1 }.joined(separator: "&")
     }
 
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
     /// A header value trimmed, with every run of whitespace (folded lines included) made one space.
     public static func headerValue(_ value: String) -> String {
+        // Most values are already canonical: no edge spaces and no runs.
+        var clean = true
+        var previousSpace = true
+        for b in value.utf8 {
+            let space = isSpace(b)
+            if space && (previousSpace || b != 0x20) {
+                clean = false
+                break
+            }
+            previousSpace = space
+        }
+        if clean && !previousSpace || value.isEmpty { return value }
         var out: [UInt8] = []
         var pendingSpace = false
         for b in value.utf8 {
-            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+            if isSpace(b) {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.append(0x20) }
@@ -103,33 +119,61 @@ public enum SigV4Canonical {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A header name in lowercase (ASCII), without a copy when it already is.
+    static func lowercaseName(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
+    }
+
     /// The canonical headers block and the signed-headers list. Names are lowercased and sorted;
     /// values of repeated names are joined with `,` in the order sent.
     public static func headers(_ headers: [(name: String, value: String)]) -> (canonical: String, signed: String) {
-        var grouped: [String: [String]] = [:]
-        var order: [String] = []
-        for (name, value) in headers {
-            let lower = name.lowercased()
-            if grouped[lower] == nil { order.append(lower) }
-            grouped[lower, default: []].append(headerValue(value))
+        // Sort by name, keeping the sent order among repeats (the index breaks ties).
+        let entries = headers.enumerated().map { (name: lowercaseName($0.element.name), value: $0.element.value, index: $0.offset) }
+            .sorted { $0.name != $1.name ? $0.name < $1.name : $0.index < $1.index }
+        var canonical = ""
+        var signed = ""
+        var i = 0
+        while i < entries.count {
+            let name = entries[i].name
+            if !signed.isEmpty { signed += ";" }
+            signed += name
+            canonical += name
+            canonical += ":"
+            canonical += headerValue(entries[i].value)
+            i += 1
+            while i < entries.count && entries[i].name == name {
+                canonical += ","
+                canonical += headerValue(entries[i].value)
+                i += 1
+            }
+            canonical += "\n"
         }
-        let names = order.sorted()
-        let canonical = names.map { $0 + ":" + grouped[$0]!.joined(separator: ",") + "\n" }.joined()
-        return (canonical, names.joined(separator: ";"))
+        return (canonical, signed)
     }
 
     /// Lowercase hex of SHA-256.
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
-        hex(Array(SHA256.hash(data: Array(bytes))))
+        let digest = bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(bytes))
+        return digest.withUnsafeBytes { hex($0) }
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+    /// Lowercase hex of SHA-256 of a string's UTF-8.
+    public static func sha256Hex(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)).withUnsafeBytes { hex($0) } }
+    }
+
+    static let lowerHexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ bytes: some Collection<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            var i = 0
+            for b in bytes {
+                buffer[i] = lowerHexDigits[Int(b >> 4)]
+                buffer[i + 1] = lowerHexDigits[Int(b & 0x0F)]
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -88,11 +88,22 @@ public enum HTTPDate {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func pad(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
+        let fields = [y / 100, y % 100, m, d, -1, rest / 3600, rest % 3600 / 60, rest % 60]
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            var i = 0
+            for f in fields {
+                if f < 0 {
+                    buffer[i] = UInt8(ascii: "T")
+                    i += 1
+                    continue
+                }
+                buffer[i] = UInt8(ascii: "0") + UInt8(f / 10)
+                buffer[i + 1] = UInt8(ascii: "0") + UInt8(f % 10)
+                i += 2
+            }
+            buffer[i] = UInt8(ascii: "Z")
+            return i + 1
         }
-        return pad(y, 4) + pad(m, 2) + pad(d, 2) + "T" + pad(rest / 3600, 2) + pad(rest % 3600 / 60, 2) + pad(rest % 60, 2) + "Z"
     }
 
     /// Parses `20150830T123600Z`.

@@ -105,12 +105,13 @@ public struct SigV4Signer: Sendable {
     public func scope(date: String) -> String { "\(date)/\(region)/\(service)/aws4_request" }
 
     func stringToSign(amzDate: String, canonicalRequest: String) -> String {
-        "\(Self.algorithm)\n\(amzDate)\n\(scope(date: String(amzDate.prefix(8))))\n\(SigV4Canonical.sha256Hex(canonicalRequest.utf8))"
+        "\(Self.algorithm)\n\(amzDate)\n\(scope(date: String(amzDate.prefix(8))))\n\(SigV4Canonical.sha256Hex(canonicalRequest))"
     }
 
     func signature(stringToSign: String, secret: String, date: String) -> String {
         let key = keyCache.key(secret: secret, date: date, region: region, service: service)
-        return SigV4Canonical.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        var text = stringToSign
+        return text.withUTF8 { HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key).withUnsafeBytes { SigV4Canonical.hex($0) } }
     }
 
     /// Signs a request in its headers at `date` (the clock's corrected time by default).
