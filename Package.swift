@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-qldb",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Ion", targets: ["Ion"]),
         .library(name: "IonHash", targets: ["IonHash"]),
