@@ -21,6 +21,14 @@ public protocol IonHashFunctionHasher {
     mutating func update(_ bytes: UnsafeRawBufferPointer)
     /// Finishes the computation and returns the digest. The hasher is not used afterwards.
     mutating func finalize() -> [UInt8]
+    /// Finishes the computation and appends the digest to `buffer` (avoids an array per digest).
+    mutating func finalize(appendingTo buffer: inout [UInt8])
+}
+
+extension IonHashFunctionHasher {
+    public mutating func finalize(appendingTo buffer: inout [UInt8]) {
+        buffer.append(contentsOf: finalize())
+    }
 }
 
 /// SHA-256, the hash function QLDB uses.
@@ -53,6 +61,12 @@ public struct SHA256IonHash: IonHashFunction {
                 SHA256_Final(buffer.baseAddress, &context)
                 count = 32
             }
+        }
+
+        public mutating func finalize(appendingTo buffer: inout [UInt8]) {
+            var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &digest) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
+            withUnsafeBytes(of: &digest) { buffer.append(contentsOf: $0) }
         }
     }
     #else

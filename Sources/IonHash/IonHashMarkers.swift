@@ -44,6 +44,12 @@ enum IonHashMarkers {
 
     /// `B ‖ TQ ‖ escape(representation) ‖ E` for a scalar or a null.
     static func scalar<H: IonHashFunctionHasher>(_ content: IonValue.Content, into hasher: inout H) {
+        var scratch: [UInt8] = []
+        scalar(content, into: &hasher, scratch: &scratch)
+    }
+
+    /// As ``scalar(_:into:)``, building number representations in `scratch` (reused by the caller).
+    static func scalar<H: IonHashFunctionHasher>(_ content: IonValue.Content, into hasher: inout H, scratch: inout [UInt8]) {
         switch content {
         case .string(var text):
             // Text and lobs are their own representation: hash them in place, without a copy.
@@ -61,10 +67,10 @@ enum IonHashMarkers {
             bytes.withUnsafeBytes { updateEscaped(&hasher, $0) }
             end(&hasher)
         default:
-            var representation: [UInt8] = []
-            let tq = typeQualifierAndRepresentation(content, &representation)
+            scratch.removeAll(keepingCapacity: true)
+            let tq = typeQualifierAndRepresentation(content, &scratch)
             begin(&hasher, typeQualifier: tq)
-            updateEscaped(&hasher, representation)
+            updateEscaped(&hasher, scratch)
             end(&hasher)
         }
     }
@@ -78,6 +84,32 @@ enum IonHashMarkers {
         }
         begin(&hasher, typeQualifier: 0x70)
         text.withUTF8 { updateEscaped(&hasher, UnsafeRawBufferPointer($0)) }
+        end(&hasher)
+    }
+
+    /// Field digests of one struct, kept end to end in one buffer rather than an array each.
+    struct FieldDigests {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+
+        init(capacity: Int) {
+            bytes.reserveCapacity(capacity * 32)
+            ranges.reserveCapacity(capacity)
+        }
+
+        mutating func add<H: IonHashFunctionHasher>(_ hasher: inout H) {
+            let start = bytes.count
+            hasher.finalize(appendingTo: &bytes)
+            ranges.append(start..<bytes.count)
+        }
+    }
+
+    /// The end of a struct from a ``FieldDigests`` buffer: the digests in unsigned order, each escaped, then `E`.
+    static func structDigests<H: IonHashFunctionHasher>(_ digests: inout FieldDigests, into hasher: inout H) {
+        digests.bytes.withUnsafeBytes { all in
+            digests.ranges.sort { all[$0].lexicographicallyPrecedes(all[$1]) }
+            for range in digests.ranges { updateEscaped(&hasher, UnsafeRawBufferPointer(rebasing: all[range])) }
+        }
         end(&hasher)
     }
 

@@ -21,13 +21,13 @@ extension IonHasher {
             IonHashMarkers.scalar(try reader.scalarContent(), into: &hasher)
         } else if type == .struct {
             IonHashMarkers.begin(&hasher, typeQualifier: 0xD0)
-            var digests: [[UInt8]] = []
+            var digests = IonHashMarkers.FieldDigests(capacity: 8)
             try reader.stepIn()
             while try reader.next() != nil {
                 var fieldHasher = function.makeHasher()
                 IonHashMarkers.symbol(try reader.fieldName() ?? .zero, into: &fieldHasher)
                 try serialize(&reader, into: &fieldHasher)
-                digests.append(fieldHasher.finalize())
+                digests.add(&fieldHasher)
             }
             try reader.stepOut()
             IonHashMarkers.structDigests(&digests, into: &hasher)

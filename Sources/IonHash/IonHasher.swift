@@ -40,35 +40,39 @@ public struct IonHasher<Function: IonHashFunction>: Sendable {
 
     /// Feeds the Ion Hash serialisation of a value to `hasher`.
     public func serialize(_ value: IonValue, into hasher: inout Function.Hasher) {
+        var scratch: [UInt8] = []
+        serialize(value, into: &hasher, scratch: &scratch)
+    }
+
+    private func serialize(_ value: IonValue, into hasher: inout Function.Hasher, scratch: inout [UInt8]) {
         if value.annotations.isEmpty {
-            serializeContent(value, into: &hasher)
+            serializeContent(value, into: &hasher, scratch: &scratch)
             return
         }
         IonHashMarkers.begin(&hasher, typeQualifier: 0xE0)
         for annotation in value.annotations { IonHashMarkers.symbol(annotation, into: &hasher) }
-        serializeContent(value, into: &hasher)
+        serializeContent(value, into: &hasher, scratch: &scratch)
         IonHashMarkers.end(&hasher)
     }
 
-    private func serializeContent(_ value: IonValue, into hasher: inout Function.Hasher) {
+    private func serializeContent(_ value: IonValue, into hasher: inout Function.Hasher, scratch: inout [UInt8]) {
         switch value.content {
         case .list(let elements), .sexp(let elements):
             IonHashMarkers.begin(&hasher, typeQualifier: value.type == .list ? 0xB0 : 0xC0)
-            for element in elements { serialize(element, into: &hasher) }
+            for element in elements { serialize(element, into: &hasher, scratch: &scratch) }
             IonHashMarkers.end(&hasher)
         case .struct(let fields):
             IonHashMarkers.begin(&hasher, typeQualifier: 0xD0)
-            var digests: [[UInt8]] = []
-            digests.reserveCapacity(fields.count)
+            var digests = IonHashMarkers.FieldDigests(capacity: fields.count)
             for field in fields {
                 var fieldHasher = function.makeHasher()
                 IonHashMarkers.symbol(field.name, into: &fieldHasher)
-                serialize(field.value, into: &fieldHasher)
-                digests.append(fieldHasher.finalize())
+                serialize(field.value, into: &fieldHasher, scratch: &scratch)
+                digests.add(&fieldHasher)
             }
             IonHashMarkers.structDigests(&digests, into: &hasher)
         default:
-            IonHashMarkers.scalar(value.content, into: &hasher)
+            IonHashMarkers.scalar(value.content, into: &hasher, scratch: &scratch)
         }
     }
 }
