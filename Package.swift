@@ -35,7 +35,10 @@ let package = Package(
         ),
         .target(
             name: "SigV4",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .target(name: "CLibCrypto", condition: .when(platforms: [.linux])),
+            ]
         ),
         .executableTarget(
             name: "QLDBCLI",

@@ -1,5 +1,9 @@
 import Crypto
 
+#if canImport(CLibCrypto)
+import CLibCrypto
+#endif
+
 /// The canonical forms SigV4 signs: URI, query, headers, request and string to sign.
 public enum SigV4Canonical {
     static let unreserved: [Bool] = {
@@ -121,7 +125,9 @@ public enum SigV4Canonical {
 
     /// A header name in lowercase (ASCII), without a copy when it already is.
     static func lowercaseName(_ name: String) -> String {
-        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
+        guard name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return name }
+        // Header names are ASCII tokens: lowercase bytewise rather than through Unicode case mapping.
+        return String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The canonical headers block and the signed-headers list. Names are lowercased and sorted;
@@ -153,6 +159,9 @@ public enum SigV4Canonical {
 
     /// Lowercase hex of SHA-256.
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+        #if canImport(CLibCrypto)
+        if let hex = bytes.withContiguousStorageIfAvailable({ HMACSHA256.sha256Hex(UnsafeRawBufferPointer($0)) }) { return hex }
+        #endif
         let digest = bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(bytes))
         return digest.withUnsafeBytes { hex($0) }
     }
@@ -160,7 +169,11 @@ public enum SigV4Canonical {
     /// Lowercase hex of SHA-256 of a string's UTF-8.
     public static func sha256Hex(_ text: String) -> String {
         var text = text
+        #if canImport(CLibCrypto)
+        return text.withUTF8 { HMACSHA256.sha256Hex(UnsafeRawBufferPointer($0)) }
+        #else
         return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)).withUnsafeBytes { hex($0) } }
+        #endif
     }
 
     static let lowerHexDigits = Array("0123456789abcdef".utf8)

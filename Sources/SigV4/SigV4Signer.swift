@@ -94,10 +94,18 @@ public struct SigV4Signer: Sendable {
         method: String, path: String, query: String, headers: [(name: String, value: String)], payloadHash: String
     ) -> (request: String, signedHeaders: String) {
         let (canonicalHeaders, signedHeaders) = SigV4Canonical.headers(headers)
-        let request = [
-            method, SigV4Canonical.uri(path, normalize: options.normalizePath), SigV4Canonical.query(query),
-            canonicalHeaders, signedHeaders, payloadHash,
-        ].joined(separator: "\n")
+        var request = method
+        request.reserveCapacity(method.utf8.count + path.utf8.count + query.utf8.count + canonicalHeaders.utf8.count + 160)
+        request += "\n"
+        request += SigV4Canonical.uri(path, normalize: options.normalizePath)
+        request += "\n"
+        request += SigV4Canonical.query(query)
+        request += "\n"
+        request += canonicalHeaders
+        request += "\n"
+        request += signedHeaders
+        request += "\n"
+        request += payloadHash
         return (request, signedHeaders)
     }
 
@@ -109,9 +117,19 @@ public struct SigV4Signer: Sendable {
     }
 
     func signature(stringToSign: String, secret: String, date: String) -> String {
-        let key = keyCache.key(secret: secret, date: date, region: region, service: service)
         var text = stringToSign
+        #if canImport(CLibCrypto)
+        let mac = keyCache.mac(secret: secret, date: date, region: region, service: service)
+        return text.withUTF8 { message in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
+                mac.authenticate(UnsafeRawBufferPointer(message), into: out.baseAddress!)
+                return SigV4Canonical.hex(UnsafeRawBufferPointer(out))
+            }
+        }
+        #else
+        let key = keyCache.key(secret: secret, date: date, region: region, service: service)
         return text.withUTF8 { HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key).withUnsafeBytes { SigV4Canonical.hex($0) } }
+        #endif
     }
 
     /// Signs a request in its headers at `date` (the clock's corrected time by default).

@@ -1,6 +1,10 @@
 import Crypto
 import Synchronization
 
+#if canImport(CLibCrypto)
+import CLibCrypto
+#endif
+
 /// Derived SigV4 signing keys, cached by secret, date, region and service.
 ///
 /// Deriving a key is four HMACs, most of a signature's cost; a Lambda signs every request with
@@ -33,6 +37,31 @@ public final class SigningKeyCache: Sendable {
         }
         return derived
     }
+
+    #if canImport(CLibCrypto)
+    private let macs = Mutex<[Key: HMACSHA256]>([:])
+    private let lastMAC = Mutex<(Key, HMACSHA256)?>(nil)
+
+    /// The keyed HMAC state for these inputs, derived once; the last one used is found without hashing.
+    func mac(secret: String, date: String, region: String, service: String) -> HMACSHA256 {
+        let cacheKey = Key(secret: secret, date: date, region: region, service: service)
+        if let (key, mac) = lastMAC.withLock({ $0 }), key == cacheKey { return mac }
+        let mac: HMACSHA256
+        if let cached = macs.withLock({ $0[cacheKey] }) {
+            mac = cached
+        } else {
+            let derived = self.key(secret: secret, date: date, region: region, service: service)
+            mac = derived.withUnsafeBytes { HMACSHA256(key: $0) }
+            let limit = capacity
+            macs.withLock { macs in
+                if macs.count >= limit { macs.removeAll() }
+                macs[cacheKey] = mac
+            }
+        }
+        lastMAC.withLock { $0 = (cacheKey, mac) }
+        return mac
+    }
+    #endif
 
     /// The number of keys held.
     public var count: Int { keys.withLock { $0.count } }
