@@ -8,8 +8,8 @@ import LicenceDataset
 let args = CommandLine.arguments
 let workload = args.count > 1 ? args[1] : "decode"
 let rounds = args.count > 2 ? Int(args[2])! : 5
-let documents = LicenceDataset.documents(count: 100_000)
-let binary = workload.hasPrefix("text") ? [] : try IonValue.encode(binary: documents)
+let documents = workload == "sign" ? [] : LicenceDataset.documents(count: 100_000)
+let binary = workload.hasPrefix("text") || workload == "sign" ? [] : try IonValue.encode(binary: documents)
 let text = workload.hasPrefix("text") ? Array(try IonValue.encode(text: documents, style: .lines).utf8) : []
 let start = Date()
 for _ in 0..<rounds {
