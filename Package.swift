@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "IonHash", targets: ["IonHash"]),
         .library(name: "QLDBHashing", targets: ["QLDBHashing"]),
         .library(name: "SigV4", targets: ["SigV4"]),
+        .library(name: "QLDBSession", targets: ["QLDBSession"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
     ],
     dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
                 .target(name: "CLibCrypto", condition: .when(platforms: [.linux])),
             ]
         ),
+        .target(name: "QLDBSession"),
         .executableTarget(
             name: "QLDBCLI",
             dependencies: ["Ion", "IonHash", "QLDBHashing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash"]),
         .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "IonHash", "QLDBHashing"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "QLDBSessionTests", dependencies: ["QLDBSession", "Ion", "QLDBHashing"]),
     ],
     swiftLanguageModes: [.v6]
 )

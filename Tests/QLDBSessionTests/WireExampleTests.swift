@@ -1,0 +1,87 @@
+import Foundation
+import Ion
+import QLDBHashing
+import QLDBSession
+import Testing
+
+/// `../shared/qldb/wire-examples.json`: botocore's SendCommand requests and the responses it
+/// parsed, and error responses with what botocore made of them.
+@Suite(.enabled(if: WireExamples.isAvailable, "../shared/qldb/wire-examples.json is absent: wire examples are skipped"))
+struct WireExampleTests {
+    @Test func everyRequestAndResponseDecodesAndReencodes() throws {
+        let examples = try WireExamples.load()
+        for (command, example) in examples.commands {
+            let request = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(example.body.utf8))
+            #expect(request.commandName == command)
+            let reencoded = try SendCommandJSON.encoder().encode(request)
+            // Same JSON values as botocore sent, whatever the spacing.
+            #expect(try WireExamples.canonicalJSON(reencoded) == WireExamples.canonicalJSON(Data(example.body.utf8)), "\(command)")
+            let response = try SendCommandJSON.decoder().decode(SendCommandResponse.self, from: example.response)
+            #expect(try WireExamples.canonicalJSON(SendCommandJSON.encoder().encode(response)) == WireExamples.canonicalJSON(example.response), "\(command)")
+        }
+        #expect(examples.commands.count == 7)
+    }
+
+    @Test func executeStatementCarriesAnIonParameterAndCommitEchoesTheDigest() throws {
+        let examples = try WireExamples.load()
+        let body = try #require(examples.commands.first { $0.0 == "ExecuteStatement" }?.1.body)
+        let request = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(body.utf8))
+        let parameter = try #require(request.executeStatement?.parameters?.first?.ionBinary)
+        #expect(try IonValue.decode(binary: Array(parameter)) == [["name": "Alice", "points": 3]])
+        var digest = CommitDigest(transactionID: try #require(request.executeStatement?.transactionId))
+        try digest.add(statement: try #require(request.executeStatement?.statement), binaryParameters: [Array(parameter)])
+        let commitBody = try #require(examples.commands.first { $0.0 == "CommitTransaction" }?.1.body)
+        let commit = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(commitBody.utf8))
+        #expect(commit.commitTransaction?.commitDigest == Data(digest.digest.bytes))
+    }
+
+    @Test func errorResponsesDecodeAsAwsJson10ClientsMust() throws {
+        let cases: [(Int, String, String?, QLDBSessionError.Kind, String, String, String?)] = [
+            (400, #"{"__type": "com.amazonaws.qldbsession#OccConflictException", "Message": "Optimistic concurrency control (OCC) failure encountered while committing the transaction"}"#, nil,
+             .occConflict, "OccConflictException", "Optimistic concurrency control (OCC) failure encountered while committing the transaction", nil),
+            (400, #"{"__type": "BadRequestException", "Message": "Digests don't match", "Code": "412"}"#, nil, .badRequest, "BadRequestException", "Digests don't match", "412"),
+            (503, #"{"__type": "CapacityExceededException", "Message": "Capacity exceeded"}"#, nil, .capacityExceeded, "CapacityExceededException", "Capacity exceeded", nil),
+            (500, #"{"__type": "InternalFailure", "message": "UnknownError"}"#, nil, .other("InternalFailure"), "InternalFailure", "UnknownError", nil),
+            (400, "{}", "OccConflictException:http://internal.amazon.com/coral/", .occConflict, "OccConflictException", "", nil),
+            (502, "not json", nil, .other("502"), "502", "", nil),
+        ]
+        for (status, body, header, kind, type, message, code) in cases {
+            let error = QLDBSessionError(status: status, body: Array(body.utf8), errorTypeHeader: header)
+            #expect(error.kind == kind)
+            #expect(error.type == type)
+            #expect(error.message == message)
+            #expect(error.code == code)
+        }
+        #expect(QLDBSessionError(status: 400, body: Array(cases[1].1.utf8)).isDigestMismatch)
+    }
+}
+
+enum WireExamples {
+    static let file = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("../shared/qldb/wire-examples.json").standardizedFileURL
+
+    static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
+
+    struct Command {
+        var body: String
+        var response: Data
+    }
+
+    static func load() throws -> (commands: [(String, Command)], Void) {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any] ?? [:]
+        let commands = try object.keys.filter { !$0.hasPrefix("_") }.sorted().map { key -> (String, Command) in
+            let entry = object[key] as! [String: Any]
+            let request = entry["request"] as! [String: Any]
+            let response = try JSONSerialization.data(withJSONObject: entry["response_body"]!)
+            return (key, Command(body: request["body"] as! String, response: response))
+        }
+        return (commands, ())
+    }
+
+    /// JSON re-serialised with sorted keys, to compare values whatever the spacing and order.
+    static func canonicalJSON(_ data: Data) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: data)
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
