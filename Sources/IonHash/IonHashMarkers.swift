@@ -113,15 +113,6 @@ enum IonHashMarkers {
         end(&hasher)
     }
 
-    /// The end of a struct, `escape(sorted field digests) ‖ E`, after `begin(0xD0)` and the
-    /// field hashers have run; sorts `digests` in place.
-    static func structDigests<H: IonHashFunctionHasher>(_ digests: inout [[UInt8]], into hasher: inout H) {
-        // Unsigned lexicographic order; sort first, then escape each digest.
-        digests.sort { $0.lexicographicallyPrecedes($1) }
-        for digest in digests { updateEscaped(&hasher, digest) }
-        end(&hasher)
-    }
-
     /// The type qualifier of a scalar (or null) and its minimal binary representation.
     static func typeQualifierAndRepresentation(_ content: IonValue.Content, _ out: inout [UInt8]) -> UInt8 {
         switch content {

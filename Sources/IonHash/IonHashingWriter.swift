@@ -12,7 +12,7 @@ public struct IonHashingWriter<Function: IonHashFunction>: IonWriter {
     struct Frame {
         var type: IonType
         var annotated: Bool
-        var fieldDigests: [[UInt8]]
+        var fieldDigests: IonHashMarkers.FieldDigests
         /// Whether this container is itself a struct field (its hasher is the field's own).
         var isField: Bool
     }
@@ -65,7 +65,7 @@ public struct IonHashingWriter<Function: IonHashFunction>: IonWriter {
         if annotated { IonHashMarkers.end(&hashers[hashers.count - 1]) }
         if isField {
             var hasher = hashers.removeLast()
-            frames[frames.count - 1].fieldDigests.append(hasher.finalize())
+            frames[frames.count - 1].fieldDigests.add(&hasher)
         } else if frames.isEmpty {
             var hasher = hashers.removeLast()
             digests.append(hasher.finalize())
@@ -95,7 +95,7 @@ public struct IonHashingWriter<Function: IonHashFunction>: IonWriter {
         guard type.isContainer else { throw IonError(.invalidState, "stepIn(_:) needs list, sexp or struct, not \(type)") }
         let (isField, annotated) = try beginValue()
         IonHashMarkers.begin(&hashers[hashers.count - 1], typeQualifier: type == .list ? 0xB0 : type == .sexp ? 0xC0 : 0xD0)
-        frames.append(Frame(type: type, annotated: annotated, fieldDigests: [], isField: isField))
+        frames.append(Frame(type: type, annotated: annotated, fieldDigests: IonHashMarkers.FieldDigests(capacity: 8), isField: isField))
     }
 
     public mutating func stepOut() throws {

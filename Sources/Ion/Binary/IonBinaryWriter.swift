@@ -49,6 +49,7 @@ public struct IonBinaryWriter: Sendable {
     private let imports: [SymbolContext.Import]
     private let firstLocalSID: Int
     private var scratch: [UInt8] = []
+    private var bodyScratch: [UInt8] = []
 
     /// Creates a writer whose symbol table imports `imports` (shared tables given by name,
     /// version and the number of SIDs each takes). Symbols with unknown text from those tables are
@@ -362,9 +363,12 @@ public struct IonBinaryWriter: Sendable {
     /// Writes a scalar of type code `type` whose body `body` appends.
     @inline(__always)
     private mutating func scalarWithBody(type: UInt8, _ body: (inout [UInt8]) -> Void) throws {
-        var bodyBytes = scratch
+        // Move the reusable buffer out so that filling it does not copy it.
+        var bodyBytes = bodyScratch
+        bodyScratch = []
         bodyBytes.removeAll(keepingCapacity: true)
         body(&bodyBytes)
+        defer { bodyScratch = bodyBytes }
         try scalar { out in
             BinaryEncoding.appendTypeDescriptor(type: type, length: bodyBytes.count, to: &out)
             out.append(contentsOf: bodyBytes)
