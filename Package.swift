@@ -46,15 +46,16 @@ let package = Package(
             name: "QLDBCLI",
             dependencies: ["Ion", "IonHash", "QLDBHashing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .target(name: "SharedFixtures", path: "Tests/SharedFixtures"),
         .testTarget(name: "IonTests", dependencies: ["Ion"]),
         .testTarget(
             name: "IonConformanceTests",
-            dependencies: ["Ion", "IonHash"]
+            dependencies: ["Ion", "IonHash", "SharedFixtures"]
         ),
-        .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash"]),
-        .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "IonHash", "QLDBHashing"]),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
-        .testTarget(name: "QLDBSessionTests", dependencies: ["QLDBSession", "Ion", "QLDBHashing"]),
+        .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash", "SharedFixtures"]),
+        .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "IonHash", "QLDBHashing", "SharedFixtures"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "SharedFixtures"]),
+        .testTarget(name: "QLDBSessionTests", dependencies: ["QLDBSession", "Ion", "QLDBHashing", "SharedFixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

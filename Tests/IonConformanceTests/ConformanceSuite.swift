@@ -1,13 +1,10 @@
 import Foundation
+import SharedFixtures
 import Testing
 
 /// Locates `../shared/conformance/ion-tests/iontestdata` beside the repository root.
 enum ConformanceSuite {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static let root = repositoryRoot
-        .appendingPathComponent("../shared/conformance/ion-tests/iontestdata").standardizedFileURL
+    static let root = SharedFixtures.url("conformance/ion-tests/iontestdata")
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: root.path) }
 

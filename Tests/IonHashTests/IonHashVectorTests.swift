@@ -1,4 +1,5 @@
 import Foundation
+import SharedFixtures
 import Ion
 import IonHash
 import Testing
@@ -88,9 +89,7 @@ struct IonHashVectorTests {
 }
 
 enum IonHashVectors {
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/conformance/ion-hash-test/ion_hash_tests.ion").standardizedFileURL
+    static let file = SharedFixtures.url("conformance/ion-hash-test/ion_hash_tests.ion")
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
 

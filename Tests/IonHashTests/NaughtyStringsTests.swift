@@ -1,4 +1,5 @@
 import Foundation
+import SharedFixtures
 import Ion
 import IonHash
 import Testing
@@ -48,9 +49,7 @@ struct NaughtyStringsTests {
 }
 
 enum NaughtyStrings {
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/conformance/ion-hash-test/big_list_of_naughty_strings.txt").standardizedFileURL
+    static let file = SharedFixtures.url("conformance/ion-hash-test/big_list_of_naughty_strings.txt")
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
 

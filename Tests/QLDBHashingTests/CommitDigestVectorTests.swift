@@ -1,4 +1,5 @@
 import Foundation
+import SharedFixtures
 import Ion
 import QLDBHashing
 import Testing
@@ -59,9 +60,7 @@ struct CommitDigestVectorTests {
 }
 
 enum DigestVectors {
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/qldb/commit-digest-vectors.json").standardizedFileURL
+    static let file = SharedFixtures.url("qldb/commit-digest-vectors.json")
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
 

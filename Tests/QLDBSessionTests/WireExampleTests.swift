@@ -1,4 +1,5 @@
 import Foundation
+import SharedFixtures
 import Ion
 import QLDBHashing
 import QLDBSession
@@ -57,9 +58,7 @@ struct WireExampleTests {
 }
 
 enum WireExamples {
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/qldb/wire-examples.json").standardizedFileURL
+    static let file = SharedFixtures.url("qldb/wire-examples.json")
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
 

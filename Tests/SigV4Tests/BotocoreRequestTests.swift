@@ -1,4 +1,5 @@
 import Foundation
+import SharedFixtures
 import SigV4
 import Testing
 
@@ -35,9 +36,7 @@ struct BotocoreRequestTests {
 }
 
 enum BotocoreRequests {
-    static let file = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/qldb/wire-examples.json").standardizedFileURL
+    static let file = SharedFixtures.url("qldb/wire-examples.json")
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
 

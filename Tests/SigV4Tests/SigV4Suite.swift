@@ -1,12 +1,11 @@
 import Crypto
 import Foundation
+import SharedFixtures
 import SigV4
 
 /// Reading the SigV4 suites from `../shared/conformance/sigv4`.
 enum SigV4Suite {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/conformance/sigv4").standardizedFileURL
+    static let root = SharedFixtures.url("conformance/sigv4")
     static let v4 = root.appendingPathComponent("aws-signing-test-suite/v4")
     static let legacy = root.appendingPathComponent("legacy-aws4_testsuite")
     static let legacySecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
