@@ -2,11 +2,11 @@ import ArgumentParser
 
 /// The `qldb` command-line tool.
 @main
-struct QLDBCommand: ParsableCommand {
+struct QLDBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qldb",
         abstract: "Tools for Amazon Ion data and QLDB ledgers.",
-        subcommands: [IonCommand.self, DigestCommand.self]
+        subcommands: [IonCommand.self, DigestCommand.self, ServeCommand.self, VerifyCommand.self]
     )
 }
 

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import LicenceService
+import Logging
+import QLDBDriver
+import QLDBLedger
+import SigV4
+
+/// `licence-service`: the licence API as a Lambda function (when `AWS_LAMBDA_RUNTIME_API` is
+/// set) or as a local HTTP server.
+@main
+struct LicenceServiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "licence-service",
+        abstract: "The licence API on a QLDB ledger: a Lambda function, or a local HTTP server.",
+        discussion: """
+            With AWS_LAMBDA_RUNTIME_API set it runs the Lambda Runtime API loop on API Gateway (REST) \
+            proxy events, using LEDGER_NAME, AWS_REGION and the AWS credential chain (QLDB_ENDPOINT \
+            overrides the regional endpoint). Otherwise it serves the same routes over HTTP, by default \
+            on an embedded ledger kept in ./.ledger.
+            """
+    )
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free port).") var port = 3000
+    @Option(name: .customLong("data-dir"), help: "Directory of the embedded ledger's journal.") var dataDirectory = ".ledger"
+    @Flag(name: .customLong("in-memory"), help: "Keep the embedded ledger in memory only.") var inMemory = false
+    @Option(help: "A remote ledger's session endpoint (qldb serve, or AWS) instead of the embedded ledger.")
+    var endpoint: String?
+    @Option(help: "The ledger name (default: $LEDGER_NAME, else licences).") var ledger: String?
+    @Option(help: "The AWS region for signing (default: $AWS_REGION, else us-east-1).") var region: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let environment = ProcessInfo.processInfo.environment
+        let ledgerName = ledger ?? environment["LEDGER_NAME"] ?? "licences"
+        let regionName = region ?? environment["AWS_REGION"] ?? "us-east-1"
+        let logger = Logger(label: "licence-service")
+        if let runtimeAPI = environment["AWS_LAMBDA_RUNTIME_API"] {
+            try await runLambda(api: runtimeAPI, ledger: ledgerName, region: regionName, environment: environment, logger: logger)
+            return
+        }
+        let (driver, proofs, description) = try makeBackend(
+            ledger: ledgerName, region: regionName, endpoint: endpoint, logger: logger)
+        let api = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
+        try await api.prepare()
+        let server = LicenceHTTPServer(api: api, host: host, port: port, logger: logger)
+        let host = host
+        try await server.application { port in
+            FileHandle.standardOutput.write(Data("licence-service: listening on http://\(host):\(port) (\(description))\n".utf8))
+        }.runService()
+        try await driver.close()
+    }
+
+    func makeBackend(ledger: String, region: String, endpoint: String?, logger: Logger) throws -> (QLDBDriver, (any LicenceProofSource)?, String) {
+        var configuration = QLDBDriverConfiguration()
+        configuration.logger = logger
+        if let endpoint {
+            guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https" else {
+                throw ValidationError("--endpoint must be an http or https URL, got \(endpoint)")
+            }
+            let driver = QLDBDriver(ledger: ledger, region: region, endpoint: url, configuration: configuration)
+            return (driver, nil, "ledger \(ledger) at \(endpoint)")
+        }
+        let service = LedgerService(logger: logger)
+        let embedded: Ledger
+        if inMemory {
+            embedded = Ledger(name: ledger, logger: logger)
+        } else {
+            do {
+                embedded = try Ledger(name: ledger, directory: URL(fileURLWithPath: dataDirectory), logger: logger)
+            } catch {
+                throw ValidationError("cannot open the embedded ledger in \(dataDirectory): \(error)")
+            }
+        }
+        service.add(embedded)
+        let driver = QLDBDriver(ledger: ledger, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
+        return (driver, embedded, "embedded ledger \(ledger), \(inMemory ? "in memory" : "data in \(dataDirectory)")")
+    }
+
+    func runLambda(api: String, ledger: String, region: String, environment: [String: String], logger: Logger) async throws {
+        let runtime = LambdaRuntime(api: api, logger: logger)
+        let licences: LicenceAPI
+        do {
+            let endpoint = environment["QLDB_ENDPOINT"]
+            let (driver, proofs, _) = try makeBackend(ledger: ledger, region: region, endpoint: endpoint ?? "https://session.qldb.\(region).amazonaws.com/", logger: logger)
+            licences = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
+            if environment["LICENCE_PREPARE_TABLES"] == "1" { try await licences.prepare() }
+        } catch {
+            try await runtime.initFailed(type: "Runtime.InitError", message: "\(error)")
+            throw ExitCode(1)
+        }
+        try await runtime.run { event in await licences.handle(apiGatewayEvent: event) }
+    }
+}

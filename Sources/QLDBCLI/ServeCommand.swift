@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QLDBLedger
+import QLDBLedgerServer
+
+/// `qldb serve`: a QLDB-compatible session endpoint over HTTP.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve QLDB-compatible ledgers over HTTP (QLDBSession.SendCommand, SigV4).",
+        discussion: """
+            Without --credentials the server runs in development mode: any access key is accepted and \
+            only the form of the signature is checked. With --credentials every request's signature is \
+            verified (region --region, service qldb).
+            """
+    )
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free port).") var port = 8000
+    @Option(name: .customLong("data-dir"), help: "Directory of the ledgers' journals.") var dataDirectory = ".ledger"
+    @Flag(name: .customLong("in-memory"), help: "Keep everything in memory; nothing survives a restart.") var inMemory = false
+    @Option(name: .customLong("ledger"), help: "A ledger to serve (repeatable).") var ledgers: [String] = []
+    @Option(name: .customLong("credentials"), help: "An accepted access key, as AKID:SECRET (repeatable).")
+    var credentials: [String] = []
+    @Option(help: "The region signatures must be scoped to when --credentials is given.") var region = "us-east-1"
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "qldb.serve")
+        logger.logLevel = .info
+        let names = ledgers.isEmpty ? ["ledger"] : ledgers
+        let service = LedgerService(logger: logger)
+        for name in names {
+            do {
+                if inMemory {
+                    service.add(Ledger(name: name, logger: logger))
+                } else {
+                    service.add(try Ledger(name: name, directory: URL(fileURLWithPath: dataDirectory), logger: logger))
+                }
+            } catch {
+                throw ValidationError("cannot open ledger \(name): \(error)")
+            }
+        }
+        var configuration = LedgerServer.Configuration()
+        configuration.host = host
+        configuration.port = port
+        if credentials.isEmpty {
+            say("qldb serve: development mode: no --credentials given; any access key is accepted and only the signature's form is checked")
+        } else {
+            var keys: [String: String] = [:]
+            for pair in credentials {
+                guard let colon = pair.firstIndex(of: ":"), colon != pair.startIndex, pair.index(after: colon) != pair.endIndex else {
+                    throw ValidationError("--credentials must be AKID:SECRET, got \(pair)")
+                }
+                keys[String(pair[..<colon])] = String(pair[pair.index(after: colon)...])
+            }
+            configuration.authentication = .verify(region: region, credentials: keys)
+        }
+        let storage = inMemory ? "in memory" : "data in \(dataDirectory)"
+        let server = LedgerServer(service: service, configuration: configuration, logger: logger)
+        let host = host
+        try await server.run { port in
+            say("qldb serve: listening on http://\(host):\(port)/ (ledgers: \(names.joined(separator: ", ")); \(storage))")
+        }
+    }
+}
+
+/// `qldb verify`: checks a ledger's journal offline.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a ledger's journal (every revision, block and chain link) and print its digest."
+    )
+
+    @Option(name: .customLong("data-dir"), help: "Directory of the ledgers' journals.") var dataDirectory = ".ledger"
+    @Option(name: .customLong("ledger"), help: "The ledger to verify.") var ledger: String
+
+    func run() throws {
+        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(ledger).journal")
+        guard FileManager.default.fileExists(atPath: path.path) else {
+            throw ValidationError("no journal for ledger \(ledger) at \(path.path)")
+        }
+        var logger = Logger(label: "qldb.verify")
+        logger.logLevel = .warning
+        let opened: Ledger
+        do {
+            opened = try Ledger(name: ledger, directory: URL(fileURLWithPath: dataDirectory), logger: logger)
+        } catch {
+            print("qldb verify: \(ledger): FAILED: \(error)")
+            throw ExitCode(1)
+        }
+        switch opened.verifyChain() {
+        case .success(let digest?):
+            print("qldb verify: \(ledger): \(opened.blockCount) blocks verified")
+            print("digest: \(digest.digest.base64)")
+            print("tip: \(digest.tipAddress)")
+        case .success(nil):
+            print("qldb verify: \(ledger): empty journal, nothing to verify")
+        case .failure(let error):
+            print("qldb verify: \(ledger): FAILED: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Writes a line to standard output at once (scripts wait for these lines).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,294 @@
+import Foundation
+import Ion
+import Logging
+import Metrics
+import QLDBSession
+import ServiceLifecycle
+import SigV4
+import Tracing
+
+/// Runs transactions on a QLDB ledger, with a session pool, OCC retries and commit digests.
+///
+/// ```swift
+/// let driver = QLDBDriver(ledger: "licences", transport: transport)
+/// let count = try await driver.execute { txn in
+///     try await txn.execute("SELECT * FROM Licence WHERE email = ?", "ann@example.com").collect().count
+/// }
+/// ```
+///
+/// The closure may run more than once: it is retried on OCC conflicts, stale sessions, 5xx and
+/// transport failures (see ``RetryPolicy``). Keep it free of side effects outside the ledger.
+public final class QLDBDriver: Sendable {
+    /// What an ``QLDBDriver/executeWithDetails(isolation:_:)`` call produced besides its value.
+    public struct Outcome<Value> {
+        /// The closure's value.
+        public var value: Value
+        /// The id of the committed transaction.
+        public var transactionID: String
+        /// I/O and server time of the committed attempt.
+        public var stats: ExecutionStats
+        /// Attempts made (1 when no retry was needed).
+        public var attempts: Int
+    }
+
+    /// The ledger's name.
+    public let ledger: String
+    /// The configuration in use.
+    public let configuration: QLDBDriverConfiguration
+    let client: SendCommandClient
+    let pool: SessionPool
+    private let transactionsCommitted: Counter
+    private let transactionsFailed: Counter
+    private let latency: Metrics.Timer
+
+    /// Creates a driver that sends commands through `transport`.
+    public init(ledger: String, transport: any QLDBTransport, configuration: QLDBDriverConfiguration = .init()) {
+        self.ledger = ledger
+        self.configuration = configuration
+        self.client = SendCommandClient(transport: transport)
+        var logger = configuration.logger
+        logger[metadataKey: "ledger"] = "\(ledger)"
+        self.pool = SessionPool(
+            client: client, ledger: ledger, maxSessions: configuration.maxConcurrentTransactions,
+            acquireTimeout: configuration.sessionAcquireTimeout, maxSessionAge: configuration.maxSessionAge,
+            maxSessionIdle: configuration.maxSessionIdle, logger: logger)
+        self.transactionsCommitted = Counter(label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "committed")])
+        self.transactionsFailed = Counter(label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "failed")])
+        self.latency = Metrics.Timer(label: "qldb_transaction_duration", dimensions: [("ledger", ledger)])
+    }
+
+    /// Creates a driver for a ledger in an AWS region (or at any endpoint), signing with the
+    /// given credentials (the default AWS chain when `nil`).
+    public convenience init(
+        ledger: String, region: String, endpoint: URL? = nil, credentials: (any CredentialProvider)? = nil,
+        configuration: QLDBDriverConfiguration = .init()
+    ) {
+        var http = HTTPTransport.Configuration.regional(region)
+        if let endpoint { http.endpoint = endpoint }
+        http.maxConnections = configuration.maxConcurrentTransactions
+        let transport = HTTPTransport(configuration: http, credentials: credentials ?? CredentialProviderChain.default())
+        self.init(ledger: ledger, transport: transport, configuration: configuration)
+    }
+
+    /// Runs `body` in a transaction and commits it, retrying the whole closure as the retry
+    /// rules allow. Returns what the closure returned.
+    ///
+    /// - Throws: the closure's own error (after aborting), `QLDBSessionError` for a service error
+    ///   that is not retried or outlived the retries, `QLDBTransportError` when the ledger could
+    ///   not be reached, ``QLDBDriverError`` (pool timeout, digest mismatch, closed driver), or
+    ///   `CancellationError` when the calling task was cancelled (the transaction is aborted).
+    @discardableResult
+    public func execute<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (QLDBTransaction) async throws -> T
+    ) async throws -> T {
+        try await executeWithDetails(isolation: isolation, body).value
+    }
+
+    /// Runs `body` as ``execute(isolation:_:)`` does and also returns the committed transaction's
+    /// id, stats and the number of attempts.
+    public func executeWithDetails<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (QLDBTransaction) async throws -> T
+    ) async throws -> Outcome<T> {
+        let started = ContinuousClock.now
+        do {
+            let outcome = try await withSpan("QLDB.transaction", ofKind: .client) { span in
+                span.attributes["db.system"] = "qldb"
+                span.attributes["db.name"] = ledger
+                return try await runWithRetries(body)
+            }
+            transactionsCommitted.increment()
+            latency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
+            return outcome
+        } catch {
+            transactionsFailed.increment()
+            throw error
+        }
+    }
+
+    /// The names of the ledger's active tables.
+    public func tableNames() async throws -> [String] {
+        try await execute { txn in
+            try await txn.execute("SELECT VALUE name FROM information_schema.user_tables WHERE status = 'ACTIVE'")
+                .collect().compactMap { $0.stringValue }
+        }
+    }
+
+    /// Ends every pooled session (`EndSession`) and refuses new transactions. Shuts down the transport.
+    public func close() async throws {
+        await pool.close()
+        try await client.transport.shutdown()
+    }
+
+    // MARK: - The attempt loop
+
+    private func runWithRetries<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (QLDBTransaction) async throws -> T
+    ) async throws -> Outcome<T> {
+        let policy = configuration.retryPolicy
+        let logger = configuration.logger
+        var attempt = 0
+        while true {
+            try Task.checkCancellation()
+            let verdict: Verdict
+            do {
+                return try await runAttempt(attempt: attempt, body)
+            } catch let failure as AttemptFailure {
+                verdict = failure.verdict
+                if case .fail = verdict.action { throw failure.error }
+                if attempt >= policy.maxRetries {
+                    logger.debug(
+                        "transaction failed after \(attempt + 1) attempts",
+                        metadata: ["ledger": "\(ledger)", "error": "\(failure.error)"])
+                    throw failure.error
+                }
+                attempt += 1
+                Counter(label: "qldb_transaction_retries", dimensions: [("ledger", ledger), ("reason", verdict.reason)])
+                    .increment()
+                logger.info(
+                    "retrying transaction",
+                    metadata: ["ledger": "\(ledger)", "attempt": "\(attempt + 1)", "reason": "\(verdict.reason)", "error": "\(failure.error)"])
+                if case .retryNow = verdict.action { continue }
+                try await Task.sleep(for: policy.backoff(attempt))
+            }
+        }
+    }
+
+    struct Verdict {
+        enum Action { case retry, retryNow, fail }
+        var action: Action
+        var reason: String
+    }
+
+    struct AttemptFailure: Error {
+        var error: any Error
+        var verdict: Verdict
+    }
+
+    /// One attempt: session, StartTransaction, the closure, buffering, commit. Every failure
+    /// leaves as an `AttemptFailure` saying whether to retry, after the session was aborted,
+    /// returned or dropped as the error requires.
+    private func runAttempt<T>(
+        isolation: isolated (any Actor)? = #isolation, attempt: Int, _ body: (QLDBTransaction) async throws -> T
+    ) async throws -> Outcome<T> {
+        let session: PooledSession
+        do {
+            session = try await pool.acquire()
+        } catch {
+            throw AttemptFailure(error: error, verdict: Self.classifyWithoutSession(error, policy: configuration.retryPolicy))
+        }
+        var transaction: QLDBTransaction?
+        do {
+            var request = SendCommandRequest(sessionToken: session.token)
+            request.startTransaction = StartTransactionRequest()
+            let response = try await client.send(request)
+            guard let id = response.startTransaction?.transactionId else {
+                throw QLDBDriverError(.protocolViolation, "StartTransaction answered without a TransactionId")
+            }
+            let txn = QLDBTransaction(
+                transactionID: id, client: client, sessionToken: session.token, logger: configuration.logger)
+            await txn.addStartStats(response.startTransaction?.timingInformation?.processingTimeMilliseconds)
+            transaction = txn
+            let value = try await body(txn)
+            try Task.checkCancellation()
+            try await txn.bufferLiveResults()
+            try await txn.commit()
+            await pool.release(session, healthy: true)
+            return Outcome(value: value, transactionID: id, stats: await txn.stats, attempts: attempt + 1)
+        } catch {
+            await transaction?.markEnded()
+            throw await handleFailure(error, session: session, attempt: attempt)
+        }
+    }
+
+    private func handleFailure(_ error: any Error, session: PooledSession, attempt: Int) async -> AttemptFailure {
+        let logger = configuration.logger
+        if error is CancellationError || Task.isCancelled {
+            // The caller's task is cancelled, so the abort runs in a task of its own that is not.
+            let healthy = await Task.detached { [client] in await Self.abort(session, client: client) }.value
+            logger.debug("transaction cancelled; aborted", metadata: ["abortSucceeded": "\(healthy)"])
+            await pool.release(session, healthy: healthy)
+            return AttemptFailure(error: CancellationError(), verdict: Verdict(action: .fail, reason: "cancelled"))
+        }
+        let verdict = Self.classify(error, attempt: attempt, policy: configuration.retryPolicy)
+        switch verdict.reason {
+        case "occ_conflict":
+            // The ledger already discarded the transaction: no abort, and the session is fine.
+            await pool.release(session, healthy: true)
+        case "transaction_expired":
+            // QLDB discards the session with the expired transaction; the abort is a courtesy.
+            _ = await Self.abort(session, client: client)
+            await pool.release(session, healthy: false)
+        case "invalid_session":
+            // The ledger no longer knows this session: drop it without EndSession.
+            logger.info("dropping an invalid session", metadata: ["error": "\(error)"])
+            await pool.release(session, healthy: false)
+        case "digest_echo_mismatch":
+            await pool.release(session, healthy: true)
+        default:
+            let healthy = await Self.abort(session, client: client)
+            if !healthy { logger.info("abort failed; dropping the session", metadata: ["error": "\(error)"]) }
+            await pool.release(session, healthy: healthy)
+        }
+        return AttemptFailure(error: error, verdict: verdict)
+    }
+
+    private static func abort(_ session: PooledSession, client: SendCommandClient) async -> Bool {
+        var request = SendCommandRequest(sessionToken: session.token)
+        request.abortTransaction = AbortTransactionRequest()
+        do {
+            _ = try await client.send(request)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    static func classifyWithoutSession(_ error: any Error, policy: RetryPolicy) -> Verdict {
+        if error is QLDBDriverError || error is CancellationError { return Verdict(action: .fail, reason: "pool") }
+        return classify(error, attempt: 1, policy: policy)
+    }
+
+    /// The retry rules (see `docs/driver.md`).
+    static func classify(_ error: any Error, attempt: Int, policy: RetryPolicy) -> Verdict {
+        if let error = error as? QLDBSessionError {
+            switch error.kind {
+            case .occConflict:
+                return Verdict(action: .retry, reason: "occ_conflict")
+            case .invalidSession:
+                if error.message.range(of: #"Transaction .* has expired"#, options: .regularExpression) != nil {
+                    return Verdict(action: .fail, reason: "transaction_expired")
+                }
+                return Verdict(action: attempt == 0 ? .retryNow : .retry, reason: "invalid_session")
+            case .badRequest where error.message.contains("SessionToken is not valid"):
+                // QLDB sometimes reports a session it has forgotten this way instead of ISE.
+                return Verdict(action: attempt == 0 ? .retryNow : .retry, reason: "invalid_session")
+            case .rateExceeded:
+                return Verdict(action: policy.retryOnRateExceeded ? .retry : .fail, reason: "rate_exceeded")
+            case .capacityExceeded:
+                return Verdict(action: .retry, reason: "capacity_exceeded")
+            case .badRequest, .limitExceeded:
+                return Verdict(action: .fail, reason: "bad_request")
+            case .other:
+                return error.status >= 500
+                    ? Verdict(action: .retry, reason: "server_error") : Verdict(action: .fail, reason: "client_error")
+            }
+        }
+        if error is QLDBTransportError { return Verdict(action: .retry, reason: "transport") }
+        if let error = error as? QLDBDriverError, error.kind == .commitDigestMismatch {
+            return Verdict(action: .fail, reason: "digest_echo_mismatch")
+        }
+        return Verdict(action: .fail, reason: "caller_error")
+    }
+}
+
+extension QLDBDriver: Service {
+    /// Waits for graceful shutdown, then closes the driver (ending pooled sessions).
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await close()
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Ion
+import Logging
+import QLDBHashing
+import Synchronization
+
+/// A QLDB-compatible ledger: tables of Ion documents, PartiQL, serializable transactions with
+/// optimistic concurrency control, and a hash-chained journal, durable when it has a data
+/// directory.
+public final class Ledger: Sendable {
+    /// The ledger's name.
+    public let name: String
+    let state: Mutex<LedgerState>
+    let journal: JournalFile?
+    let logger: Logger
+
+    /// A digest of the journal up to its tip.
+    public struct Digest: Sendable, Hashable {
+        /// The Merkle root over every block hash up to the tip.
+        public var digest: QLDBHash
+        /// The last block the digest covers.
+        public var tipAddress: BlockAddress
+    }
+
+    /// A proof that a revision is in the journal a digest covers.
+    public struct Proof: Sendable, Hashable {
+        /// The revision.
+        public var revision: Revision
+        /// Hashes to fold with `dot`, from the revision hash to the digest.
+        public var hashes: [QLDBHash]
+        /// The digest the proof leads to.
+        public var digest: Digest
+    }
+
+    /// Creates an in-memory ledger: nothing survives the process.
+    public init(name: String, limits: LedgerLimits = LedgerLimits(), logger: Logger = Logger(label: "swift-qldb.ledger")) {
+        self.name = name
+        self.state = Mutex(LedgerState(strandID: LedgerIdentifiers.random(), limits: limits))
+        self.journal = nil
+        self.logger = logger
+    }
+
+    /// Opens (or creates) a durable ledger whose journal is `<directory>/<name>.journal`,
+    /// replaying and verifying the journal.
+    ///
+    /// - Throws: ``LedgerError`` when the journal cannot be opened or its hash chain does not verify.
+    public init(
+        name: String, directory: URL, limits: LedgerLimits = LedgerLimits(),
+        logger: Logger = Logger(label: "swift-qldb.ledger")
+    ) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("\(name).journal").path
+        let (journal, records) = try JournalFile.open(path: path, logger: logger)
+        var state: LedgerState
+        if let first = records.first {
+            let header = try Self.decodeRecord(first)
+            guard let strand = header["strandId"]?.stringValue, header["ledger"]?.stringValue == name else {
+                throw LedgerError.badRequest("journal \(path) does not start with this ledger's header")
+            }
+            state = LedgerState(strandID: strand, limits: limits)
+            for (index, record) in records.dropFirst().enumerated() {
+                do {
+                    try state.replay(try Self.decodeRecord(record))
+                } catch {
+                    throw LedgerError.badRequest("journal \(path), block \(index + 1): \(error)")
+                }
+            }
+        } else {
+            state = LedgerState(strandID: LedgerIdentifiers.random(), limits: limits)
+            let header: IonValue = ["ledger": .string(name), "strandId": .string(state.strandID)]
+            let ticket = journal.append(try IonValue.encode(binary: [header]))
+            _ = ticket
+        }
+        self.name = name
+        self.state = Mutex(state)
+        self.journal = journal
+        self.logger = logger
+        if !records.isEmpty {
+            logger.info("ledger opened", metadata: ["ledger": "\(name)", "blocks": "\(records.count - 1)"])
+        }
+    }
+
+    static func decodeRecord(_ bytes: [UInt8]) throws -> IonValue {
+        let values = try IonValue.decode(binary: bytes)
+        guard values.count == 1 else { throw LedgerError.badRequest("a journal record holds \(values.count) values") }
+        return values[0]
+    }
+
+    // MARK: Transactions
+
+    /// Starts a transaction on the latest committed state.
+    func begin() -> LedgerTransaction {
+        state.withLock { state in
+            let txn = LedgerTransaction(id: LedgerIdentifiers.random(), snapshot: state.lastSequence)
+            state.activeSnapshots[txn.id] = txn.snapshot
+            return txn
+        }
+    }
+
+    /// Runs a statement in a transaction: the text is parsed, its hash enters the transaction's
+    /// commit digest, and its results come back.
+    func execute(_ text: String, parameters: [IonValue], parameterHashes: [QLDBHash], in txn: inout LedgerTransaction)
+        throws(LedgerError) -> [IonValue]
+    {
+        let limit = state.withLock { $0.limits.statementCharacters }
+        guard text.count <= limit else {
+            throw LedgerError.badRequest("Statement exceeds the limit of \(limit) characters")
+        }
+        // The digest covers every statement the client sent, whether or not it succeeds here.
+        txn.digest.add(statement: text, parameterHashes: parameterHashes)
+        let statementDigest = CommitDigest.statementHash(text, parameterHashes: parameterHashes)
+        txn.statements.append(
+            .init(text: text, startTime: (try? IonTimestamp(Date())) ?? Self.epoch, digest: statementDigest))
+        let (statement, placeholders) = try Parser.parse(text)
+        guard placeholders == parameters.count else {
+            throw LedgerError.badRequest(
+                "The statement has \(placeholders) parameter placeholder(s) but \(parameters.count) parameter(s) were sent")
+        }
+        var working = txn
+        let results = try state.withLock { state throws(LedgerError) in
+            try state.execute(statement, parameters: parameters, txn: &working)
+        }
+        txn = working
+        return results
+    }
+
+    static let epoch = try! IonTimestamp(year: 1970, precision: .day)
+
+    /// Forgets a transaction without committing.
+    func abort(_ txn: LedgerTransaction) {
+        _ = state.withLock { $0.activeSnapshots.removeValue(forKey: txn.id) }
+    }
+
+    /// Commits: checks the client's digest, checks OCC against commits since the snapshot,
+    /// appends the block, and returns once the block is durable.
+    ///
+    /// - Throws: ``LedgerError`` `BadRequestException` code 412 on a digest mismatch,
+    ///   `OccConflictException` on a conflict.
+    func commit(_ txn: LedgerTransaction, clientDigest: [UInt8]) async throws -> QLDBHash {
+        let ticket: Int? = try state.withLock { state throws(LedgerError) in
+            defer { state.activeSnapshots.removeValue(forKey: txn.id) }
+            guard clientDigest == txn.digest.digest.bytes else {
+                throw LedgerError.badRequest("Digests don't match", code: "412")
+            }
+            if txn.writes.isEmpty && txn.catalogChanges.isEmpty {
+                return nil
+            }
+            try state.checkConflicts(txn)
+            let block = try state.commit(txn, time: Date())
+            let bytes: [UInt8]
+            do { bytes = try IonValue.encode(binary: [block]) } catch { throw LedgerError(type: "InternalFailure", status: 500, message: "\(error)") }
+            return journal?.append(bytes)
+        }
+        if let ticket, let journal { try await journal.waitDurable(ticket) }
+        return txn.digest.digest
+    }
+
+    // MARK: Reading the journal
+
+    /// The digest of the journal up to its tip.
+    public func digest() -> Digest? {
+        state.withLock { state in
+            guard let last = state.blocks.last else { return nil }
+            return Digest(digest: JournalHashes.merkleRoot(state.blocks.map(\.blockHash)), tipAddress: last.address)
+        }
+    }
+
+    /// Every revision of a document, oldest first.
+    public func revisions(table: String, documentID: String) -> [Revision] {
+        state.withLock { state in
+            guard let table = state.tables.values.first(where: { $0.name == table && $0.active }) ?? state.tables[table] else { return [] }
+            return table.history.filter { $0.documentID == documentID }
+        }
+    }
+
+    /// A proof of a document's latest revision against the current digest.
+    public func proof(table: String, documentID: String) -> Proof? {
+        state.withLock { state in
+            guard let table = state.tables.values.first(where: { $0.name == table && $0.active }),
+                let revision = table.history.last(where: { $0.documentID == documentID })
+            else { return nil }
+            return state.proof(of: revision)
+        }
+    }
+
+    /// The number of committed blocks.
+    public var blockCount: Int { state.withLock { $0.blocks.count } }
+
+    /// Checks every block's hashes and links again, as `qldb verify` does.
+    public func verifyChain() -> Result<Digest?, LedgerError> {
+        state.withLock { state in
+            var previous = QLDBHash([])
+            for block in state.blocks {
+                guard block.previousBlockHash == previous else {
+                    return .failure(.badRequest("block \(block.address.sequenceNo): previousBlockHash does not link"))
+                }
+                let entries = JournalHashes.merkleRoot(block.entriesHashList)
+                guard JournalHashes.blockHash(entriesHash: entries, previousBlockHash: previous) == block.blockHash else {
+                    return .failure(.badRequest("block \(block.address.sequenceNo): blockHash does not verify"))
+                }
+                previous = block.blockHash
+            }
+            guard let last = state.blocks.last else { return .success(nil) }
+            return .success(Digest(digest: JournalHashes.merkleRoot(state.blocks.map(\.blockHash)), tipAddress: last.address))
+        }
+    }
+
+    /// How many fsyncs the journal made (group commit shares them between commits).
+    public var journalSyncs: Int { journal?.fsyncs.withLock { $0 } ?? 0 }
+}

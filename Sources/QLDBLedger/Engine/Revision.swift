@@ -1,0 +1,80 @@
+import Foundation
+import Ion
+import QLDBHashing
+
+/// Where a block sits in the journal: its strand and sequence number.
+public struct BlockAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The strand id.
+    public var strandID: String
+    /// The block's sequence number in the strand.
+    public var sequenceNo: Int
+
+    /// Creates an address.
+    public init(strandID: String, sequenceNo: Int) {
+        self.strandID = strandID
+        self.sequenceNo = sequenceNo
+    }
+
+    /// `{strandId: "…", sequenceNo: N}`.
+    public var ionValue: IonValue { ["strandId": .string(strandID), "sequenceNo": .int(sequenceNo)] }
+
+    /// The Ion text QLDB uses for addresses: `{strandId:"…",sequenceNo:N}`.
+    public var description: String { "{strandId:\"\(strandID)\",sequenceNo:\(sequenceNo)}" }
+
+    init?(_ value: IonValue?) {
+        guard let strand = value?["strandId"]?.stringValue, let sequence = value?["sequenceNo"]?.intValue else { return nil }
+        self.init(strandID: strand, sequenceNo: sequence)
+    }
+}
+
+/// One revision of a document as the journal stores it.
+public struct Revision: Sendable, Hashable {
+    /// The block that committed it.
+    public var blockAddress: BlockAddress
+    /// `dot(H(metadata), H(data))`; for a delete (no data), `H(metadata)`.
+    public var hash: QLDBHash
+    /// The document; `nil` for the revision that deletes it.
+    public var data: IonValue?
+    /// The document id.
+    public var documentID: String
+    /// 0 on insert, one more on every later revision.
+    public var version: Int
+    /// When the transaction committed.
+    public var transactionTime: IonTimestamp
+    /// The committing transaction.
+    public var transactionID: String
+
+    /// `{id, version, txTime, txId}`.
+    public var metadata: IonValue {
+        [
+            "id": .string(documentID), "version": .int(version), "txTime": .timestamp(transactionTime),
+            "txId": .string(transactionID),
+        ]
+    }
+
+    /// The revision shape of `history()` and `_ql_committed_`: `{blockAddress, hash, data, metadata}`
+    /// (no `data` for a delete).
+    public var ionValue: IonValue {
+        var fields = IonStruct()
+        fields["blockAddress"] = blockAddress.ionValue
+        fields["hash"] = .blob(hash.bytes)
+        if let data { fields["data"] = data }
+        fields["metadata"] = metadata
+        return .struct(fields)
+    }
+
+    static func computeHash(metadata: IonValue, data: IonValue?) -> QLDBHash {
+        guard let data else { return CommitDigest.ionHash(metadata) }
+        return JournalHashes.revisionHash(metadata: metadata, data: data)
+    }
+}
+
+extension IonValue {
+    /// The elements of a list or s-expression.
+    var listValue: [IonValue]? {
+        switch content {
+        case .list(let items), .sexp(let items): items
+        default: nil
+        }
+    }
+}

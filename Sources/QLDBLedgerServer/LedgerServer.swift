@@ -1,0 +1,148 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import QLDBLedger
+import QLDBSession
+import SigV4
+
+/// Serves a ``LedgerService`` over HTTP as QLDB's session endpoint: `POST /` with
+/// `X-Amz-Target: QLDBSession.SendCommand`, awsJson1_0 bodies, SigV4 on every request.
+public struct LedgerServer: Sendable {
+    /// How requests are authenticated.
+    public enum Authentication: Sendable {
+        /// Verify every signature with these access keys and secrets, scoped to `region`.
+        case verify(region: String, credentials: [String: String])
+        /// Development mode: any access key; only the form of the `Authorization` header is checked.
+        case development
+    }
+
+    /// Where to listen and how to authenticate.
+    public struct Configuration: Sendable {
+        /// The address to bind (default 127.0.0.1).
+        public var host = "127.0.0.1"
+        /// The port (default 8000; 0 picks a free one).
+        public var port = 8000
+        /// How requests are authenticated.
+        public var authentication: Authentication = .development
+        /// Largest request body accepted.
+        public var maxBodyBytes = 8 * 1024 * 1024
+        /// The defaults.
+        public init() {}
+    }
+
+    let service: LedgerService
+    let configuration: Configuration
+    let logger: Logger
+
+    /// A server for `service`.
+    public init(service: LedgerService, configuration: Configuration, logger: Logger = Logger(label: "swift-qldb.serve")) {
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Builds the Hummingbird application; `onServerRunning` receives the bound port.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        let router = Router()
+        let handler = SendCommandHandler(service: service, configuration: configuration, logger: logger)
+        router.post("/") { request, context in try await handler.respond(to: request, context: context) }
+        router.post("/**") { request, context in try await handler.respond(to: request, context: context) }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swift-qldb"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Runs until cancelled or sent SIGINT/SIGTERM.
+    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onServerRunning: onServerRunning).runService()
+    }
+}
+
+struct SendCommandHandler: Sendable {
+    let service: LedgerService
+    let configuration: LedgerServer.Configuration
+    let logger: Logger
+    let verifier: SigV4Verifier?
+
+    init(service: LedgerService, configuration: LedgerServer.Configuration, logger: Logger) {
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+        if case .verify(let region, let credentials) = configuration.authentication {
+            verifier = SigV4Verifier(region: region, service: "qldb") { credentials[$0] }
+        } else {
+            verifier = nil
+        }
+    }
+
+    func respond(to request: Request, context: some RequestContext) async throws -> Response {
+        var buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard request.headers[.init("X-Amz-Target")!] == "QLDBSession.SendCommand" else {
+            return Self.json(
+                status: .badRequest,
+                ["__type": "UnknownOperationException", "message": "X-Amz-Target must be QLDBSession.SendCommand"])
+        }
+        if let failure = authenticate(request, body: body) { return failure }
+        let response = await service.handle(body: body)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-amz-json-1.0"
+        headers[.init("x-amzn-RequestId")!] = UUID().uuidString.lowercased()
+        if let type = response.errorType { headers[.init("x-amzn-ErrorType")!] = type }
+        return Response(
+            status: .init(code: response.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+
+    /// `nil` when the request may proceed, else the 403 to send.
+    func authenticate(_ request: Request, body: [UInt8]) -> Response? {
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        // HTTP types keep Host as the :authority pseudo-header; SigV4 signs it as `host`.
+        if let authority = request.head.authority, !headers.contains(where: { $0.name.lowercased() == "host" }) {
+            headers.append((name: "host", value: authority))
+        }
+        guard let verifier else {
+            guard let authorization = request.headers[.authorization],
+                authorization.range(
+                    of: #"^AWS4-HMAC-SHA256 Credential=[^/\s]+/\d{8}/[a-z0-9-]+/qldb/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$"#,
+                    options: .regularExpression) != nil
+            else {
+                return Self.json(
+                    status: .forbidden,
+                    [
+                        "__type": "MissingAuthenticationTokenException",
+                        "message": "Request is missing a valid SigV4 Authorization header (development mode checks its form only)",
+                    ])
+            }
+            return nil
+        }
+        let path = request.uri.path.isEmpty ? "/" : request.uri.path
+        let signed = SigV4Request(method: "POST", path: path, query: request.uri.query ?? "", headers: headers, payload: .bytes(body))
+        do {
+            _ = try verifier.verify(signed)
+            return nil
+        } catch {
+            let type: String
+            switch error {
+            case .missingAuthentication: type = "MissingAuthenticationTokenException"
+            case .unknownAccessKey: type = "UnrecognizedClientException"
+            default: type = "InvalidSignatureException"
+            }
+            logger.info("rejected a request", metadata: ["reason": "\(error)"])
+            return Self.json(status: .forbidden, ["__type": type, "message": error.description])
+        }
+    }
+
+    static func json(status: HTTPResponse.Status, _ object: [String: String]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-amz-json-1.0"
+        headers[.init("x-amzn-ErrorType")!] = object["__type"]
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

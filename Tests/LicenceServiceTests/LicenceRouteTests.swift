@@ -1,0 +1,184 @@
+import Foundation
+import Ion
+import LicenceService
+import Logging
+import QLDBDriver
+import QLDBLedger
+import Testing
+
+func quietLogger() -> Logger {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}
+
+/// A licence API on a fresh in-memory embedded ledger, with its tables prepared.
+func makeAPI(proofs: Bool = true) async throws -> LicenceAPI {
+    let service = LedgerService(logger: quietLogger())
+    let ledger = Ledger(name: "licences", logger: quietLogger())
+    service.add(ledger)
+    var configuration = QLDBDriverConfiguration()
+    configuration.logger = quietLogger()
+    configuration.retryPolicy = RetryPolicy(maxRetries: 10) { _ in .milliseconds(2) }
+    let driver = QLDBDriver(ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
+    let api = LicenceAPI(driver: driver, proofs: proofs ? ledger : nil, logger: quietLogger())
+    try await api.prepare()
+    return api
+}
+
+/// An API Gateway REST proxy event as API Gateway sends it (null maps where it sends null).
+func event(_ method: String, _ path: String, body: String? = nil) -> [UInt8] {
+    var object: [String: Any] = [
+        "resource": path, "path": path, "httpMethod": method, "headers": NSNull(), "multiValueHeaders": NSNull(),
+        "queryStringParameters": NSNull(), "pathParameters": NSNull(), "stageVariables": NSNull(),
+        "requestContext": ["stage": "dev", "requestId": "r1", "httpMethod": method], "isBase64Encoded": false,
+    ]
+    object["body"] = body ?? NSNull()
+    if body != nil { object["headers"] = ["Content-Type": "application/json"] }
+    return Array(try! JSONSerialization.data(withJSONObject: object))
+}
+
+struct Reply {
+    var status: Int
+    var headers: [String: String]
+    var json: [String: Any]
+    var array: [Any]
+    var body: String
+}
+
+func call(_ api: LicenceAPI, _ method: String, _ path: String, body: String? = nil) async throws -> Reply {
+    let bytes = await api.handle(apiGatewayEvent: event(method, path, body: body))
+    let response = try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(bytes))
+    let parsed = response.body.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(response.body.utf8))
+    return Reply(
+        status: response.statusCode, headers: response.headers, json: parsed as? [String: Any] ?? [:],
+        array: parsed as? [Any] ?? [], body: response.body)
+}
+
+let ann = #"{"firstName":"Ann","lastName":"Lee","email":"ann@example.com","telephone":"01234 567890","postcode":"CF10 1AA"}"#
+
+@Suite struct LicenceRouteTests {
+    @Test func aLicenceLivesItsWholeLife() async throws {
+        let api = try await makeAPI()
+        let created = try await call(api, "POST", "/licences", body: ann)
+        #expect(created.status == 201)
+        #expect(created.headers["Content-Type"] == "application/json")
+        let id = try #require(created.json["licenceId"] as? String)
+        #expect(id.count == 22)
+        #expect(created.json["penaltyPoints"] as? Int == 0)
+        #expect((created.json["events"] as? [[String: Any]])?.first?["eventName"] as? String == "LicenceCreated")
+
+        let fetched = try await call(api, "GET", "/licences/\(id)")
+        #expect(fetched.status == 200)
+        #expect(fetched.json["email"] as? String == "ann@example.com")
+        #expect(fetched.json["licenceId"] as? String == id)
+
+        let points = try await call(api, "PUT", "/licences/\(id)/points", body: #"{"points": 3, "description": "speeding"}"#)
+        #expect(points.status == 200)
+        #expect(points.json["penaltyPoints"] as? Int == 3)
+        let fewer = try await call(api, "PUT", "/licences/\(id)/points", body: #"{"points": -2, "description": "course"}"#)
+        #expect(fewer.json["penaltyPoints"] as? Int == 1)
+        let negative = try await call(api, "PUT", "/licences/\(id)/points", body: #"{"points": -5, "description": "x"}"#)
+        #expect(negative.status == 409)
+
+        let contact = try await call(api, "PUT", "/licences/\(id)/contact", body: #"{"postcode": "SA1 1AA"}"#)
+        #expect(contact.status == 200)
+        #expect(contact.json["postcode"] as? String == "SA1 1AA")
+        #expect(contact.json["telephone"] as? String == "01234 567890")
+
+        let after = try await call(api, "GET", "/licences/\(id)")
+        #expect(
+            (after.json["events"] as? [[String: Any]])?.map { $0["eventName"] as? String } == [
+                "LicenceCreated", "PenaltyPointsAdded", "PenaltyPointsRemoved", "ContactDetailsChanged",
+            ])
+
+        let history = try await call(api, "GET", "/licences/\(id)/history")
+        #expect(history.status == 200)
+        let revisions = history.array.compactMap { $0 as? [String: Any] }
+        #expect(revisions.map { ($0["metadata"] as? [String: Any])?["version"] as? Int } == [0, 1, 2, 3])
+        #expect(revisions.allSatisfy { ($0["hash"] as? String).flatMap { Data(base64Encoded: $0) }?.count == 32 })
+
+        let verified = try await call(api, "GET", "/licences/\(id)/verify")
+        #expect(verified.status == 200)
+        #expect(verified.json["verified"] as? Bool == true)
+        #expect((verified.json["digest"] as? String).flatMap { Data(base64Encoded: $0) }?.count == 32)
+        #expect((verified.json["blockAddress"] as? [String: Any])?["sequenceNo"] as? Int != nil)
+
+        let deleted = try await call(api, "DELETE", "/licences/\(id)")
+        #expect(deleted.status == 204)
+        #expect(deleted.body.isEmpty)
+        #expect(try await call(api, "GET", "/licences/\(id)").status == 404)
+        #expect(try await call(api, "DELETE", "/licences/\(id)").status == 404)
+    }
+
+    @Test(arguments: [
+        ("{\"firstName\":\"Ann\"", "the body is not valid JSON"),
+        ("[1,2]", "the body must be a JSON object"),
+        (#"{"lastName":"Lee","email":"a@b.co","telephone":"0123456","postcode":"AB1"}"#, "firstName is required"),
+        (#"{"firstName":5,"lastName":"Lee","email":"a@b.co","telephone":"0123456","postcode":"AB1"}"#, "firstName must be a string"),
+        (#"{"firstName":"A","lastName":"Lee","email":"nope","telephone":"0123456","postcode":"AB1"}"#, "email must be an email address"),
+        (#"{"firstName":"A","lastName":" ","email":"a@b.co","telephone":"0123456","postcode":"AB1"}"#, "lastName must not be empty"),
+        (#"{"firstName":"A","lastName":"L","email":"a@b.co","telephone":"0123456","postcode":"AB1","emial":"x"}"#, "unknown field 'emial'; allowed: email, firstName, lastName, postcode, telephone"),
+    ])
+    func badBodiesAreRejectedNamingTheField(body: String, detail: String) async throws {
+        let api = try await makeAPI()
+        let reply = try await call(api, "POST", "/licences", body: body)
+        #expect(reply.status == 400)
+        #expect(reply.headers["Content-Type"] == "application/problem+json")
+        #expect(reply.json["detail"] as? String == detail)
+        #expect(reply.json["status"] as? Int == 400)
+        #expect(reply.json["type"] as? String == "/problems/validation")
+    }
+
+    @Test func otherClientErrors() async throws {
+        let api = try await makeAPI()
+        #expect(try await call(api, "POST", "/licences").json["detail"] as? String == "the request needs a JSON object body")
+        let huge = "{\"firstName\":\"" + String(repeating: "a", count: 20_000) + "\"}"
+        let tooBig = try await call(api, "POST", "/licences", body: huge)
+        #expect(tooBig.status == 413)
+        #expect(tooBig.json["detail"] as? String == "the body is 20016 bytes; the limit is 16384")
+        let unknown = try await call(api, "GET", "/licences/AAAAAAAAAAAAAAAAAAAAAA")
+        #expect(unknown.status == 404)
+        #expect(unknown.json["detail"] as? String == "No licence with licenceId AAAAAAAAAAAAAAAAAAAAAA")
+        let malformedID = try await call(api, "GET", "/licences/x'y")
+        #expect(malformedID.status == 400)
+        #expect(try await call(api, "PATCH", "/licences").status == 405)
+        #expect(try await call(api, "GET", "/nothing").status == 404)
+        let points = try await call(api, "PUT", "/licences/AAAAAAAAAAAAAAAAAAAAAA/points", body: #"{"points": 1.5, "description": "x"}"#)
+        #expect(points.json["detail"] as? String == "points must be a non-zero whole number from -100 to 100")
+        let contact = try await call(api, "PUT", "/licences/AAAAAAAAAAAAAAAAAAAAAA/contact", body: "{}")
+        #expect(contact.json["detail"] as? String == "give telephone, postcode or both")
+        let garbage = await api.handle(apiGatewayEvent: Array("not json".utf8))
+        let response = try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(garbage))
+        #expect(response.statusCode == 400)
+    }
+
+    @Test func duplicateEmailIs409() async throws {
+        let api = try await makeAPI()
+        #expect(try await call(api, "POST", "/licences", body: ann).status == 201)
+        let again = try await call(api, "POST", "/licences", body: ann)
+        #expect(again.status == 409)
+        #expect(again.json["detail"] as? String == "A licence with email ann@example.com already exists")
+    }
+
+    @Test func verifyWithoutProofsIs501() async throws {
+        let api = try await makeAPI(proofs: false)
+        let id = try #require(try await call(api, "POST", "/licences", body: ann).json["licenceId"] as? String)
+        let reply = try await call(api, "GET", "/licences/\(id)/verify")
+        #expect(reply.status == 501)
+        #expect((reply.json["detail"] as? String)?.contains("GetDigest") == true)
+    }
+
+    @Test func twentyConcurrentCreatesWithOneEmailGiveOne201() async throws {
+        let api = try await makeAPI()
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 { group.addTask { try await call(api, "POST", "/licences", body: ann).status } }
+            var all: [Int] = []
+            for try await status in group { all.append(status) }
+            return all
+        }
+        print("20 concurrent creates with one email: \(statuses.filter { $0 == 201 }.count)×201, \(statuses.filter { $0 == 409 }.count)×409, others \(statuses.filter { $0 != 201 && $0 != 409 })")
+        #expect(statuses.filter { $0 == 201 }.count == 1)
+        #expect(statuses.filter { $0 == 409 }.count == 19)
+    }
+}

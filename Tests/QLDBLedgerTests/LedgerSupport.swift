@@ -1,0 +1,79 @@
+import Foundation
+import Ion
+import Logging
+import QLDBDriver
+import QLDBLedger
+import QLDBSession
+
+func quietLogger() -> Logger {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}
+
+/// A driver on a fresh in-memory ledger.
+func embedded(
+    _ name: String = "test", configuration: LedgerService.Configuration = .init(), limits: LedgerLimits = .init(),
+    retries: Int = 4
+) -> (QLDBDriver, LedgerService, Ledger) {
+    let service = LedgerService(configuration: configuration, logger: quietLogger())
+    let ledger = Ledger(name: name, limits: limits, logger: quietLogger())
+    service.add(ledger)
+    var config = QLDBDriverConfiguration()
+    config.logger = quietLogger()
+    config.retryPolicy = RetryPolicy(maxRetries: retries) { _ in .milliseconds(1) }
+    return (QLDBDriver(ledger: name, transport: EmbeddedLedgerTransport(service: service), configuration: config), service, ledger)
+}
+
+/// Sends raw commands, for interleaving two sessions by hand.
+struct RawSession {
+    let client: SendCommandClient
+    var token = ""
+    var transactionID = ""
+    var digest: CommitDigestAccumulator
+
+    init(_ service: LedgerService) {
+        client = SendCommandClient(transport: EmbeddedLedgerTransport(service: service))
+        digest = CommitDigestAccumulator()
+    }
+
+    mutating func start(_ ledger: String = "test") async throws {
+        var request = SendCommandRequest()
+        request.startSession = StartSessionRequest(ledgerName: ledger)
+        token = try await client.send(request).startSession!.sessionToken!
+    }
+
+    mutating func begin() async throws {
+        var request = SendCommandRequest(sessionToken: token)
+        request.startTransaction = StartTransactionRequest()
+        transactionID = try await client.send(request).startTransaction!.transactionId!
+        digest = CommitDigestAccumulator(transactionID: transactionID)
+    }
+
+    @discardableResult
+    mutating func execute(_ statement: String, _ parameters: IonValue...) async throws -> [IonValue] {
+        digest.add(statement, parameters)
+        var request = SendCommandRequest(sessionToken: token)
+        request.executeStatement = ExecuteStatementRequest(
+            transactionID: transactionID, statement: statement,
+            parameters: try parameters.map { ValueHolder(ionBinary: Data(try IonValue.encode(binary: [$0]))) })
+        let page = try await client.send(request).executeStatement!.firstPage!
+        return try page.values!.map { try IonValue.decode(binary: [UInt8]($0.ionBinary!))[0] }
+    }
+
+    func commit(digest override: Data? = nil) async throws {
+        var request = SendCommandRequest(sessionToken: token)
+        request.commitTransaction = CommitTransactionRequest(transactionID: transactionID, commitDigest: override ?? digest.data)
+        _ = try await client.send(request)
+    }
+}
+
+import QLDBHashing
+
+struct CommitDigestAccumulator {
+    var value: CommitDigest?
+    init() {}
+    init(transactionID: String) { value = CommitDigest(transactionID: transactionID) }
+    mutating func add(_ statement: String, _ parameters: [IonValue]) { value?.add(statement: statement, parameters: parameters) }
+    var data: Data { Data(value!.digest.bytes) }
+}

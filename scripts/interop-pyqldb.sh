@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The official Python driver (pyqldb 3.2.4) against `qldb serve`, once in development mode and
+# once verifying SigV4 with a configured key. Uses the qldb binary in $QLDB_BIN (default
+# .build/debug/qldb; build it first) and a venv in $VENV (default .venv-pyqldb).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+QLDB_BIN=${QLDB_BIN:-.build/debug/qldb}
+VENV=${VENV:-.venv-pyqldb}
+[ -x "$QLDB_BIN" ] || { echo "interop: $QLDB_BIN not found; run 'swift build --product qldb' first" >&2; exit 1; }
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pyqldb' 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q pyqldb==3.2.4 boto3==1.40.60 botocore==1.40.60
+fi
+
+run_scenario() { # $1: extra serve flags, $2: access key, $3: secret
+    local log port pid
+    log=$(mktemp)
+    # shellcheck disable=SC2086
+    "$QLDB_BIN" serve --port 0 --in-memory --ledger interop $1 > "$log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do
+        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    if [ -z "${port:-}" ]; then cat "$log"; kill "$pid"; exit 1; fi
+    head -n 2 "$log"
+    local status=0
+    AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" scripts/interop_pyqldb.py "http://127.0.0.1:$port" interop "$2" "$3" || status=$?
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    rm -f "$log"
+    return $status
+}
+
+echo "== pyqldb against qldb serve (development mode)"
+run_scenario "" ANY anything
+echo "== pyqldb against qldb serve (SigV4 verified)"
+run_scenario "--credentials AKIDINTEROP:interop-secret" AKIDINTEROP interop-secret
