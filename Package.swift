@@ -134,7 +134,11 @@ let package = Package(
         ),
         .testTarget(
             name: "LicenceServiceTests",
-            dependencies: ["LicenceService", "QLDBDriver", "QLDBLedger", "Ion", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "LicenceService", "QLDBDriver", "QLDBLedger", "Ion",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
