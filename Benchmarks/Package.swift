@@ -10,6 +10,7 @@ let package = Package(
         .package(name: "swift-qldb", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -46,6 +47,31 @@ let package = Package(
             ],
             path: "Benchmarks/QLDBBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "DriverBenchmarks",
+            dependencies: [
+                .product(name: "Ion", package: "swift-qldb"),
+                .product(name: "QLDBHashing", package: "swift-qldb"),
+                .product(name: "QLDBSession", package: "swift-qldb"),
+                .product(name: "QLDBDriver", package: "swift-qldb"),
+                .product(name: "SigV4", package: "swift-qldb"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/DriverBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "LedgerLoad",
+            dependencies: [
+                .product(name: "Ion", package: "swift-qldb"),
+                .product(name: "QLDBSession", package: "swift-qldb"),
+                .product(name: "QLDBDriver", package: "swift-qldb"),
+                .product(name: "QLDBLedger", package: "swift-qldb"),
+                .product(name: "QLDBLedgerServer", package: "swift-qldb"),
+                .product(name: "SigV4", package: "swift-qldb"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,106 @@
+import Foundation
+import Ion
+import Logging
+import QLDBDriver
+import QLDBLedger
+import QLDBLedgerServer
+import QLDBSession
+import SigV4
+import Synchronization
+
+// Committed licence-create transactions per second through the Swift driver.
+//
+//   LedgerLoad serve [--port P] [--data-dir DIR]                 a ledger server (in memory without --data-dir)
+//   LedgerLoad http URL [--workers N] [--seconds S]              the driver over loopback HTTP
+//   LedgerLoad embedded [--data-dir DIR] [--workers N] [--seconds S]   the driver in-process
+//
+// Each transaction is the licence service's create: a uniqueness SELECT on the indexed email,
+// the INSERT, and the UPDATE that stores the licenceId.
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+    return arguments[i + 1]
+}
+var quiet = Logger(label: "load")
+quiet.logLevel = .warning
+
+func makeLedger() throws -> Ledger {
+    if let directory = option("--data-dir") {
+        return try Ledger(name: "licences", directory: URL(fileURLWithPath: directory), logger: quiet)
+    }
+    return Ledger(name: "licences", logger: quiet)
+}
+
+func run(driver: QLDBDriver) async throws {
+    let workers = Int(option("--workers") ?? "8")!
+    let seconds = Double(option("--seconds") ?? "5")!
+    try await driver.execute { txn in
+        if try await txn.execute("SELECT VALUE name FROM information_schema.user_tables WHERE name = 'Licence'").collect().isEmpty {
+            try await txn.execute("CREATE TABLE Licence")
+        }
+    }
+    let indexed = try await driver.execute { txn in
+        try await txn.execute("SELECT VALUE i.expr FROM information_schema.user_tables AS t, t.indexes AS i WHERE t.name = 'Licence'").collect()
+    }
+    if !indexed.contains("[email]") { try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Licence (email)") } }
+    let committed = Mutex(0)
+    let retries = Mutex(0)
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    let started = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<workers {
+            group.addTask {
+                var n = 0
+                while ContinuousClock.now < deadline {
+                    n += 1
+                    let email = "w\(worker)-\(n)-\(UInt32.random(in: 0...UInt32.max))@example.com"
+                    let outcome = try await driver.executeWithDetails { txn in
+                        let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email).collect()
+                        precondition(existing.isEmpty)
+                        let document: IonValue = [
+                            "firstName": "Ann", "lastName": "Lee", "email": .string(email), "telephone": "01234 567890",
+                            "postcode": "CF10 1AA", "penaltyPoints": 0, "events": [["eventName": "LicenceCreated"]],
+                        ]
+                        let inserted = try await txn.execute("INSERT INTO Licence ?", document).collect()
+                        let id = inserted[0]["documentId"]!.stringValue!
+                        try await txn.execute("UPDATE Licence AS l BY docId SET l.licenceId = ? WHERE docId = ?", id, id)
+                    }
+                    committed.withLock { $0 += 1 }
+                    retries.withLock { $0 += outcome.attempts - 1 }
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let elapsed = ContinuousClock.now - started
+    let total = committed.withLock { $0 }
+    let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print(String(format: "swift driver: %d transactions in %.2f s = %.0f txn/s (%d workers, %d OCC retries)",
+                 total, secondsElapsed, Double(total) / secondsElapsed, workers, retries.withLock { $0 }))
+}
+
+var configuration = QLDBDriverConfiguration()
+configuration.logger = quiet
+switch arguments.first {
+case "serve":
+    let service = LedgerService(logger: quiet)
+    service.add(try makeLedger())
+    var server = LedgerServer.Configuration()
+    server.port = Int(option("--port") ?? "0")!
+    try await LedgerServer(service: service, configuration: server, logger: quiet).run { port in
+        FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(port)/\n".utf8))
+    }
+case "http":
+    let transport = HTTPTransport(
+        configuration: .init(endpoint: URL(string: arguments[1])!, region: "us-east-1"),
+        credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDLOAD", secretAccessKey: "secret")))
+    try await run(driver: QLDBDriver(ledger: "licences", transport: transport, configuration: configuration))
+case "embedded":
+    let service = LedgerService(logger: quiet)
+    service.add(try makeLedger())
+    try await run(driver: QLDBDriver(ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration))
+default:
+    print("usage: LedgerLoad serve|http URL|embedded [--data-dir DIR] [--workers N] [--seconds S] [--port P]")
+    exit(2)
+}
