@@ -48,9 +48,20 @@ let package = Package(
             path: "Benchmarks/QLDBBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .target(
+            name: "DriverWorkload",
+            dependencies: [
+                .product(name: "Ion", package: "swift-qldb"),
+                .product(name: "QLDBHashing", package: "swift-qldb"),
+                .product(name: "QLDBSession", package: "swift-qldb"),
+                .product(name: "QLDBDriver", package: "swift-qldb"),
+                .product(name: "SigV4", package: "swift-qldb"),
+            ]
+        ),
         .executableTarget(
             name: "DriverBenchmarks",
             dependencies: [
+                "DriverWorkload",
                 .product(name: "Ion", package: "swift-qldb"),
                 .product(name: "QLDBHashing", package: "swift-qldb"),
                 .product(name: "QLDBSession", package: "swift-qldb"),
@@ -64,6 +75,7 @@ let package = Package(
         .executableTarget(
             name: "LedgerLoad",
             dependencies: [
+                "DriverWorkload",
                 .product(name: "Ion", package: "swift-qldb"),
                 .product(name: "QLDBSession", package: "swift-qldb"),
                 .product(name: "QLDBDriver", package: "swift-qldb"),

@@ -99,7 +99,7 @@ public final class HTTPTransport: QLDBTransport {
     }
 
     /// Signs and sends one body.
-    public func send(_ body: [UInt8]) async throws -> TransportResponse {
+    public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         let credentials = try await credentials.credentials()
         let headers: [(name: String, value: String)] = [
             ("Content-Type", "application/x-amz-json-1.0"),

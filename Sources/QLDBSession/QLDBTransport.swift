@@ -26,7 +26,7 @@ public protocol QLDBTransport: Sendable {
     ///
     /// - Throws: ``QLDBTransportError`` when no response arrived (connection refused or reset,
     ///   timeout), or `CancellationError` when the calling task was cancelled.
-    func send(_ body: [UInt8]) async throws -> TransportResponse
+    nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse
 
     /// Releases the transport's resources (connection pools). The default does nothing.
     func shutdown() async throws

@@ -13,7 +13,7 @@ public struct SendCommandClient: Sendable {
     ///
     /// - Throws: ``QLDBSessionError`` for an error response, ``QLDBTransportError`` when no
     ///   response came, `DecodingError` when a 2xx body is not a `SendCommand` result.
-    public func send(_ request: SendCommandRequest) async throws -> SendCommandResponse {
+    public nonisolated(nonsending) func send(_ request: SendCommandRequest) async throws -> SendCommandResponse {
         let body = try SendCommandJSON.encode(request)
         let response = try await transport.send(body)
         guard (200..<300).contains(response.status) else {
@@ -24,23 +24,25 @@ public struct SendCommandClient: Sendable {
 }
 
 extension SendCommandJSON {
-    /// Serialises a request body.
+    /// Serialises a request body (compact JSON, members in the model's order).
     public static func encode(_ request: SendCommandRequest) throws -> [UInt8] {
-        Array(try encoder().encode(request))
+        SendCommandWireCodec.encode(request)
     }
 
     /// Parses a request body (what a ledger receives).
+    ///
+    /// - Throws: an error naming the byte offset for malformed JSON, or the member that has the wrong shape.
     public static func decodeRequest(_ body: [UInt8]) throws -> SendCommandRequest {
-        try decoder().decode(SendCommandRequest.self, from: Data(body))
+        try SendCommandWireCodec.decodeRequest(body)
     }
 
     /// Serialises a response body (what a ledger sends).
     public static func encode(_ response: SendCommandResponse) throws -> [UInt8] {
-        Array(try encoder().encode(response))
+        SendCommandWireCodec.encode(response)
     }
 
     /// Parses a response body.
     public static func decodeResponse(_ body: [UInt8]) throws -> SendCommandResponse {
-        try decoder().decode(SendCommandResponse.self, from: Data(body))
+        try SendCommandWireCodec.decodeResponse(body)
     }
 }

@@ -13,7 +13,7 @@ public final class RecordingTransport: QLDBTransport {
 
     /// Sends through the upstream transport and records the exchange (failures without a
     /// response are not recorded).
-    public func send(_ body: [UInt8]) async throws -> TransportResponse {
+    public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         let response = try await upstream.send(body)
         recorded.withLock {
             $0.append(RecordedExchange(sequence: $0.count + 1, request: body, status: response.status, response: response.body))

@@ -41,7 +41,7 @@ public final class ReplayTransport: QLDBTransport {
     /// Checks the request against the next recorded one and answers with its response.
     ///
     /// - Throws: ``ReplayError`` when the request differs or the recording has ended.
-    public func send(_ body: [UInt8]) async throws -> TransportResponse {
+    public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         try state.withLock { state in
             guard state.next < exchanges.count else {
                 let message = "request \(state.next + 1) beyond the recording's \(exchanges.count): \(String(decoding: body, as: UTF8.self))"

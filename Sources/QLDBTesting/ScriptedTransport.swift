@@ -68,7 +68,7 @@ public final class ScriptedTransport: QLDBTransport {
     }
 
     /// Answers one request.
-    public func send(_ body: [UInt8]) async throws -> TransportResponse {
+    public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         let request = try SendCommandJSON.decodeRequest(body)
         let name = request.commandName ?? "Unknown"
         let occurrence = state.withLock { state in

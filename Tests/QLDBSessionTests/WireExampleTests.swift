@@ -23,6 +23,37 @@ struct WireExampleTests {
         #expect(examples.commands.count == 7)
     }
 
+    /// The hand-written codec the driver and ledger use agrees with the Codable path on every example.
+    @Test func theWireCodecMatchesCodableOnEveryExample() throws {
+        let examples = try WireExamples.load()
+        for (command, example) in examples.commands {
+            let codable = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(example.body.utf8))
+            let fast = try SendCommandJSON.decodeRequest(Array(example.body.utf8))
+            #expect(fast == codable, "\(command)")
+            let written = Data(try SendCommandJSON.encode(fast))
+            #expect(try WireExamples.canonicalJSON(written) == WireExamples.canonicalJSON(Data(example.body.utf8)), "\(command)")
+            let response = try SendCommandJSON.decodeResponse(Array(example.response))
+            #expect(response == (try SendCommandJSON.decoder().decode(SendCommandResponse.self, from: example.response)), "\(command)")
+            let responseWritten = Data(try SendCommandJSON.encode(response))
+            #expect(try WireExamples.canonicalJSON(responseWritten) == WireExamples.canonicalJSON(example.response), "\(command)")
+        }
+    }
+
+    @Test func theWireCodecEscapesAndRejectsPrecisely() throws {
+        var request = SendCommandRequest(sessionToken: "tok")
+        request.executeStatement = ExecuteStatementRequest(
+            transactionID: "t", statement: "SELECT 'a\"b\\c\n\u{1}é😀' FROM x", parameters: [])
+        let body = try SendCommandJSON.encode(request)
+        #expect(String(decoding: body, as: UTF8.self) == #"{"SessionToken":"tok","ExecuteStatement":{"TransactionId":"t","Statement":"SELECT 'a\"b\\c\n\u0001é😀' FROM x","Parameters":[]}}"#)
+        #expect(try SendCommandJSON.decodeRequest(body) == request)
+        #expect(try SendCommandJSON.decodeRequest(Array(#"{"ExecuteStatement":{"TransactionId":"t","Statement":"\ud83d\ude00"}}"#.utf8)).executeStatement?.statement == "😀")
+        #expect(throws: (any Error).self) { try SendCommandJSON.decodeRequest(Array(#"{"StartSession":{"LedgerName":"x"}"#.utf8)) }
+        let error = #expect(throws: (any Error).self) { try SendCommandJSON.decodeRequest(Array(#"{"StartSession":{"LedgerName":5}}"#.utf8)) }
+        #expect("\(error!)" == "LedgerName must be a string")
+        let syntax = #expect(throws: (any Error).self) { try SendCommandJSON.decodeRequest(Array(#"{"a" 1}"#.utf8)) }
+        #expect("\(syntax!)" == "invalid JSON at byte 5: expected ':'")
+    }
+
     @Test func executeStatementCarriesAnIonParameterAndCommitEchoesTheDigest() throws {
         let examples = try WireExamples.load()
         let body = try #require(examples.commands.first { $0.0 == "ExecuteStatement" }?.1.body)

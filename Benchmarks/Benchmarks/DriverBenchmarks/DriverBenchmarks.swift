@@ -1,10 +1,14 @@
 import Benchmark
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Ion
 import QLDBDriver
 import QLDBHashing
 import QLDBSession
 import SigV4
+import DriverWorkload
 
 /// Client CPU of one 3-statement licence-create transaction: the driver, JSON, Ion, the commit
 /// digest and SigV4 signing, against a transport that answers at once with prepared responses.
@@ -27,81 +31,3 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-enum LicenceCreate {
-    static let email = "ann@example.com"
-    static let document: IonValue = [
-        "firstName": "Ann", "lastName": "Lee", "email": "ann@example.com", "telephone": "01234 567890",
-        "postcode": "CF10 1AA", "penaltyPoints": 0, "events": [["eventName": "LicenceCreated", "eventDate": "2026-11-25T03:50:50Z"]],
-    ]
-    static let documentID = "3hb9YLbe64SQpWBVKDTRyr"
-
-    static func run(_ driver: QLDBDriver) async throws -> Int {
-        try await driver.execute { txn in
-            let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email).collect()
-            precondition(existing.isEmpty)
-            let inserted = try await txn.execute("INSERT INTO Licence ?", document).collect()
-            let id = inserted[0]["documentId"]!.stringValue!
-            try await txn.execute("UPDATE Licence AS l BY docId SET l.licenceId = ? WHERE docId = ?", id, id)
-            return inserted.count
-        }
-    }
-}
-
-/// Signs every request as `HTTPTransport` does (warm key cache), then answers from responses
-/// prepared once: the cost measured is the client's alone.
-struct PreparedLedgerTransport: QLDBTransport {
-    static let transactionID = "BenchTxn00000000000001"
-    let signer = SigV4Signer(service: "qldb", region: "eu-west-2")
-    let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-    let responses: [(marker: [UInt8], body: [UInt8])]
-
-    init() {
-        func encode(_ response: SendCommandResponse) -> [UInt8] { try! SendCommandJSON.encode(response) }
-        var startSession = SendCommandResponse()
-        startSession.startSession = StartSessionResult()
-        startSession.startSession!.sessionToken = "c2Vzc2lvbi10b2tlbi1mb3ItYmVuY2g="
-        var startTransaction = SendCommandResponse()
-        startTransaction.startTransaction = StartTransactionResult()
-        startTransaction.startTransaction!.transactionId = Self.transactionID
-        func page(_ values: [IonValue]) -> [UInt8] {
-            var response = SendCommandResponse()
-            response.executeStatement = ExecuteStatementResult()
-            response.executeStatement!.firstPage = Page(
-                values: values.map { ValueHolder(ionBinary: Data(try! IonValue.encode(binary: [$0]))) }, nextPageToken: nil)
-            response.executeStatement!.consumedIOs = IOUsage(readIOs: 1, writeIOs: 0)
-            return encode(response)
-        }
-        var digest = CommitDigest(transactionID: Self.transactionID)
-        digest.add(statement: "SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", parameters: [.string(LicenceCreate.email)])
-        digest.add(statement: "INSERT INTO Licence ?", parameters: [LicenceCreate.document])
-        let id = IonValue.string(LicenceCreate.documentID)
-        digest.add(statement: "UPDATE Licence AS l BY docId SET l.licenceId = ? WHERE docId = ?", parameters: [id, id])
-        var commit = SendCommandResponse()
-        commit.commitTransaction = CommitTransactionResult()
-        commit.commitTransaction!.transactionId = Self.transactionID
-        commit.commitTransaction!.commitDigest = Data(digest.digest.bytes)
-        responses = [
-            (Array(#""StartSession""#.utf8), encode(startSession)),
-            (Array(#""StartTransaction""#.utf8), encode(startTransaction)),
-            (Array("WHERE l.email".utf8), page([])),
-            (Array("INSERT INTO".utf8), page([["documentId": id]])),
-            (Array("UPDATE Licence".utf8), page([["documentId": id]])),
-            (Array(#""CommitTransaction""#.utf8), encode(commit)),
-        ]
-    }
-
-    func send(_ body: [UInt8]) async throws -> TransportResponse {
-        let signature = signer.sign(
-            SigV4Request(
-                method: "POST", path: "/",
-                headers: [
-                    ("Content-Type", "application/x-amz-json-1.0"), ("Host", "session.qldb.eu-west-2.amazonaws.com"),
-                    ("X-Amz-Target", "QLDBSession.SendCommand"),
-                ], payload: .bytes(body)), credentials: credentials)
-        blackHole(signature.authorization)
-        for (marker, response) in responses where body.firstRange(of: marker) != nil {
-            return TransportResponse(status: 200, body: response)
-        }
-        fatalError("unexpected request \(String(decoding: body, as: UTF8.self))")
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import DriverWorkload
 import Ion
 import Logging
 import QLDBDriver
@@ -17,13 +18,16 @@ import Synchronization
 // Each transaction is the licence service's create: a uniqueness SELECT on the indexed email,
 // the INSERT, and the UPDATE that stores the licenceId.
 
-var arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
     return arguments[i + 1]
 }
-var quiet = Logger(label: "load")
-quiet.logLevel = .warning
+let quiet: Logger = {
+    var logger = Logger(label: "load")
+    logger.logLevel = .warning
+    return logger
+}()
 
 func makeLedger() throws -> Ledger {
     if let directory = option("--data-dir") {
@@ -44,8 +48,7 @@ func run(driver: QLDBDriver) async throws {
         try await txn.execute("SELECT VALUE i.expr FROM information_schema.user_tables AS t, t.indexes AS i WHERE t.name = 'Licence'").collect()
     }
     if !indexed.contains("[email]") { try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Licence (email)") } }
-    let committed = Mutex(0)
-    let retries = Mutex(0)
+    let counters = Counters()
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     let started = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,18 +69,23 @@ func run(driver: QLDBDriver) async throws {
                         let id = inserted[0]["documentId"]!.stringValue!
                         try await txn.execute("UPDATE Licence AS l BY docId SET l.licenceId = ? WHERE docId = ?", id, id)
                     }
-                    committed.withLock { $0 += 1 }
-                    retries.withLock { $0 += outcome.attempts - 1 }
+                    counters.add(retries: outcome.attempts - 1)
                 }
             }
         }
         try await group.waitForAll()
     }
     let elapsed = ContinuousClock.now - started
-    let total = committed.withLock { $0 }
+    let (total, retried) = counters.values
     let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     print(String(format: "swift driver: %d transactions in %.2f s = %.0f txn/s (%d workers, %d OCC retries)",
-                 total, secondsElapsed, Double(total) / secondsElapsed, workers, retries.withLock { $0 }))
+                 total, secondsElapsed, Double(total) / secondsElapsed, workers, retried))
+}
+
+final class Counters: Sendable {
+    private let state = Mutex((committed: 0, retries: 0))
+    func add(retries: Int) { state.withLock { $0.committed += 1; $0.retries += retries } }
+    var values: (Int, Int) { state.withLock { ($0.committed, $0.retries) } }
 }
 
 var configuration = QLDBDriverConfiguration()
@@ -96,6 +104,17 @@ case "http":
         configuration: .init(endpoint: URL(string: arguments[1])!, region: "us-east-1"),
         credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDLOAD", secretAccessKey: "secret")))
     try await run(driver: QLDBDriver(ledger: "licences", transport: transport, configuration: configuration))
+case "prepared":
+    // Client CPU alone: the licence-create transaction against prepared responses, one at a time.
+    let count = Int(option("--count") ?? "20000")!
+    let driver = QLDBDriver(ledger: "licences", transport: PreparedLedgerTransport(), configuration: configuration)
+    _ = try await LicenceCreate.run(driver)
+    let clock = ContinuousClock()
+    let began = clock.now
+    for _ in 0..<count { _ = try await LicenceCreate.run(driver) }
+    let elapsed = clock.now - began
+    let micros = (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(count)
+    print(String(format: "prepared: %d transactions, %.1f µs per transaction (wall, one at a time)", count, micros))
 case "embedded":
     let service = LedgerService(logger: quiet)
     service.add(try makeLedger())

@@ -62,7 +62,7 @@ public final class LedgerService: Sendable {
     // MARK: JSON
 
     /// Answers one awsJson1_0 `SendCommand` body with the status and body QLDB would send.
-    public func handle(body: [UInt8]) async -> TransportResponse {
+    public nonisolated(nonsending) func handle(body: [UInt8]) async -> TransportResponse {
         let request: SendCommandRequest
         do {
             request = try SendCommandJSON.decodeRequest(body)
@@ -92,7 +92,7 @@ public final class LedgerService: Sendable {
     // MARK: Commands
 
     /// Answers one `SendCommand` request.
-    public func handle(_ request: SendCommandRequest) async -> Result<SendCommandResponse, LedgerError> {
+    public nonisolated(nonsending) func handle(_ request: SendCommandRequest) async -> Result<SendCommandResponse, LedgerError> {
         let started = ContinuousClock.now
         let commands = [
             request.startSession != nil, request.startTransaction != nil, request.executeStatement != nil,
@@ -201,7 +201,7 @@ public final class LedgerService: Sendable {
         var endsSession = false
     }
 
-    private func run(_ request: SendCommandRequest, in session: inout Session, started: ContinuousClock.Instant) async -> Outcome {
+    private nonisolated(nonsending) func run(_ request: SendCommandRequest, in session: inout Session, started: ContinuousClock.Instant) async -> Outcome {
         var response = SendCommandResponse()
         if request.startTransaction != nil {
             guard session.transaction == nil else { return Outcome(result: .failure(.badRequest("Transaction already open"))) }
@@ -340,7 +340,7 @@ public struct EmbeddedLedgerTransport: QLDBTransport {
     public init(service: LedgerService) { self.service = service }
 
     /// Hands the body to the service.
-    public func send(_ body: [UInt8]) async throws -> TransportResponse {
+    public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         try Task.checkCancellation()
         return await service.handle(body: body)
     }

@@ -1,0 +1,586 @@
+import Foundation
+
+/// The awsJson1_0 bodies of `SendCommand`, written and read by hand.
+///
+/// Every command of a transaction is one request and one response, so this codec is on the hot
+/// path of both the driver and the ledger: it writes straight into a byte buffer and parses with
+/// a small JSON reader, where `JSONEncoder`/`JSONDecoder` with key strategies cost over ten
+/// microseconds a body. The Codable conformances (``SendCommandJSON/encoder()``) stay for anyone
+/// who wants them; the tests hold both to the same wire examples.
+enum SendCommandWireCodec {
+    // MARK: Writing
+
+    struct Writer {
+        var out: [UInt8] = []
+
+        init() { out.reserveCapacity(256) }
+
+        mutating func raw(_ text: StaticString) {
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
+
+        mutating func string(_ text: String) {
+            out.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): raw(#"\""#)
+                case UInt8(ascii: "\\"): raw(#"\\"#)
+                case 0x0A: raw(#"\n"#)
+                case 0x0D: raw(#"\r"#)
+                case 0x09: raw(#"\t"#)
+                case 0..<0x20:
+                    raw(#"\u00"#)
+                    out.append(Self.hex[Int(byte >> 4)])
+                    out.append(Self.hex[Int(byte & 0x0F)])
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+
+        static let hex = Array("0123456789abcdef".utf8)
+        static let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+        mutating func blob(_ data: Data) {
+            out.append(UInt8(ascii: "\""))
+            data.withUnsafeBytes { bytes in
+                var i = 0
+                while i + 3 <= bytes.count {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out.append(Self.base64[Int(n >> 18 & 63)])
+                    out.append(Self.base64[Int(n >> 12 & 63)])
+                    out.append(Self.base64[Int(n >> 6 & 63)])
+                    out.append(Self.base64[Int(n & 63)])
+                    i += 3
+                }
+                let rest = bytes.count - i
+                if rest > 0 {
+                    let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                    out.append(Self.base64[Int(n >> 18 & 63)])
+                    out.append(Self.base64[Int(n >> 12 & 63)])
+                    out.append(rest == 2 ? Self.base64[Int(n >> 6 & 63)] : UInt8(ascii: "="))
+                    out.append(UInt8(ascii: "="))
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+
+        mutating func number(_ value: Int64) { out.append(contentsOf: String(value).utf8) }
+
+        mutating func valueHolders(_ holders: [ValueHolder]) {
+            raw("[")
+            for (index, holder) in holders.enumerated() {
+                if index > 0 { raw(",") }
+                if let binary = holder.ionBinary {
+                    raw(#"{"IonBinary":"#)
+                    blob(binary)
+                } else {
+                    raw(#"{"IonText":"#)
+                    string(holder.ionText ?? "")
+                }
+                raw("}")
+            }
+            raw("]")
+        }
+
+        mutating func timing(_ timing: TimingInformation?) {
+            guard let timing else { return }
+            raw(#","TimingInformation":{"#)
+            if let ms = timing.processingTimeMilliseconds {
+                raw(#""ProcessingTimeMilliseconds":"#)
+                number(ms)
+            }
+            raw("}")
+        }
+
+        mutating func ios(_ usage: IOUsage?) {
+            guard let usage else { return }
+            raw(#","ConsumedIOs":{"#)
+            var first = true
+            if let read = usage.readIOs {
+                raw(#""ReadIOs":"#)
+                number(read)
+                first = false
+            }
+            if let write = usage.writeIOs {
+                if !first { raw(",") }
+                raw(#""WriteIOs":"#)
+                number(write)
+            }
+            raw("}")
+        }
+
+        mutating func page(_ page: Page) {
+            raw(#"{"Values":"#)
+            valueHolders(page.values ?? [])
+            if let token = page.nextPageToken {
+                raw(#","NextPageToken":"#)
+                string(token)
+            }
+            raw("}")
+        }
+    }
+
+    static func encode(_ request: SendCommandRequest) -> [UInt8] {
+        var w = Writer()
+        w.raw("{")
+        var needsComma = false
+        if let token = request.sessionToken {
+            w.raw(#""SessionToken":"#)
+            w.string(token)
+            needsComma = true
+        }
+        func member(_ name: StaticString, _ w: inout Writer) {
+            if needsComma { w.raw(",") }
+            w.raw("\"")
+            w.raw(name)
+            w.raw("\":")
+            needsComma = true
+        }
+        if let start = request.startSession {
+            member("StartSession", &w)
+            w.raw(#"{"LedgerName":"#)
+            w.string(start.ledgerName)
+            w.raw("}")
+        }
+        if request.startTransaction != nil {
+            member("StartTransaction", &w)
+            w.raw("{}")
+        }
+        if let execute = request.executeStatement {
+            member("ExecuteStatement", &w)
+            w.raw(#"{"TransactionId":"#)
+            w.string(execute.transactionId)
+            w.raw(#","Statement":"#)
+            w.string(execute.statement)
+            if let parameters = execute.parameters {
+                w.raw(#","Parameters":"#)
+                w.valueHolders(parameters)
+            }
+            w.raw("}")
+        }
+        if let fetch = request.fetchPage {
+            member("FetchPage", &w)
+            w.raw(#"{"TransactionId":"#)
+            w.string(fetch.transactionId)
+            w.raw(#","NextPageToken":"#)
+            w.string(fetch.nextPageToken)
+            w.raw("}")
+        }
+        if let commit = request.commitTransaction {
+            member("CommitTransaction", &w)
+            w.raw(#"{"TransactionId":"#)
+            w.string(commit.transactionId)
+            w.raw(#","CommitDigest":"#)
+            w.blob(commit.commitDigest)
+            w.raw("}")
+        }
+        if request.abortTransaction != nil {
+            member("AbortTransaction", &w)
+            w.raw("{}")
+        }
+        if request.endSession != nil {
+            member("EndSession", &w)
+            w.raw("{}")
+        }
+        w.raw("}")
+        return w.out
+    }
+
+    static func encode(_ response: SendCommandResponse) -> [UInt8] {
+        var w = Writer()
+        w.raw("{")
+        if let result = response.startSession {
+            w.raw(#""StartSession":{"#)
+            if let token = result.sessionToken {
+                w.raw(#""SessionToken":"#)
+                w.string(token)
+            } else {
+                w.raw(#""SessionToken":null"#)
+            }
+            w.timing(result.timingInformation)
+            w.raw("}")
+        } else if let result = response.startTransaction {
+            w.raw(#""StartTransaction":{"TransactionId":"#)
+            if let id = result.transactionId { w.string(id) } else { w.raw("null") }
+            w.timing(result.timingInformation)
+            w.raw("}")
+        } else if let result = response.executeStatement {
+            w.raw(#""ExecuteStatement":{"FirstPage":"#)
+            w.page(result.firstPage ?? Page(values: [], nextPageToken: nil))
+            w.timing(result.timingInformation)
+            w.ios(result.consumedIOs)
+            w.raw("}")
+        } else if let result = response.fetchPage {
+            w.raw(#""FetchPage":{"Page":"#)
+            w.page(result.page ?? Page(values: [], nextPageToken: nil))
+            w.timing(result.timingInformation)
+            w.ios(result.consumedIOs)
+            w.raw("}")
+        } else if let result = response.commitTransaction {
+            w.raw(#""CommitTransaction":{"TransactionId":"#)
+            if let id = result.transactionId { w.string(id) } else { w.raw("null") }
+            if let digest = result.commitDigest {
+                w.raw(#","CommitDigest":"#)
+                w.blob(digest)
+            }
+            w.timing(result.timingInformation)
+            w.ios(result.consumedIOs)
+            w.raw("}")
+        } else if let result = response.abortTransaction {
+            w.raw(#""AbortTransaction":{"#)
+            if let timing = result.timingInformation?.processingTimeMilliseconds {
+                w.raw(#""TimingInformation":{"ProcessingTimeMilliseconds":"#)
+                w.number(timing)
+                w.raw("}")
+            }
+            w.raw("}")
+        } else if let result = response.endSession {
+            w.raw(#""EndSession":{"#)
+            if let timing = result.timingInformation?.processingTimeMilliseconds {
+                w.raw(#""TimingInformation":{"ProcessingTimeMilliseconds":"#)
+                w.number(timing)
+                w.raw("}")
+            }
+            w.raw("}")
+        }
+        w.raw("}")
+        return w.out
+    }
+
+    // MARK: Reading
+
+    indirect enum JSON {
+        case object([(String, JSON)])
+        case array([JSON])
+        case string(String)
+        case number(Double, Int64?)
+        case bool(Bool)
+        case null
+
+        subscript(_ key: String) -> JSON? {
+            if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
+            return nil
+        }
+
+        var string: String? { if case .string(let s) = self { s } else { nil } }
+        var int: Int64? { if case .number(_, let i) = self { i } else { nil } }
+        var isObject: Bool { if case .object = self { true } else { false } }
+    }
+
+    struct ParseError: Error, CustomStringConvertible {
+        var message: String
+        var offset: Int
+        var description: String { "invalid JSON at byte \(offset): \(message)" }
+    }
+
+    struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        mutating func skipSpace() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+        }
+
+        func fail(_ message: String) -> ParseError { ParseError(message: message, offset: i) }
+
+        mutating func value(depth: Int = 0) throws(ParseError) -> JSON {
+            guard depth < 64 else { throw fail("nested too deeply") }
+            skipSpace()
+            guard i < bytes.count else { throw fail("unexpected end") }
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
+                i += 1
+                var members: [(String, JSON)] = []
+                skipSpace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+                    i += 1
+                    return .object(members)
+                }
+                while true {
+                    skipSpace()
+                    let key = try string()
+                    skipSpace()
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                    i += 1
+                    members.append((key, try value(depth: depth + 1)))
+                    skipSpace()
+                    guard i < bytes.count else { throw fail("unterminated object") }
+                    if bytes[i] == UInt8(ascii: ",") {
+                        i += 1
+                        continue
+                    }
+                    guard bytes[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+                    i += 1
+                    return .object(members)
+                }
+            case UInt8(ascii: "["):
+                i += 1
+                var items: [JSON] = []
+                skipSpace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+                    i += 1
+                    return .array(items)
+                }
+                while true {
+                    items.append(try value(depth: depth + 1))
+                    skipSpace()
+                    guard i < bytes.count else { throw fail("unterminated array") }
+                    if bytes[i] == UInt8(ascii: ",") {
+                        i += 1
+                        continue
+                    }
+                    guard bytes[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+                    i += 1
+                    return .array(items)
+                }
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): return try literal("true", .bool(true))
+            case UInt8(ascii: "f"): return try literal("false", .bool(false))
+            case UInt8(ascii: "n"): return try literal("null", .null)
+            default: return try number()
+            }
+        }
+
+        mutating func literal(_ word: StaticString, _ value: JSON) throws(ParseError) -> JSON {
+            let count = word.utf8CodeUnitCount
+            guard i + count <= bytes.count else { throw fail("unexpected end") }
+            for k in 0..<count where bytes[i + k] != word.utf8Start[k] { throw fail("unexpected character") }
+            i += count
+            return value
+        }
+
+        mutating func number() throws(ParseError) -> JSON {
+            let start = i
+            if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+            var integral = true
+            while i < bytes.count {
+                let b = bytes[i]
+                if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                    i += 1
+                } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+")
+                    || b == UInt8(ascii: "-")
+                {
+                    integral = false
+                    i += 1
+                } else {
+                    break
+                }
+            }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            guard let double = Double(text) else { throw ParseError(message: "invalid number", offset: start) }
+            return .number(double, integral ? Int64(text) : nil)
+        }
+
+        mutating func string() throws(ParseError) -> String {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string") }
+            i += 1
+            let start = i
+            // Fast path: no escapes.
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") {
+                guard bytes[i] >= 0x20 else { throw fail("control character in a string") }
+                i += 1
+            }
+            guard i < bytes.count else { throw fail("unterminated string") }
+            if bytes[i] == UInt8(ascii: "\"") {
+                defer { i += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            }
+            var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") {
+                    i += 1
+                    return String(decoding: out, as: UTF8.self)
+                }
+                guard b >= 0x20 else { throw fail("control character in a string") }
+                if b != UInt8(ascii: "\\") {
+                    out.append(b)
+                    i += 1
+                    continue
+                }
+                i += 1
+                guard i < bytes.count else { throw fail("unterminated escape") }
+                let e = bytes[i]
+                i += 1
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                            throw fail("unpaired surrogate")
+                        }
+                        i += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
+                    out.append(contentsOf: String(Character(unicode)).utf8)
+                default: throw fail("invalid escape")
+                }
+            }
+            throw fail("unterminated string")
+        }
+
+        mutating func hex4() throws(ParseError) -> UInt32 {
+            guard i + 4 <= bytes.count else { throw fail("short \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let b = bytes[i]
+                let digit: UInt32
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - 48)
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - 87)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - 55)
+                default: throw fail("invalid \\u escape")
+                }
+                value = value << 4 | digit
+                i += 1
+            }
+            return value
+        }
+    }
+
+    static func parse(_ body: [UInt8]) throws -> JSON {
+        try body.withUnsafeBufferPointer { buffer throws(ParseError) -> JSON in
+            var reader = Reader(bytes: buffer)
+            let value = try reader.value()
+            reader.skipSpace()
+            guard reader.i == buffer.count else { throw reader.fail("trailing characters") }
+            return value
+        }
+    }
+
+    struct ShapeError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func requireString(_ json: JSON?, _ name: String) throws -> String {
+        guard let text = json?[name]?.string else { throw ShapeError(description: "\(name) must be a string") }
+        return text
+    }
+
+    static func blob(_ json: JSON?, _ name: String) throws -> Data {
+        guard let text = json?[name]?.string, let data = Data(base64Encoded: text) else {
+            throw ShapeError(description: "\(name) must be base64")
+        }
+        return data
+    }
+
+    static func holders(_ json: JSON?) throws -> [ValueHolder] {
+        guard case .array(let items)? = json else { throw ShapeError(description: "Values must be a list") }
+        return try items.map { item in
+            if let text = item["IonBinary"]?.string {
+                guard let data = Data(base64Encoded: text) else { throw ShapeError(description: "IonBinary must be base64") }
+                return ValueHolder(ionBinary: data)
+            }
+            if let text = item["IonText"]?.string { return ValueHolder(ionText: text) }
+            throw ShapeError(description: "a value holder needs IonBinary or IonText")
+        }
+    }
+
+    static func decodeRequest(_ body: [UInt8]) throws -> SendCommandRequest {
+        let json = try parse(body)
+        guard json.isObject else { throw ShapeError(description: "the body must be a JSON object") }
+        var request = SendCommandRequest(sessionToken: json["SessionToken"]?.string)
+        if let start = json["StartSession"] { request.startSession = StartSessionRequest(ledgerName: try requireString(start, "LedgerName")) }
+        if json["StartTransaction"]?.isObject == true { request.startTransaction = StartTransactionRequest() }
+        if let execute = json["ExecuteStatement"] {
+            var statement = ExecuteStatementRequest(
+                transactionID: try requireString(execute, "TransactionId"), statement: try requireString(execute, "Statement"),
+                parameters: [])
+            if let parameters = execute["Parameters"] { statement.parameters = try holders(parameters) } else { statement.parameters = nil }
+            request.executeStatement = statement
+        }
+        if let fetch = json["FetchPage"] {
+            request.fetchPage = FetchPageRequest(
+                transactionID: try requireString(fetch, "TransactionId"), nextPageToken: try requireString(fetch, "NextPageToken"))
+        }
+        if let commit = json["CommitTransaction"] {
+            request.commitTransaction = CommitTransactionRequest(
+                transactionID: try requireString(commit, "TransactionId"), commitDigest: try blob(commit, "CommitDigest"))
+        }
+        if json["AbortTransaction"]?.isObject == true { request.abortTransaction = AbortTransactionRequest() }
+        if json["EndSession"]?.isObject == true { request.endSession = EndSessionRequest() }
+        return request
+    }
+
+    static func timing(_ json: JSON?) -> TimingInformation? {
+        guard let ms = json?["TimingInformation"]?["ProcessingTimeMilliseconds"]?.int else { return nil }
+        return TimingInformation(processingTimeMilliseconds: ms)
+    }
+
+    static func ios(_ json: JSON?) -> IOUsage? {
+        guard let usage = json?["ConsumedIOs"], usage.isObject else { return nil }
+        var result = IOUsage(readIOs: 0, writeIOs: 0)
+        result.readIOs = usage["ReadIOs"]?.int
+        result.writeIOs = usage["WriteIOs"]?.int
+        return result
+    }
+
+    static func page(_ json: JSON?) throws -> Page? {
+        guard let json, json.isObject else { return nil }
+        return Page(values: try holders(json["Values"] ?? .array([])), nextPageToken: json["NextPageToken"]?.string)
+    }
+
+    static func decodeResponse(_ body: [UInt8]) throws -> SendCommandResponse {
+        let json = try parse(body)
+        guard json.isObject else { throw ShapeError(description: "the body must be a JSON object") }
+        var response = SendCommandResponse()
+        if let start = json["StartSession"] {
+            var result = StartSessionResult()
+            result.sessionToken = start["SessionToken"]?.string
+            result.timingInformation = timing(start)
+            response.startSession = result
+        }
+        if let start = json["StartTransaction"] {
+            var result = StartTransactionResult()
+            result.transactionId = start["TransactionId"]?.string
+            result.timingInformation = timing(start)
+            response.startTransaction = result
+        }
+        if let execute = json["ExecuteStatement"] {
+            var result = ExecuteStatementResult()
+            result.firstPage = try page(execute["FirstPage"])
+            result.timingInformation = timing(execute)
+            result.consumedIOs = ios(execute)
+            response.executeStatement = result
+        }
+        if let fetch = json["FetchPage"] {
+            var result = FetchPageResult()
+            result.page = try page(fetch["Page"])
+            result.timingInformation = timing(fetch)
+            result.consumedIOs = ios(fetch)
+            response.fetchPage = result
+        }
+        if let commit = json["CommitTransaction"] {
+            var result = CommitTransactionResult()
+            result.transactionId = commit["TransactionId"]?.string
+            if let digest = commit["CommitDigest"]?.string {
+                guard let data = Data(base64Encoded: digest) else { throw ShapeError(description: "CommitDigest must be base64") }
+                result.commitDigest = data
+            }
+            result.timingInformation = timing(commit)
+            result.consumedIOs = ios(commit)
+            response.commitTransaction = result
+        }
+        if let abort = json["AbortTransaction"] {
+            var result = AbortTransactionResult()
+            result.timingInformation = timing(abort)
+            response.abortTransaction = result
+        }
+        if let end = json["EndSession"] {
+            var result = EndSessionResult()
+            result.timingInformation = timing(end)
+            response.endSession = result
+        }
+        return response
+    }
+}
