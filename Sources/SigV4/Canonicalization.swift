@@ -125,9 +125,16 @@ public enum SigV4Canonical {
 
     /// A header name in lowercase (ASCII), without a copy when it already is.
     static func lowercaseName(_ name: String) -> String {
-        guard name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return name }
-        // Header names are ASCII tokens: lowercase bytewise rather than through Unicode case mapping.
-        return String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        var scratch = name
+        return scratch.withUTF8 { utf8 in
+            guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return name }
+            // Header names are ASCII tokens: lowercase bytewise rather than through Unicode case
+            // mapping, straight into the new string (short names stay inline, unallocated).
+            return String(unsafeUninitializedCapacity: utf8.count) { out in
+                for (i, b) in utf8.enumerated() { out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                return utf8.count
+            }
+        }
     }
 
     /// The canonical headers block and the signed-headers list. Names are lowercased and sorted;

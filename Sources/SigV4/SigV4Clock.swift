@@ -88,21 +88,21 @@ public enum HTTPDate {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        let fields = [y / 100, y % 100, m, d, -1, rest / 3600, rest % 3600 / 60, rest % 60]
         return String(unsafeUninitializedCapacity: 16) { buffer in
-            var i = 0
-            for f in fields {
-                if f < 0 {
-                    buffer[i] = UInt8(ascii: "T")
-                    i += 1
-                    continue
-                }
-                buffer[i] = UInt8(ascii: "0") + UInt8(f / 10)
-                buffer[i + 1] = UInt8(ascii: "0") + UInt8(f % 10)
-                i += 2
+            func two(_ value: Int, at i: Int) {
+                buffer[i] = UInt8(ascii: "0") + UInt8(value / 10)
+                buffer[i + 1] = UInt8(ascii: "0") + UInt8(value % 10)
             }
-            buffer[i] = UInt8(ascii: "Z")
-            return i + 1
+            two(y / 100, at: 0)
+            two(y % 100, at: 2)
+            two(m, at: 4)
+            two(d, at: 6)
+            buffer[8] = UInt8(ascii: "T")
+            two(rest / 3600, at: 9)
+            two(rest % 3600 / 60, at: 11)
+            two(rest % 60, at: 13)
+            buffer[15] = UInt8(ascii: "Z")
+            return 16
         }
     }
 

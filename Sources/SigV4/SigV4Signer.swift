@@ -35,12 +35,19 @@ public struct SigV4Signer: Sendable {
         public var headersToAdd: [(name: String, value: String)]
         /// The `Authorization` header value.
         public var authorization: String
+        // The canonical request, the string to sign and the hex signature, kept as the bytes they
+        // were built in: most callers never read them, so they become strings only on demand.
+        let transcript: [UInt8]
+        let canonicalRange: Range<Int>
+        let stringToSignRange: Range<Int>
+        let signatureRange: Range<Int>
+
         /// The hex signature.
-        public var signature: String
+        public var signature: String { String(decoding: transcript[signatureRange], as: UTF8.self) }
         /// The canonical request that was signed.
-        public var canonicalRequest: String
+        public var canonicalRequest: String { String(decoding: transcript[canonicalRange], as: UTF8.self) }
         /// The string to sign.
-        public var stringToSign: String
+        public var stringToSign: String { String(decoding: transcript[stringToSignRange], as: UTF8.self) }
     }
 
     /// A presigned (query-mode) signature.
@@ -133,27 +140,143 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Signs a request in its headers at `date` (the clock's corrected time by default).
+    ///
+    /// The canonical request and the string to sign are written into one scratch buffer and hashed
+    /// there; only the values returned become strings.
     public func sign(_ request: SigV4Request, credentials: AWSCredentials, date: Date? = nil) -> HeaderSignature {
         let amzDate = HTTPDate.amzDate(date ?? clock.currentDate())
-        let payloadHash = Self.payloadHash(request.payload)
+        // The body's hash is written straight into the canonical request; it becomes a string
+        // only when a header carries it.
+        let payloadHash: String? =
+            switch request.payload {
+            case .bytes: options.signBodyHashHeader ? Self.payloadHash(request.payload) : nil
+            case .hash, .unsigned: Self.payloadHash(request.payload)
+            }
         var added: [(name: String, value: String)] = []
+        added.reserveCapacity(4)
         if let token = credentials.sessionToken { added.append(("X-Amz-Security-Token", token)) }
         added.append(("X-Amz-Date", amzDate))
-        if options.signBodyHashHeader { added.append(("x-amz-content-sha256", payloadHash)) }
-        var signed = request.headers + added
-        if options.omitSessionTokenFromSignature, credentials.sessionToken != nil {
-            signed.removeAll { $0.name == "X-Amz-Security-Token" }
+        if options.signBodyHashHeader, let payloadHash { added.append(("x-amz-content-sha256", payloadHash)) }
+        let dropToken = options.omitSessionTokenFromSignature && credentials.sessionToken != nil
+
+        // Signed headers: lowercased names (short names stay inline strings), sorted by name with
+        // the sent order kept among repeats.
+        var names: [(name: String, value: String, order: Int)] = []
+        names.reserveCapacity(request.headers.count + added.count)
+        for (name, value) in request.headers { names.append((SigV4Canonical.lowercaseName(name), value, names.count)) }
+        for (name, value) in added where !(dropToken && name == "X-Amz-Security-Token") {
+            names.append((SigV4Canonical.lowercaseName(name), value, names.count))
         }
-        let (canonical, signedHeaders) = canonicalRequest(
-            method: request.method, path: request.path, query: request.query, headers: signed, payloadHash: payloadHash)
-        let toSign = stringToSign(amzDate: amzDate, canonicalRequest: canonical)
-        let signature = signature(stringToSign: toSign, secret: credentials.secretAccessKey, date: String(amzDate.prefix(8)))
-        let authorization =
-            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope(date: String(amzDate.prefix(8)))), SignedHeaders=\(signedHeaders), Signature=\(signature)"
-        added.append(("Authorization", authorization))
-        return HeaderSignature(
-            headersToAdd: added, authorization: authorization, signature: signature, canonicalRequest: canonical,
-            stringToSign: toSign)
+        // Insertion sort: a request has a handful of headers.
+        if names.count > 1 {
+            for i in 1..<names.count {
+                let item = names[i]
+                var j = i - 1
+                while j >= 0 && (names[j].name > item.name || (names[j].name == item.name && names[j].order > item.order)) {
+                    names[j + 1] = names[j]
+                    j -= 1
+                }
+                names[j + 1] = item
+            }
+        }
+        let uri = SigV4Canonical.uri(request.path, normalize: options.normalizePath)
+        let query = SigV4Canonical.query(request.query)
+        var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count + 512
+        for entry in names { estimate += 3 * entry.name.utf8.count + entry.value.utf8.count + 4 }
+        estimate += 2 * (region.utf8.count + service.utf8.count) + accessKeyEstimate(credentials)
+
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: estimate) { scratch in
+            var buffer = SigningBuffer(scratch)
+            buffer.append(request.method)
+            buffer.byte(0x0A)
+            buffer.append(uri)
+            buffer.byte(0x0A)
+            buffer.append(query)
+            buffer.byte(0x0A)
+            var i = 0
+            while i < names.count {
+                let name = names[i].name
+                buffer.append(name)
+                buffer.byte(UInt8(ascii: ":"))
+                buffer.appendHeaderValue(names[i].value)
+                i += 1
+                while i < names.count && names[i].name == name {
+                    buffer.byte(UInt8(ascii: ","))
+                    buffer.appendHeaderValue(names[i].value)
+                    i += 1
+                }
+                buffer.byte(0x0A)
+            }
+            buffer.byte(0x0A)
+            let signedStart = buffer.count
+            var previous: String?
+            for entry in names where entry.name != previous {
+                if previous != nil { buffer.byte(UInt8(ascii: ";")) }
+                buffer.append(entry.name)
+                previous = entry.name
+            }
+            let signedRange = signedStart..<buffer.count
+            buffer.byte(0x0A)
+            if let payloadHash {
+                buffer.append(payloadHash)
+            } else if case .bytes(let body) = request.payload {
+                body.withUnsafeBytes { buffer.appendSHA256Hex(of: $0) }
+            }
+            let canonicalRange = 0..<buffer.count
+
+            let toSignStart = buffer.count
+            buffer.append("AWS4-HMAC-SHA256\n")
+            buffer.append(amzDate)
+            buffer.byte(0x0A)
+            let scopeStart = buffer.count
+            var day = amzDate
+            day.withUTF8 { buffer.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<8])) }
+            buffer.byte(UInt8(ascii: "/"))
+            buffer.append(region)
+            buffer.byte(UInt8(ascii: "/"))
+            buffer.append(service)
+            buffer.append("/aws4_request")
+            let scopeRange = scopeStart..<buffer.count
+            buffer.byte(0x0A)
+            buffer.appendSHA256Hex(of: canonicalRange)
+            let toSignRange = toSignStart..<buffer.count
+
+            let signatureStart = buffer.count
+            appendSignature(
+                of: toSignRange, in: &buffer, secret: credentials.secretAccessKey, date: String(amzDate.utf8.prefix(8))!)
+            let signatureRange = signatureStart..<buffer.count
+            let transcript = Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
+            let authorizationStart = buffer.count
+            buffer.append("AWS4-HMAC-SHA256 Credential=")
+            buffer.append(credentials.accessKeyID)
+            buffer.byte(UInt8(ascii: "/"))
+            buffer.append(buffer.bytes(scopeRange))
+            buffer.append(", SignedHeaders=")
+            buffer.append(buffer.bytes(signedRange))
+            buffer.append(", Signature=")
+            buffer.append(buffer.bytes(signatureRange))
+            let authorization = buffer.string(authorizationStart..<buffer.count)
+            added.append(("Authorization", authorization))
+            return HeaderSignature(
+                headersToAdd: added, authorization: authorization, transcript: transcript, canonicalRange: canonicalRange,
+                stringToSignRange: toSignRange, signatureRange: signatureRange)
+        }
+    }
+
+    private func accessKeyEstimate(_ credentials: AWSCredentials) -> Int { credentials.accessKeyID.utf8.count + 64 }
+
+    /// Appends the hex signature of the string to sign held in `range` of the buffer.
+    func appendSignature(of range: Range<Int>, in buffer: inout SigningBuffer, secret: String, date: String) {
+        let stringToSign = buffer.bytes(range)
+        #if canImport(CLibCrypto)
+        let mac = keyCache.mac(secret: secret, date: date, region: region, service: service)
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { mac.authenticate(stringToSign, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        withUnsafeBytes(of: &digest) { buffer.appendHex($0) }
+        #else
+        let key = keyCache.key(secret: secret, date: date, region: region, service: service)
+        HMAC<SHA256>.authenticationCode(for: stringToSign, using: key).withUnsafeBytes { buffer.appendHex($0) }
+        #endif
     }
 
     /// Presigns a request: the signature travels in the query, valid for `expires` seconds.

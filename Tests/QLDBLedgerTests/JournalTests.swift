@@ -120,17 +120,30 @@ import Testing
     @Test func groupCommitSharesFsyncs() async throws {
         let directory = try temporaryDirectory()
         let ledger = try Ledger(name: "g", directory: directory, logger: quietLogger())
-        let driver = driver(ledger)
-        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        let service = LedgerService(logger: quietLogger())
+        service.add(ledger)
+        var setup = RawSession(service)
+        try await setup.start("g")
+        try await setup.begin()
+        try await setup.execute("CREATE TABLE T")
+        try await setup.commit()
+        // 64 transactions with their statements done, then all committed at once.
+        var sessions: [RawSession] = []
+        for i in 0..<64 {
+            var session = RawSession(service)
+            try await session.start("g")
+            try await session.begin()
+            try await session.execute("INSERT INTO T ?", ["n": .int(i)])
+            sessions.append(session)
+        }
         let before = ledger.journalSyncs
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for i in 0..<64 {
-                group.addTask { _ = try await driver.execute { txn in try await txn.execute("INSERT INTO T ?", ["n": .int(i)] as IonValue) } }
-            }
+            for session in sessions { group.addTask { try await session.commit() } }
             try await group.waitForAll()
         }
         let syncs = ledger.journalSyncs - before
         print("group commit: 64 concurrent commits, \(syncs) fsyncs")
         #expect(syncs < 64)
+        #expect(ledger.blockCount == 65)
     }
 }

@@ -1,0 +1,110 @@
+import Crypto
+
+#if canImport(CLibCrypto)
+import CLibCrypto
+#endif
+
+/// A byte buffer over scratch memory that the header signer writes the canonical request and the
+/// string to sign into, so that a signature builds no intermediate strings.
+struct SigningBuffer {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    var count = 0
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress!
+        capacity = buffer.count
+    }
+
+    @inline(__always)
+    mutating func byte(_ b: UInt8) {
+        base[count] = b
+        count += 1
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            (base + count).update(from: utf8.baseAddress!, count: utf8.count)
+            count += utf8.count
+        }
+    }
+
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { utf8 in
+            (base + count).update(from: utf8.baseAddress!, count: utf8.count)
+            count += utf8.count
+        }
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Appends a header value as SigV4 canonicalises it: trimmed, with every run of whitespace
+    /// (folded lines included) made one space.
+    mutating func appendHeaderValue(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            var pendingSpace = false
+            var wrote = false
+            for b in utf8 {
+                if SigV4Canonical.isSpace(b) {
+                    pendingSpace = wrote
+                } else {
+                    if pendingSpace { byte(0x20) }
+                    pendingSpace = false
+                    byte(b)
+                    wrote = true
+                }
+            }
+        }
+    }
+
+    /// Appends `text` lowercased (ASCII), as header names are.
+    mutating func appendLowercased(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            for b in utf8 { byte(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+        }
+    }
+
+    /// Appends the lowercase hex of 32 bytes.
+    mutating func appendHex(_ digest: UnsafeRawBufferPointer) {
+        for b in digest {
+            byte(SigV4Canonical.lowerHexDigits[Int(b >> 4)])
+            byte(SigV4Canonical.lowerHexDigits[Int(b & 0x0F)])
+        }
+    }
+
+    /// The SHA-256 of `range` as lowercase hex, appended.
+    mutating func appendSHA256Hex(of range: Range<Int>) {
+        appendSHA256Hex(of: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
+
+    /// The SHA-256 of `bytes` as lowercase hex, appended.
+    mutating func appendSHA256Hex(of bytes: UnsafeRawBufferPointer) {
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { out in
+            #if canImport(CLibCrypto)
+            var context = SHA256_CTX()
+            SHA256_Init(&context)
+            SHA256_Update(&context, bytes.baseAddress, bytes.count)
+            _ = SHA256_Final(out.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+            #else
+            SHA256.hash(data: bytes).withUnsafeBytes { out.copyMemory(from: $0) }
+            #endif
+        }
+        withUnsafeBytes(of: &digest) { appendHex($0) }
+    }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
+    }
+
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+}
