@@ -168,20 +168,24 @@ public actor QLDBTransaction {
     /// Follows tokens until a page with values arrives or the token runs out (QLDB may send
     /// empty pages that still carry a token).
     private func fetchNonEmptyPage(_ cursor: inout Cursor) async throws {
-        while cursor.buffer.isEmpty, let token = cursor.nextPageToken {
-            var request = SendCommandRequest(sessionToken: sessionToken)
-            request.fetchPage = FetchPageRequest(transactionID: transactionID, nextPageToken: token)
-            let response = try await client.send(request)
-            guard let result = response.fetchPage else {
-                throw QLDBDriverError(.protocolViolation, "FetchPage answered without a FetchPage member")
-            }
-            var pageStats = ExecutionStats()
-            pageStats.add(ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
-            cursor.stats.add(pageStats)
-            stats.add(pageStats)
-            cursor.buffer = try Self.decode(result.page?.values ?? [])
-            cursor.nextPageToken = result.page?.nextPageToken
+        while cursor.buffer.isEmpty, cursor.nextPageToken != nil { try await fetchPage(&cursor) }
+    }
+
+    /// Fetches the page `cursor`'s token names, appending its values and counting its stats.
+    private func fetchPage(_ cursor: inout Cursor) async throws {
+        guard let token = cursor.nextPageToken else { return }
+        var request = SendCommandRequest(sessionToken: sessionToken)
+        request.fetchPage = FetchPageRequest(transactionID: transactionID, nextPageToken: token)
+        let response = try await client.send(request)
+        guard let result = response.fetchPage else {
+            throw QLDBDriverError(.protocolViolation, "FetchPage answered without a FetchPage member")
         }
+        var pageStats = ExecutionStats()
+        pageStats.add(ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
+        cursor.stats.add(pageStats)
+        stats.add(pageStats)
+        cursor.buffer += try Self.decode(result.page?.values ?? [])
+        cursor.nextPageToken = result.page?.nextPageToken
     }
 
     /// Statement stats of one result: its execute plus every page fetched so far.
@@ -198,21 +202,7 @@ public actor QLDBTransaction {
                 cursors[id] = nil
                 continue
             }
-            while let token = cursor.nextPageToken {
-                var request = SendCommandRequest(sessionToken: sessionToken)
-                request.fetchPage = FetchPageRequest(transactionID: transactionID, nextPageToken: token)
-                let response = try await client.send(request)
-                guard let result = response.fetchPage else {
-                    throw QLDBDriverError(.protocolViolation, "FetchPage answered without a FetchPage member")
-                }
-                var pageStats = ExecutionStats()
-                pageStats.add(
-                    ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
-                cursor.stats.add(pageStats)
-                stats.add(pageStats)
-                cursor.buffer += try Self.decode(result.page?.values ?? [])
-                cursor.nextPageToken = result.page?.nextPageToken
-            }
+            while cursor.nextPageToken != nil { try await fetchPage(&cursor) }
             cursors[id] = cursor
         }
     }

@@ -18,18 +18,39 @@ public enum JournalHashes {
     public static func merkleRoot(_ hashes: [QLDBHash]) -> QLDBHash {
         guard !hashes.isEmpty else { return QLDBHash([]) }
         var level = hashes
-        while level.count > 1 {
-            var next: [QLDBHash] = []
-            next.reserveCapacity((level.count + 1) / 2)
-            var i = 0
-            while i + 1 < level.count {
-                next.append(QLDBHash.journalDot(level[i], level[i + 1]))
-                i += 2
-            }
-            if i < level.count { next.append(level[i]) }
-            level = next
-        }
+        while level.count > 1 { level = nextLevel(level) }
         return level[0]
+    }
+
+    /// The hashes to fold, in order, with `dot` to go from leaf `index` to ``merkleRoot(_:)`` of
+    /// `hashes` (a leaf carried up unpaired adds nothing): a proof of membership.
+    public static func merklePath(_ hashes: [QLDBHash], index: Int) -> [QLDBHash] {
+        var level = hashes
+        var i = index
+        var path: [QLDBHash] = []
+        while level.count > 1 {
+            if i % 2 == 1 {
+                path.append(level[i - 1])
+            } else if i + 1 < level.count {
+                path.append(level[i + 1])
+            }
+            level = nextLevel(level)
+            i /= 2
+        }
+        return path
+    }
+
+    /// One level up the tree: neighbours paired with `dot`, an odd last hash carried up.
+    static func nextLevel(_ level: [QLDBHash]) -> [QLDBHash] {
+        var next: [QLDBHash] = []
+        next.reserveCapacity((level.count + 1) / 2)
+        var i = 0
+        while i + 1 < level.count {
+            next.append(QLDBHash.journalDot(level[i], level[i + 1]))
+            i += 2
+        }
+        if i < level.count { next.append(level[i]) }
+        return next
     }
 
     /// A block's hash: `dot(entriesHash, previousBlockHash)`; the first block has an empty previous hash.

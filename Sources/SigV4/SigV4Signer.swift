@@ -183,7 +183,7 @@ public struct SigV4Signer: Sendable {
         let query = SigV4Canonical.query(request.query)
         var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count + 512
         for entry in names { estimate += 3 * entry.name.utf8.count + entry.value.utf8.count + 4 }
-        estimate += 2 * (region.utf8.count + service.utf8.count) + accessKeyEstimate(credentials)
+        estimate += 2 * (region.utf8.count + service.utf8.count) + credentials.accessKeyID.utf8.count + 64
 
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: estimate) { scratch in
             var buffer = SigningBuffer(scratch)
@@ -262,8 +262,6 @@ public struct SigV4Signer: Sendable {
                 stringToSignRange: toSignRange, signatureRange: signatureRange)
         }
     }
-
-    private func accessKeyEstimate(_ credentials: AWSCredentials) -> Int { credentials.accessKeyID.utf8.count + 64 }
 
     /// Appends the hex signature of the string to sign held in `range` of the buffer.
     func appendSignature(of range: Range<Int>, in buffer: inout SigningBuffer, secret: String, date: String) {

@@ -68,8 +68,9 @@ public final class Ledger: Sendable {
         } else {
             state = LedgerState(strandID: LedgerIdentifiers.random(), limits: limits)
             let header: IonValue = ["ledger": .string(name), "strandId": .string(state.strandID)]
-            let ticket = journal.append(try IonValue.encode(binary: [header]))
-            _ = ticket
+            // The header reaches the disk with the first commit's sync; a journal that lost it
+            // before any commit is empty and starts afresh.
+            _ = journal.append(try IonValue.encode(binary: [header]))
         }
         self.name = name
         self.state = Mutex(state)

@@ -20,9 +20,4 @@ enum LedgerIdentifiers {
         }
         return String(digits.reversed())
     }
-
-    /// Whether `text` has the shape of an id (22 base62 characters).
-    static func isValid(_ text: String) -> Bool {
-        text.utf8.count == 22 && text.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || ("A"..."Z").contains($0) || ("a"..."z").contains($0) }
-    }
 }

@@ -23,7 +23,7 @@ extension LedgerState {
         let sequence = lastSequence + 1
         let address = BlockAddress(strandID: strandID, sequenceNo: sequence)
         let txTime = (try? IonTimestamp(time)) ?? Ledger.epoch
-        for change in txn.catalogChanges { applyCatalog(change, created: txn.createdTables) }
+        for change in txn.catalogChanges { applyCatalog(change) }
         var revisions: [Revision] = []
         var documents = IonStruct()
         var touchedTables = Set<String>()
@@ -96,14 +96,11 @@ extension LedgerState {
         return block
     }
 
-    mutating func applyCatalog(_ change: CatalogChange, created: [String: TableState]) {
+    mutating func applyCatalog(_ change: CatalogChange) {
         switch change {
         case .createTable(let id, let name):
-            var table = TableState(id: id, name: name)
-            // Indexes created in the same transaction are replayed by their own changes.
-            table.indexes = []
-            _ = created
-            tables[id] = table
+            // Indexes created in the same transaction arrive as their own changes.
+            tables[id] = TableState(id: id, name: name)
         case .createIndex(let table, let index): tables[table]?.addIndex(index)
         case .dropIndex(let table, let indexID):
             if let field = tables[table]?.indexes.first(where: { $0.id == indexID })?.field {
@@ -158,7 +155,7 @@ extension LedgerState {
         guard blockHash == (try hash("blockHash")) else { throw LedgerError.badRequest("blockHash does not verify") }
         for change in info["catalog"]?.listValue ?? [] {
             guard let change = CatalogChange(change) else { throw LedgerError.badRequest("unknown catalog change \(change)") }
-            applyCatalog(change, created: [:])
+            applyCatalog(change)
         }
         for revision in revisions {
             guard let tableID = info["documents"]?[revision.documentID]?["tableId"]?.stringValue, tables[tableID] != nil else {
@@ -180,38 +177,13 @@ extension LedgerState {
         guard index >= 0, index < blocks.count, let last = blocks.last else { return nil }
         let block = blocks[index]
         guard let position = block.revisionDocuments.firstIndex(of: revision.documentID) else { return nil }
-        var hashes = Self.merklePath(block.revisionHashes, index: position)
-        hashes += Self.merklePath(block.entriesHashList, index: 1)
+        var hashes = JournalHashes.merklePath(block.revisionHashes, index: position)
+        hashes += JournalHashes.merklePath(block.entriesHashList, index: 1)
         if !block.previousBlockHash.bytes.isEmpty { hashes.append(block.previousBlockHash) }
         let blockHashes = blocks.map(\.blockHash)
-        hashes += Self.merklePath(blockHashes, index: index)
+        hashes += JournalHashes.merklePath(blockHashes, index: index)
         return Ledger.Proof(
             revision: revision, hashes: hashes,
             digest: Ledger.Digest(digest: JournalHashes.merkleRoot(blockHashes), tipAddress: last.address))
-    }
-
-    /// The siblings that lead from leaf `index` to the Merkle root of `leaves` (a leaf carried up
-    /// unpaired adds nothing).
-    static func merklePath(_ leaves: [QLDBHash], index: Int) -> [QLDBHash] {
-        var level = leaves
-        var i = index
-        var path: [QLDBHash] = []
-        while level.count > 1 {
-            if i % 2 == 0 {
-                if i + 1 < level.count { path.append(level[i + 1]) }
-            } else {
-                path.append(level[i - 1])
-            }
-            var next: [QLDBHash] = []
-            var j = 0
-            while j + 1 < level.count {
-                next.append(QLDBHash.journalDot(level[j], level[j + 1]))
-                j += 2
-            }
-            if j < level.count { next.append(level[j]) }
-            level = next
-            i /= 2
-        }
-        return path
     }
 }

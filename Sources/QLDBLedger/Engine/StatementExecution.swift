@@ -98,12 +98,8 @@ extension LedgerState {
         case .update(let target, let edits, let whereClause):
             guard case .table(let tableName) = target.kind else { throw LedgerError.semantic("UPDATE needs a table") }
             let table = try self.table(named: tableName, in: &txn)
-            let plan = plan(for: target, table: table, whereClause: whereClause, singleSource: true, evaluator: evaluator)
             var results: [IonValue] = []
-            for (id, data) in documents(of: table, plan: plan, txn: &txn) {
-                let bindings = binding(target, data: data, id: id)
-                if let whereClause, evaluator.truth(try evaluator.evaluate(whereClause, bindings)) != true { continue }
-                txn.reads.documents.insert(DocumentKey(table: table.id, document: id))
+            for (id, data, bindings) in try matching(target, table, whereClause, evaluator, &txn) {
                 var updated = data
                 for edit in edits { try apply(edit, to: &updated, target: target, bindings: bindings, evaluator: evaluator) }
                 try checkSize(updated, txn: &txn)
@@ -115,12 +111,8 @@ extension LedgerState {
         case .delete(let target, let whereClause):
             guard case .table(let tableName) = target.kind else { throw LedgerError.semantic("DELETE needs a table") }
             let table = try self.table(named: tableName, in: &txn)
-            let plan = plan(for: target, table: table, whereClause: whereClause, singleSource: true, evaluator: evaluator)
             var results: [IonValue] = []
-            for (id, data) in documents(of: table, plan: plan, txn: &txn) {
-                let bindings = binding(target, data: data, id: id)
-                if let whereClause, evaluator.truth(try evaluator.evaluate(whereClause, bindings)) != true { continue }
-                txn.reads.documents.insert(DocumentKey(table: table.id, document: id))
+            for (id, _, _) in try matching(target, table, whereClause, evaluator, &txn) {
                 txn.write(DocumentKey(table: table.id, document: id), data: nil, isInsert: false)
                 results.append(["documentId": .string(id)])
             }
@@ -145,6 +137,22 @@ extension LedgerState {
             throw LedgerError.badRequest(
                 "Transaction exceeds the limit of \(limits.documentsPerTransaction) documents changed (\(txn.writes.count))")
         }
+    }
+
+    /// The documents an UPDATE or DELETE acts on, each recorded as read (a write depends on it).
+    private func matching(
+        _ target: FromItem, _ table: TableState, _ whereClause: Expression?, _ evaluator: Evaluator,
+        _ txn: inout LedgerTransaction
+    ) throws(LedgerError) -> [(id: String, data: IonValue, bindings: Bindings)] {
+        let plan = plan(for: target, table: table, whereClause: whereClause, singleSource: true, evaluator: evaluator)
+        var rows: [(id: String, data: IonValue, bindings: Bindings)] = []
+        for (id, data) in documents(of: table, plan: plan, txn: &txn) {
+            let bindings = binding(target, data: data, id: id)
+            if let whereClause, evaluator.truth(try evaluator.evaluate(whereClause, bindings)) != true { continue }
+            txn.reads.documents.insert(DocumentKey(table: table.id, document: id))
+            rows.append((id, data, bindings))
+        }
+        return rows
     }
 
     private func binding(_ item: FromItem, data: IonValue, id: String) -> Bindings {

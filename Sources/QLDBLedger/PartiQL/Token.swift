@@ -98,14 +98,17 @@ enum Lexer {
                 continue
             }
             switch c {
-            case "'":
+            case "'", "\"":
+                // Strings and quoted identifiers; a doubled delimiter stands for itself.
                 var j = i + 1
                 var out = String.UnicodeScalarView()
                 while true {
-                    guard j < chars.count else { throw error("unterminated string literal", at: i) }
-                    if chars[j] == "'" {
-                        if j + 1 < chars.count && chars[j + 1] == "'" {
-                            out.append("'")
+                    guard j < chars.count else {
+                        throw error(c == "'" ? "unterminated string literal" : "unterminated quoted identifier", at: i)
+                    }
+                    if chars[j] == c {
+                        if j + 1 < chars.count && chars[j + 1] == c {
+                            out.append(c)
                             j += 2
                             continue
                         }
@@ -114,25 +117,8 @@ enum Lexer {
                     out.append(chars[j])
                     j += 1
                 }
-                tokens.append(Token(kind: .string(String(out)), line: line, column: column))
-                i = j + 1
-            case "\"":
-                var j = i + 1
-                var out = String.UnicodeScalarView()
-                while true {
-                    guard j < chars.count else { throw error("unterminated quoted identifier", at: i) }
-                    if chars[j] == "\"" {
-                        if j + 1 < chars.count && chars[j + 1] == "\"" {
-                            out.append("\"")
-                            j += 2
-                            continue
-                        }
-                        break
-                    }
-                    out.append(chars[j])
-                    j += 1
-                }
-                tokens.append(Token(kind: .quotedIdentifier(String(out)), line: line, column: column))
+                let text = String(out)
+                tokens.append(Token(kind: c == "'" ? .string(text) : .quotedIdentifier(text), line: line, column: column))
                 i = j + 1
             case "`":
                 var j = i + 1
