@@ -65,7 +65,6 @@ public final class QLDBDriver: Sendable {
     ) {
         var http = HTTPTransport.Configuration.regional(region)
         if let endpoint { http.endpoint = endpoint }
-        http.maxConnections = configuration.maxConcurrentTransactions
         let transport = HTTPTransport(configuration: http, credentials: credentials ?? CredentialProviderChain.default())
         self.init(ledger: ledger, transport: transport, configuration: configuration)
     }
@@ -280,6 +279,8 @@ public final class QLDBDriver: Sendable {
         return Verdict(action: .fail, reason: "caller_error")
     }
 }
+
+extension QLDBDriver.Outcome: Sendable where Value: Sendable {}
 
 extension QLDBDriver: Service {
     /// Waits for graceful shutdown, then closes the driver (ending pooled sessions).

@@ -26,11 +26,13 @@ public final class HTTPTransport: QLDBTransport {
         public var endpoint: URL
         /// The signing region.
         public var region: String
-        /// Time allowed to establish a connection.
+        /// Time allowed to establish a connection, for a transport made with
+        /// ``HTTPTransport/withOwnClient(configuration:credentials:)``.
         public var connectTimeout: Duration = .seconds(5)
         /// Time allowed for the whole request and response once sent.
         public var requestTimeout: Duration = .seconds(35)
-        /// Most connections kept open to the endpoint.
+        /// Most connections kept open to the endpoint, for a transport made with
+        /// ``HTTPTransport/withOwnClient(configuration:credentials:)`` (the shared client keeps its own limit).
         public var maxConnections: Int = 50
         /// Sent as `User-Agent`.
         public var userAgent: String = SwiftQLDBVersion.userAgent
