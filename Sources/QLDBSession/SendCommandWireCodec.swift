@@ -93,6 +93,14 @@ enum SendCommandWireCodec {
             raw("}")
         }
 
+        /// A result whose only member is its timing: `{}` or `{"TimingInformation":{…}}`.
+        mutating func timingOnly(_ timing: TimingInformation?) {
+            guard let ms = timing?.processingTimeMilliseconds else { return raw("{}") }
+            raw(#"{"TimingInformation":{"ProcessingTimeMilliseconds":"#)
+            number(ms)
+            raw("}}")
+        }
+
         mutating func ios(_ usage: IOUsage?) {
             guard let usage else { return }
             raw(#","ConsumedIOs":{"#)
@@ -228,21 +236,11 @@ enum SendCommandWireCodec {
             w.ios(result.consumedIOs)
             w.raw("}")
         } else if let result = response.abortTransaction {
-            w.raw(#""AbortTransaction":{"#)
-            if let timing = result.timingInformation?.processingTimeMilliseconds {
-                w.raw(#""TimingInformation":{"ProcessingTimeMilliseconds":"#)
-                w.number(timing)
-                w.raw("}")
-            }
-            w.raw("}")
+            w.raw(#""AbortTransaction":"#)
+            w.timingOnly(result.timingInformation)
         } else if let result = response.endSession {
-            w.raw(#""EndSession":{"#)
-            if let timing = result.timingInformation?.processingTimeMilliseconds {
-                w.raw(#""TimingInformation":{"ProcessingTimeMilliseconds":"#)
-                w.number(timing)
-                w.raw("}")
-            }
-            w.raw("}")
+            w.raw(#""EndSession":"#)
+            w.timingOnly(result.timingInformation)
         }
         w.raw("}")
         return w.out
