@@ -51,6 +51,9 @@ let package = Package(
             name: "SigV4",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .target(name: "CLibCrypto", condition: .when(platforms: [.linux])),
             ]
         ),

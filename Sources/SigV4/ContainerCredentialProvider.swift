@@ -23,7 +23,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
     ///   host is not allowed.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        http: any CredentialHTTPClient = URLSessionCredentialHTTPClient(), attempts: Int = 3
+        http: any CredentialHTTPClient = AsyncHTTPCredentialClient(), attempts: Int = 3
     ) throws {
         self.environment = environment
         self.http = http
@@ -77,31 +77,32 @@ public struct ContainerCredentialProvider: CredentialProvider {
     public func credentials() async throws -> AWSCredentials {
         var headers: [String: String] = ["Accept": "application/json"]
         if let token = try authorization() { headers["Authorization"] = token }
-        var lastError: any Error = CredentialProviderError(provider: "container", reason: "no attempt made")
+        var lastFailure = "no attempt made"
         for attempt in 0..<max(1, attempts) {
+            if attempt > 0 { try await Task.sleep(nanoseconds: 100_000_000 << (attempt - 1)) }
+            let status: Int
+            let body: Data
             do {
-                let (status, body) = try await http.send(method: "GET", url: url, headers: headers, timeout: 2)
-                guard status == 200 else {
-                    // Client errors will not change on retry.
-                    let error = CredentialProviderError(provider: "container", reason: "\(url) answered HTTP \(status)")
-                    if (400..<500).contains(status) { throw error }
-                    lastError = error
-                    continue
-                }
-                let document: CredentialDocument
-                do {
-                    document = try JSONDecoder().decode(CredentialDocument.self, from: body)
-                } catch {
-                    throw CredentialProviderError(provider: "container", reason: "\(url) returned a body that is not a credential document")
-                }
-                return try document.credentials(provider: "container")
-            } catch let error as CredentialProviderError {
-                throw error
+                (status, body) = try await http.send(method: "GET", url: url, headers: headers, timeout: 2)
             } catch {
-                lastError = error
-                if attempt + 1 < attempts { try await Task.sleep(nanoseconds: 100_000_000 << attempt) }
+                lastFailure = "\(url) could not be reached: \(error)"
+                continue
             }
+            guard status == 200 else {
+                let failure = "\(url) answered HTTP \(status)"
+                // Client errors will not change on retry.
+                if (400..<500).contains(status) { throw CredentialProviderError(provider: "container", reason: failure) }
+                lastFailure = failure
+                continue
+            }
+            let document: CredentialDocument
+            do {
+                document = try JSONDecoder().decode(CredentialDocument.self, from: body)
+            } catch {
+                throw CredentialProviderError(provider: "container", reason: "\(url) returned a body that is not a credential document")
+            }
+            return try document.credentials(provider: "container")
         }
-        throw lastError
+        throw CredentialProviderError(provider: "container", reason: lastFailure + " (after \(max(1, attempts)) attempts)")
     }
 }

@@ -1,8 +1,7 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// The HTTP calls credential providers make (container endpoint, IMDS). Injectable for tests.
 public protocol CredentialHTTPClient: Sendable {
@@ -10,29 +9,26 @@ public protocol CredentialHTTPClient: Sendable {
     func send(method: String, url: URL, headers: [String: String], timeout: TimeInterval) async throws -> (status: Int, body: Data)
 }
 
-/// ``CredentialHTTPClient`` over Foundation's `URLSession`, with no caching and no cookies.
-public struct URLSessionCredentialHTTPClient: CredentialHTTPClient {
-    /// Creates the client.
-    public init() {}
+/// ``CredentialHTTPClient`` over AsyncHTTPClient (`HTTPClient.shared` unless another client is
+/// given). Redirects are not followed and bodies over 1 MiB are refused: a credential document
+/// is a few hundred bytes.
+///
+/// The providers use this rather than Foundation's `URLSession` because on Linux `URLSession`
+/// lives in FoundationNetworking, which links libcurl: a fully static executable (the Lambda
+/// `bootstrap`) cannot be linked with it.
+public struct AsyncHTTPCredentialClient: CredentialHTTPClient {
+    let client: HTTPClient
+
+    /// Creates the client; `nil` sends through `HTTPClient.shared`, which needs no shutdown.
+    public init(httpClient: HTTPClient? = nil) { client = httpClient ?? HTTPClient.shared }
 
     public func send(method: String, url: URL, headers: [String: String], timeout: TimeInterval) async throws -> (status: Int, body: Data) {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = method
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        return try await withCheckedThrowingContinuation { continuation in
-            session.dataTask(with: request) { data, response, error in
-                if let error {
-                    continuation.resume(throwing: error)
-                } else {
-                    continuation.resume(returning: ((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
-                }
-            }.resume()
-        }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await client.execute(request, timeout: .milliseconds(Int64((timeout * 1000).rounded())))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), Data(body.readableBytesView))
     }
 }
 

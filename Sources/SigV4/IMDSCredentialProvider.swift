@@ -11,7 +11,7 @@ public struct IMDSCredentialProvider: CredentialProvider {
     /// Creates the provider.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        http: any CredentialHTTPClient = URLSessionCredentialHTTPClient(), timeout: TimeInterval = 1
+        http: any CredentialHTTPClient = AsyncHTTPCredentialClient(), timeout: TimeInterval = 1
     ) {
         let configured = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"].flatMap { URL(string: $0) }
         self.endpoint = configured ?? URL(string: "http://169.254.169.254")!
@@ -21,20 +21,28 @@ public struct IMDSCredentialProvider: CredentialProvider {
 
     func url(_ path: String) -> URL { URL(string: endpoint.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)! }
 
+    /// One request; a failure to get any response names the endpoint.
+    private func send(_ method: String, _ path: String, headers: [String: String]) async throws -> (status: Int, body: Data) {
+        do {
+            return try await http.send(method: method, url: url(path), headers: headers, timeout: timeout)
+        } catch {
+            throw CredentialProviderError(provider: "imds", reason: "\(url(path)) could not be reached: \(error)")
+        }
+    }
+
     public func credentials() async throws -> AWSCredentials {
-        let (tokenStatus, tokenBody) = try await http.send(
-            method: "PUT", url: url("/latest/api/token"), headers: ["X-aws-ec2-metadata-token-ttl-seconds": "21600"], timeout: timeout)
+        let (tokenStatus, tokenBody) = try await send("PUT", "/latest/api/token", headers: ["X-aws-ec2-metadata-token-ttl-seconds": "21600"])
         guard tokenStatus == 200 else {
             throw CredentialProviderError(provider: "imds", reason: "token request answered HTTP \(tokenStatus)")
         }
         let token = String(decoding: tokenBody, as: UTF8.self)
         let headers = ["X-aws-ec2-metadata-token": token]
         let base = "/latest/meta-data/iam/security-credentials/"
-        let (roleStatus, roleBody) = try await http.send(method: "GET", url: url(base), headers: headers, timeout: timeout)
+        let (roleStatus, roleBody) = try await send("GET", base, headers: headers)
         guard roleStatus == 200, let role = String(decoding: roleBody, as: UTF8.self).split(whereSeparator: \.isNewline).first else {
             throw CredentialProviderError(provider: "imds", reason: "no instance role (HTTP \(roleStatus))")
         }
-        let (status, body) = try await http.send(method: "GET", url: url(base + role), headers: headers, timeout: timeout)
+        let (status, body) = try await send("GET", base + role, headers: headers)
         guard status == 200 else {
             throw CredentialProviderError(provider: "imds", reason: "credentials of role \(role) answered HTTP \(status)")
         }

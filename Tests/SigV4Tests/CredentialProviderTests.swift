@@ -79,6 +79,42 @@ import Testing
         await #expect(throws: CredentialProviderError.self) { try await provider.credentials() }
     }
 
+    @Test func containerRetriesServerErrorsButNotClientErrors() async throws {
+        let calls = Mutex(0)
+        let server = try LocalHTTPServer { _ in
+            calls.withLock { $0 += 1; return $0 } == 1 ? (503, "{}") : (200, Self.document)
+        }
+        defer { server.stop() }
+        let provider = try ContainerCredentialProvider(
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds"], attempts: 2)
+        #expect(try await provider.credentials().accessKeyID == "ASIAEXAMPLE")
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func unreachableEndpointsAreNamedInTheError() async throws {
+        let server = try LocalHTTPServer { _ in (200, Self.document) }
+        let base = server.baseURL
+        server.stop()  // nothing listens on the port any more: the connection is refused
+        let container = try ContainerCredentialProvider(
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": base + "/creds"], attempts: 2)
+        do {
+            _ = try await container.credentials()
+            Issue.record("a refused connection gave credentials")
+        } catch let error as CredentialProviderError {
+            #expect(error.provider == "container")
+            #expect(error.reason.hasPrefix("\(base)/creds could not be reached: "))
+            #expect(error.reason.hasSuffix(" (after 2 attempts)"))
+        }
+        let imds = IMDSCredentialProvider(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": base])
+        do {
+            _ = try await imds.credentials()
+            Issue.record("a refused connection gave credentials")
+        } catch let error as CredentialProviderError {
+            #expect(error.provider == "imds")
+            #expect(error.reason.hasPrefix("\(base)/latest/api/token could not be reached: "))
+        }
+    }
+
     @Test func containerFullURIHostRule() throws {
         #expect(throws: CredentialProviderError.self) {
             try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.0.0.5/creds"])
