@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "QLDBHashing",
-            dependencies: ["Ion", "IonHash", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Ion", "IonHash"]
         ),
         .target(
             name: "SigV4",

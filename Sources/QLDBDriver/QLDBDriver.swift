@@ -90,17 +90,28 @@ public final class QLDBDriver: Sendable {
     ) async throws -> Outcome<T> {
         let started = ContinuousClock.now
         do {
-            let outcome = try await withSpan("QLDB.transaction", ofKind: .client) { span in
-                span.attributes["db.system"] = "qldb"
-                span.attributes["db.name"] = ledger
-                return try await runWithRetries(body)
-            }
+            let tracer = InstrumentationSystem.tracer
+            let outcome = try await Self.traced(tracer, ledger: ledger) { try await runWithRetries(tracer: tracer, body) }
             transactionsCommitted.increment()
             latency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
             return outcome
         } catch {
             transactionsFailed.increment()
             throw error
+        }
+    }
+
+    /// Runs `operation` in a `QLDB.transaction` span, keeping the caller's isolation.
+    private static func traced<Value>(
+        _ tracer: some Tracer, ledger: String, isolation: isolated (any Actor)? = #isolation,
+        _ operation: () async throws -> Value
+    ) async throws -> Value {
+        try await tracer.withSpan("QLDB.transaction", ofKind: .client) { span in
+            if span.isRecording {
+                span.attributes["db.system"] = "qldb"
+                span.attributes["db.name"] = ledger
+            }
+            return try await operation()
         }
     }
 
@@ -121,7 +132,7 @@ public final class QLDBDriver: Sendable {
     // MARK: - The attempt loop
 
     private func runWithRetries<T>(
-        isolation: isolated (any Actor)? = #isolation, _ body: (QLDBTransaction) async throws -> T
+        isolation: isolated (any Actor)? = #isolation, tracer: any Tracer, _ body: (QLDBTransaction) async throws -> T
     ) async throws -> Outcome<T> {
         let policy = configuration.retryPolicy
         let logger = configuration.logger
@@ -130,7 +141,7 @@ public final class QLDBDriver: Sendable {
             try Task.checkCancellation()
             let verdict: Verdict
             do {
-                return try await runAttempt(attempt: attempt, body)
+                return try await runAttempt(attempt: attempt, tracer: tracer, body)
             } catch let failure as AttemptFailure {
                 verdict = failure.verdict
                 if case .fail = verdict.action { throw failure.error }
@@ -167,7 +178,7 @@ public final class QLDBDriver: Sendable {
     /// leaves as an `AttemptFailure` saying whether to retry, after the session was aborted,
     /// returned or dropped as the error requires.
     private func runAttempt<T>(
-        isolation: isolated (any Actor)? = #isolation, attempt: Int, _ body: (QLDBTransaction) async throws -> T
+        isolation: isolated (any Actor)? = #isolation, attempt: Int, tracer: any Tracer, _ body: (QLDBTransaction) async throws -> T
     ) async throws -> Outcome<T> {
         let session: PooledSession
         do {
@@ -184,15 +195,14 @@ public final class QLDBDriver: Sendable {
                 throw QLDBDriverError(.protocolViolation, "StartTransaction answered without a TransactionId")
             }
             let txn = QLDBTransaction(
-                transactionID: id, client: client, sessionToken: session.token, logger: configuration.logger)
-            await txn.addStartStats(response.startTransaction?.timingInformation?.processingTimeMilliseconds)
+                transactionID: id, client: client, sessionToken: session.token, logger: configuration.logger, tracer: tracer,
+                startTime: response.startTransaction?.timingInformation?.processingTimeMilliseconds)
             transaction = txn
             let value = try await body(txn)
             try Task.checkCancellation()
-            try await txn.bufferLiveResults()
-            try await txn.commit()
+            let stats = try await txn.bufferResultsAndCommit()
             await pool.release(session, healthy: true)
-            return Outcome(value: value, transactionID: id, stats: await txn.stats, attempts: attempt + 1)
+            return Outcome(value: value, transactionID: id, stats: stats, attempts: attempt + 1)
         } catch {
             await transaction?.markEnded()
             throw await handleFailure(error, session: session, attempt: attempt)

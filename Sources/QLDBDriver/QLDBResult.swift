@@ -47,9 +47,7 @@ public struct QLDBResult: AsyncSequence, Sendable {
 
     /// Reads the remaining values into an array.
     public func collect() async throws -> [IonValue] {
-        var values: [IonValue] = []
-        for try await value in self { values.append(value) }
-        return values
+        try await handle.transaction.remainingValues(handle.id)
     }
 
     /// Reads the remaining values, decoding each as `T` with `IonDecoder`.

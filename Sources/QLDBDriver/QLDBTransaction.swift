@@ -27,6 +27,9 @@ public actor QLDBTransaction {
     let client: SendCommandClient
     let sessionToken: String
     let logger: Logger
+    /// Looked up once per transaction: `InstrumentationSystem`'s lookup takes a lock, which was
+    /// measurable per statement.
+    let tracer: any Tracer
     private(set) var state = State.active
     private var digest: CommitDigest
     private var cursors: [Int: Cursor] = [:]
@@ -38,12 +41,18 @@ public actor QLDBTransaction {
     /// The statements executed so far.
     public private(set) var statementCount = 0
 
-    init(transactionID: String, client: SendCommandClient, sessionToken: String, logger: Logger) {
+    /// - Parameter startTime: the server time `StartTransaction` reported, counted in ``stats``.
+    init(
+        transactionID: String, client: SendCommandClient, sessionToken: String, logger: Logger, tracer: any Tracer,
+        startTime: Int64?
+    ) {
         self.transactionID = transactionID
         self.client = client
         self.sessionToken = sessionToken
         self.logger = logger
+        self.tracer = tracer
         self.digest = CommitDigest(transactionID: transactionID)
+        stats.add(ios: nil, timeMilliseconds: startTime)
     }
 
     private func enter() async {
@@ -67,9 +76,17 @@ public actor QLDBTransaction {
     public func execute(_ statement: String, _ parameters: any Encodable & Sendable...) async throws -> QLDBResult {
         var values: [IonValue] = []
         values.reserveCapacity(parameters.count)
-        let encoder = IonEncoder()
+        var encoder: IonEncoder?
         for parameter in parameters {
-            if let value = parameter as? IonValue { values.append(value) } else { values.append(try encoder.encodeValue(parameter)) }
+            // Ion values and strings are the common parameters; they need no encoder.
+            if let value = parameter as? IonValue {
+                values.append(value)
+            } else if let text = parameter as? String {
+                values.append(.string(text))
+            } else {
+                if encoder == nil { encoder = IonEncoder() }
+                values.append(try encoder!.encodeValue(parameter))
+            }
         }
         return try await execute(statement, parameters: values)
     }
@@ -98,11 +115,7 @@ public actor QLDBTransaction {
         var request = SendCommandRequest(sessionToken: sessionToken)
         request.executeStatement = ExecuteStatementRequest(
             transactionID: transactionID, statement: statement, parameters: holders)
-        let response = try await withSpan("QLDB.statement", ofKind: .client) { span in
-            span.attributes["db.system"] = "qldb"
-            span.attributes["db.statement"] = statement
-            return try await client.send(request)
-        }
+        let response = try await Self.traced(tracer, statement: statement) { try await client.send(request) }
         guard let result = response.executeStatement else {
             throw QLDBDriverError(.protocolViolation, "ExecuteStatement answered without an ExecuteStatement member")
         }
@@ -117,6 +130,20 @@ public actor QLDBTransaction {
             handle: handle, buffer: try Self.decode(page?.values ?? []), nextPageToken: page?.nextPageToken,
             stats: cursorStats)
         return QLDBResult(handle: handle)
+    }
+
+    /// Runs `operation` in a `QLDB.statement` span, on the transaction's executor.
+    private static func traced(
+        _ tracer: some Tracer, statement: String, isolation: isolated (any Actor)? = #isolation,
+        _ operation: () async throws -> SendCommandResponse
+    ) async throws -> SendCommandResponse {
+        try await tracer.withSpan("QLDB.statement", ofKind: .client) { span in
+            if span.isRecording {
+                span.attributes["db.system"] = "qldb"
+                span.attributes["db.statement"] = statement
+            }
+            return try await operation()
+        }
     }
 
     static func decode(_ holders: [ValueHolder]) throws -> [IonValue] {
@@ -155,14 +182,35 @@ public actor QLDBTransaction {
         }
         guard cursor.nextPageToken != nil else { return nil }
         guard state == .active else {
-            throw QLDBDriverError(
-                .transactionEnded, "a result of transaction \(transactionID) was read after the transaction ended")
+            throw readAfterEnd
         }
         try await fetchNonEmptyPage(&cursor)
         let values = cursor.buffer
         cursor.buffer = []
         cursors[id] = cursor
         return values.isEmpty ? nil : values
+    }
+
+    private var readAfterEnd: QLDBDriverError {
+        QLDBDriverError(.transactionEnded, "a result of transaction \(transactionID) was read after the transaction ended")
+    }
+
+    /// Every value of a result not yet delivered, reading its remaining pages: one call for what
+    /// ``QLDBResult/collect()`` would otherwise take a chunk at a time.
+    func remainingValues(_ id: Int) async throws -> [IonValue] {
+        await enter()
+        defer { leave() }
+        guard var cursor = cursors[id] else { return [] }
+        if cursor.nextPageToken != nil {
+            guard state == .active else {
+                throw readAfterEnd
+            }
+            while cursor.nextPageToken != nil { try await fetchPage(&cursor) }
+        }
+        let values = cursor.buffer
+        cursor.buffer = []
+        cursors[id] = cursor
+        return values
     }
 
     /// Follows tokens until a page with values arrives or the token runs out (QLDB may send
@@ -192,10 +240,19 @@ public actor QLDBTransaction {
     func stats(of id: Int) -> ExecutionStats { cursors[id]?.stats ?? ExecutionStats() }
 
     /// Reads every remaining page of the results the caller still holds, so they stay readable
-    /// after commit. Results nobody holds are dropped without fetching.
-    func bufferLiveResults() async throws {
+    /// after commit, then commits, checking the echoed digest. Returns the transaction's stats.
+    /// One call, so the driver crosses onto the transaction's executor once for the whole end.
+    func bufferResultsAndCommit() async throws -> ExecutionStats {
         await enter()
         defer { leave() }
+        try await bufferLiveResults()
+        try await commit()
+        return stats
+    }
+
+    /// Reads every remaining page of the results the caller still holds. Results nobody holds
+    /// are dropped without fetching.
+    private func bufferLiveResults() async throws {
         for id in cursors.keys.sorted() {
             guard var cursor = cursors[id] else { continue }
             if cursor.handle == nil {
@@ -208,9 +265,7 @@ public actor QLDBTransaction {
     }
 
     /// Commits, checking the echoed digest.
-    func commit() async throws {
-        await enter()
-        defer { leave() }
+    private func commit() async throws {
         guard state == .active else {
             throw QLDBDriverError(.transactionEnded, "transaction \(transactionID) already ended")
         }
@@ -234,8 +289,6 @@ public actor QLDBTransaction {
 
     /// Marks the transaction ended without a commit (the driver aborts it).
     func markEnded() { state = .ended }
-
-    func addStartStats(_ timing: Int64?) { stats.add(ios: nil, timeMilliseconds: timing) }
 
     /// The commit digest of the statements so far.
     public var commitDigest: QLDBHash { digest.digest }

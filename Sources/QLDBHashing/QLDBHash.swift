@@ -1,4 +1,4 @@
-import Crypto
+import IonHash
 
 /// A 32-byte SHA-256 hash as QLDB uses it: commit digests, revision and block hashes, proofs.
 public struct QLDBHash: Sendable, Hashable, CustomStringConvertible {
@@ -10,10 +10,12 @@ public struct QLDBHash: Sendable, Hashable, CustomStringConvertible {
 
     /// The SHA-256 of `data`.
     public static func sha256(_ data: some Sequence<UInt8>) -> QLDBHash {
-        var hasher = SHA256()
-        let array = Array(data)
-        array.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return QLDBHash(Array(hasher.finalize()))
+        // Ion Hash's SHA-256 keeps its context inline (no allocation per hash on Linux).
+        var hasher = SHA256IonHash().makeHasher()
+        if data.withContiguousStorageIfAvailable({ hasher.update(UnsafeRawBufferPointer($0)) }) == nil {
+            Array(data).withUnsafeBytes { hasher.update($0) }
+        }
+        return QLDBHash(hasher.finalize())
     }
 
     /// Parses lowercase or uppercase hex; `nil` if malformed.
@@ -95,7 +97,13 @@ extension QLDBHash {
     public static func dot(_ a: QLDBHash, _ b: QLDBHash) -> QLDBHash {
         if a.bytes.isEmpty { return sha256(b.bytes) }
         if b.bytes.isEmpty { return sha256(a.bytes) }
-        return compare(a, b) < 0 ? sha256(a.bytes + b.bytes) : sha256(b.bytes + a.bytes)
+        let (first, second) = compare(a, b) < 0 ? (a, b) : (b, a)
+        // Two updates instead of hashing a concatenated copy: one commit digest takes a dot per
+        // statement and per parameter.
+        var hasher = SHA256IonHash().makeHasher()
+        first.bytes.withUnsafeBytes { hasher.update($0) }
+        second.bytes.withUnsafeBytes { hasher.update($0) }
+        return QLDBHash(hasher.finalize())
     }
 
     /// The `dot` of QLDB's journal verifier (Merkle roots, block chains, proofs): as ``dot(_:_:)``

@@ -13,7 +13,7 @@ enum SendCommandWireCodec {
     struct Writer {
         var out: [UInt8] = []
 
-        init() { out.reserveCapacity(256) }
+        init(capacity: Int = 256) { out.reserveCapacity(capacity) }
 
         mutating func raw(_ text: StaticString) {
             text.withUTF8Buffer { out.append(contentsOf: $0) }
@@ -21,19 +21,28 @@ enum SendCommandWireCodec {
 
         mutating func string(_ text: String) {
             out.append(UInt8(ascii: "\""))
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): raw(#"\""#)
-                case UInt8(ascii: "\\"): raw(#"\\"#)
-                case 0x0A: raw(#"\n"#)
-                case 0x0D: raw(#"\r"#)
-                case 0x09: raw(#"\t"#)
-                case 0..<0x20:
-                    raw(#"\u00"#)
-                    out.append(Self.hex[Int(byte >> 4)])
-                    out.append(Self.hex[Int(byte & 0x0F)])
-                default: out.append(byte)
+            var text = text
+            text.withUTF8 { utf8 in
+                // Statements and tokens rarely need escapes: copy the runs between them whole.
+                var run = 0
+                for index in 0..<utf8.count {
+                    let byte = utf8[index]
+                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                    run = index + 1
+                    switch byte {
+                    case UInt8(ascii: "\""): raw(#"\""#)
+                    case UInt8(ascii: "\\"): raw(#"\\"#)
+                    case 0x0A: raw(#"\n"#)
+                    case 0x0D: raw(#"\r"#)
+                    case 0x09: raw(#"\t"#)
+                    default:
+                        raw(#"\u00"#)
+                        out.append(Self.hex[Int(byte >> 4)])
+                        out.append(Self.hex[Int(byte & 0x0F)])
+                    }
                 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
             }
             out.append(UInt8(ascii: "\""))
         }
@@ -43,23 +52,32 @@ enum SendCommandWireCodec {
 
         mutating func blob(_ data: Data) {
             out.append(UInt8(ascii: "\""))
+            let start = out.count
+            let encodedCount = (data.count + 2) / 3 * 4
+            out.append(contentsOf: repeatElement(0, count: encodedCount))
             data.withUnsafeBytes { bytes in
-                var i = 0
-                while i + 3 <= bytes.count {
-                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                    out.append(Self.base64[Int(n >> 18 & 63)])
-                    out.append(Self.base64[Int(n >> 12 & 63)])
-                    out.append(Self.base64[Int(n >> 6 & 63)])
-                    out.append(Self.base64[Int(n & 63)])
-                    i += 3
-                }
-                let rest = bytes.count - i
-                if rest > 0 {
-                    let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-                    out.append(Self.base64[Int(n >> 18 & 63)])
-                    out.append(Self.base64[Int(n >> 12 & 63)])
-                    out.append(rest == 2 ? Self.base64[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-                    out.append(UInt8(ascii: "="))
+                Self.base64.withUnsafeBufferPointer { alphabet in
+                    out.withUnsafeMutableBufferPointer { buffer in
+                        var o = start
+                        var i = 0
+                        while i + 3 <= bytes.count {
+                            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                            buffer[o] = alphabet[Int(n >> 18 & 63)]
+                            buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
+                            buffer[o + 2] = alphabet[Int(n >> 6 & 63)]
+                            buffer[o + 3] = alphabet[Int(n & 63)]
+                            o += 4
+                            i += 3
+                        }
+                        let rest = bytes.count - i
+                        if rest > 0 {
+                            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                            buffer[o] = alphabet[Int(n >> 18 & 63)]
+                            buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
+                            buffer[o + 2] = rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "=")
+                            buffer[o + 3] = UInt8(ascii: "=")
+                        }
+                    }
                 }
             }
             out.append(UInt8(ascii: "\""))
@@ -130,7 +148,16 @@ enum SendCommandWireCodec {
     }
 
     static func encode(_ request: SendCommandRequest) -> [UInt8] {
-        var w = Writer()
+        // One allocation for the whole body: the members' own sizes plus room for names, quotes,
+        // base64 growth and the odd escape.
+        var capacity = 192 + (request.sessionToken?.utf8.count ?? 0)
+        if let execute = request.executeStatement {
+            capacity += execute.statement.utf8.count
+            for holder in execute.parameters ?? [] {
+                capacity += 32 + (holder.ionBinary.map { $0.count * 4 / 3 + 4 } ?? holder.ionText?.utf8.count ?? 0)
+            }
+        }
+        var w = Writer(capacity: capacity)
         w.raw("{")
         var needsComma = false
         if let token = request.sessionToken {
@@ -508,77 +535,5 @@ enum SendCommandWireCodec {
         if json["AbortTransaction"]?.isObject == true { request.abortTransaction = AbortTransactionRequest() }
         if json["EndSession"]?.isObject == true { request.endSession = EndSessionRequest() }
         return request
-    }
-
-    static func timing(_ json: JSON?) -> TimingInformation? {
-        guard let ms = json?["TimingInformation"]?["ProcessingTimeMilliseconds"]?.int else { return nil }
-        return TimingInformation(processingTimeMilliseconds: ms)
-    }
-
-    static func ios(_ json: JSON?) -> IOUsage? {
-        guard let usage = json?["ConsumedIOs"], usage.isObject else { return nil }
-        var result = IOUsage(readIOs: 0, writeIOs: 0)
-        result.readIOs = usage["ReadIOs"]?.int
-        result.writeIOs = usage["WriteIOs"]?.int
-        return result
-    }
-
-    static func page(_ json: JSON?) throws -> Page? {
-        guard let json, json.isObject else { return nil }
-        return Page(values: try holders(json["Values"] ?? .array([])), nextPageToken: json["NextPageToken"]?.string)
-    }
-
-    static func decodeResponse(_ body: [UInt8]) throws -> SendCommandResponse {
-        let json = try parse(body)
-        guard json.isObject else { throw ShapeError(description: "the body must be a JSON object") }
-        var response = SendCommandResponse()
-        if let start = json["StartSession"] {
-            var result = StartSessionResult()
-            result.sessionToken = start["SessionToken"]?.string
-            result.timingInformation = timing(start)
-            response.startSession = result
-        }
-        if let start = json["StartTransaction"] {
-            var result = StartTransactionResult()
-            result.transactionId = start["TransactionId"]?.string
-            result.timingInformation = timing(start)
-            response.startTransaction = result
-        }
-        if let execute = json["ExecuteStatement"] {
-            var result = ExecuteStatementResult()
-            result.firstPage = try page(execute["FirstPage"])
-            result.timingInformation = timing(execute)
-            result.consumedIOs = ios(execute)
-            response.executeStatement = result
-        }
-        if let fetch = json["FetchPage"] {
-            var result = FetchPageResult()
-            result.page = try page(fetch["Page"])
-            result.timingInformation = timing(fetch)
-            result.consumedIOs = ios(fetch)
-            response.fetchPage = result
-        }
-        if let commit = json["CommitTransaction"] {
-            var result = CommitTransactionResult()
-            result.transactionId = commit["TransactionId"]?.string
-            if let digest = commit["CommitDigest"]?.string {
-                guard let data = Data(base64Encoded: digest) else { throw ShapeError(description: "CommitDigest must be base64") }
-                result.commitDigest = data
-            }
-            result.timingInformation = timing(commit)
-            result.consumedIOs = ios(commit)
-            response.commitTransaction = result
-        }
-        if let abort = json["AbortTransaction"] {
-            var result = AbortTransactionResult()
-            result.timingInformation = timing(abort)
-            response.abortTransaction = result
-        }
-        if let end = json["EndSession"] {
-            var result = EndSessionResult()
-            result.timingInformation = timing(end)
-            response.endSession = result
-        }
-        return response
     }
 }

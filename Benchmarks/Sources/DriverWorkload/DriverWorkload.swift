@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Ion
 import QLDBDriver
 import QLDBHashing
@@ -68,22 +71,12 @@ public struct PreparedLedgerTransport: QLDBTransport {
         ]
     }
 
-    /// Whether `needle` occurs in `haystack` (Foundation's generic search allocates per byte).
+    /// Whether `needle` occurs in `haystack`. This is the harness choosing a response, not client
+    /// work, so it uses libc's `memmem` (a byte loop here was 2.5 % of the measured time, and
+    /// Foundation's generic search allocates per byte).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
-                guard n.count <= h.count else { return false }
-                var i = 0
-                while i <= h.count - n.count {
-                    if h[i] == n[0] {
-                        var j = 1
-                        while j < n.count && h[i + j] == n[j] { j += 1 }
-                        if j == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
+        haystack.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in memmem(h.baseAddress, h.count, n.baseAddress, n.count) != nil }
         }
     }
 

@@ -301,20 +301,23 @@ public struct IonBinaryWriter: Sendable {
 
     private mutating func sid(for text: String) -> Int {
         if let id = symbolCache.lookup(text) { return id }
+        if let index = symbolIDs.index(forKey: text) {
+            // A symbol's second use: cache it. Caching on first use would cost every short
+            // document (a statement parameter) a cache it never reads. Cache only the
+            // dictionary's own copy of the key: its buffer stays alive as long as the entry, so
+            // no other string can later show the same bits with different text.
+            let (key, id) = symbolIDs[index]
+            symbolCache.insert(key, id)
+            return id
+        }
         let id: Int
-        if let known = symbolIDs[text] {
-            id = known
-        } else if let system = Self.systemSIDs[text] {
+        if let system = Self.systemSIDs[text] {
             id = system
-            symbolIDs[text] = id
         } else {
             id = firstLocalSID + newSymbols.count
             newSymbols.append(text)
-            symbolIDs[text] = id
         }
-        // Cache only the dictionary's own copy of the key: its buffer stays alive as long as the
-        // entry, so no other string can later show the same bits with different text.
-        if let index = symbolIDs.index(forKey: text) { symbolCache.insert(symbolIDs[index].key, id) }
+        symbolIDs[text] = id
         return id
     }
 

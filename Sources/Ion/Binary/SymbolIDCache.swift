@@ -6,8 +6,9 @@
 /// needs no hashing of the text. A miss falls back to the dictionary, which stays the authority.
 struct SymbolIDCache: Sendable {
     private static let size = 64
-    private var keys = [(UInt64, UInt64)](repeating: (0, 0), count: size)
-    private var values = [Int](repeating: -1, count: size)
+    // Allocated on the first insert: a writer that never repeats a symbol never pays for them.
+    private var keys: [(UInt64, UInt64)] = []
+    private var values: [Int] = []
 
     @inline(__always)
     private static func bits(_ text: String) -> (UInt64, UInt64) {
@@ -24,6 +25,7 @@ struct SymbolIDCache: Sendable {
 
     @inline(__always)
     func lookup(_ text: String) -> Int? {
+        guard !keys.isEmpty else { return nil }
         let key = Self.bits(text)
         let i = Self.slot(key)
         return keys[i] == key && values[i] >= 0 ? values[i] : nil
@@ -31,6 +33,10 @@ struct SymbolIDCache: Sendable {
 
     @inline(__always)
     mutating func insert(_ text: String, _ sid: Int) {
+        if keys.isEmpty {
+            keys = [(UInt64, UInt64)](repeating: (0, 0), count: Self.size)
+            values = [Int](repeating: -1, count: Self.size)
+        }
         let key = Self.bits(text)
         let i = Self.slot(key)
         keys[i] = key
@@ -38,6 +44,6 @@ struct SymbolIDCache: Sendable {
     }
 
     mutating func removeAll() {
-        for i in 0..<Self.size { values[i] = -1 }
+        for i in values.indices { values[i] = -1 }
     }
 }
