@@ -54,6 +54,16 @@ import Testing
         #expect(bytes == ivm + table + [0x71, 0x0A, 0x71, 0x04, 0x70])
     }
 
+    @Test func longSymbolTablesUseVarUIntLengths() throws {
+        // A 15-byte symbol, a 27-byte list, a 30-byte struct and a 34-byte wrapper: every length
+        // of the table takes the VarUInt form.
+        let bytes = try encode(["firstName": "a", "telephoneNumber": "b"])
+        let table: [UInt8] = [0xEE, 0xA2, 0x81, 0x83, 0xDE, 0x9E, 0x87, 0xBE, 0x9B]
+            + [0x89] + Array("firstName".utf8) + [0x8E, 0x8F] + Array("telephoneNumber".utf8)
+        #expect(bytes == ivm + table + [0xD6, 0x8A, 0x81, 0x61, 0x8B, 0x81, 0x62])
+        #expect(try IonValue.decode(binary: bytes) == [["firstName": "a", "telephoneNumber": "b"]])
+    }
+
     @Test func containersAndAnnotations() throws {
         #expect(try encode([1, 2, 3]) == ivm + [0xB6, 0x21, 0x01, 0x21, 0x02, 0x21, 0x03])
         #expect(try encode(.sexp([])) == ivm + [0xC0])

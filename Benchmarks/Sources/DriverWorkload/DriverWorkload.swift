@@ -71,12 +71,24 @@ public struct PreparedLedgerTransport: QLDBTransport {
         ]
     }
 
-    /// Whether `needle` occurs in `haystack`. This is the harness choosing a response, not client
-    /// work, so it uses libc's `memmem` (a byte loop here was 2.5 % of the measured time, and
+    /// Whether `needle` occurs in the first 256 bytes of `haystack`. This is the harness choosing
+    /// a response, not client work: the command member and the statement come before any
+    /// parameter in a request body, so the head is enough, and libc's `memchr` jumps between
+    /// candidate first bytes (a byte loop over whole bodies was 2.5 % of the measured time, and
     /// Foundation's generic search allocates per byte).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        haystack.withUnsafeBytes { h in
-            needle.withUnsafeBytes { n in memmem(h.baseAddress, h.count, n.baseAddress, n.count) != nil }
+        haystack.withUnsafeBytes { whole in
+            needle.withUnsafeBytes { n in
+                let h = UnsafeRawBufferPointer(rebasing: whole.prefix(256))
+                guard !n.isEmpty, n.count <= h.count else { return n.isEmpty }
+                var start = h.baseAddress!
+                let end = h.baseAddress! + (h.count - n.count + 1)
+                while start < end, let hit = memchr(start, Int32(n[0]), end - start) {
+                    if memcmp(hit, n.baseAddress!, n.count) == 0 { return true }
+                    start = UnsafeRawPointer(hit) + 1
+                }
+                return false
+            }
         }
     }
 

@@ -56,7 +56,9 @@ public struct IonBinaryWriter: Sendable {
     /// written with their SIDs; symbols with known text are added to the local symbol table.
     public init(imports: [SharedSymbolTableImport] = []) {
         (self.imports, self.firstLocalSID) = SymbolContext.declarations(for: imports)
-        data.reserveCapacity(1024)
+        // Enough for a typical short document (a statement parameter); a long stream grows it
+        // once and keeps the capacity across `finish()`.
+        data.reserveCapacity(256)
     }
 
     /// The depth of the writer: 0 at top level.
@@ -254,6 +256,10 @@ public struct IonBinaryWriter: Sendable {
 
     private func appendSymbolTable(to out: inout [UInt8]) {
         guard !newSymbols.isEmpty || !imports.isEmpty else { return }
+        if imports.isEmpty {
+            appendLocalSymbols(to: &out)
+            return
+        }
         var body: [UInt8] = []
         if !imports.isEmpty {
             var list: [UInt8] = []
@@ -311,7 +317,7 @@ public struct IonBinaryWriter: Sendable {
             return id
         }
         let id: Int
-        if let system = Self.systemSIDs[text] {
+        if Self.mayBeSystemSymbol(text), let system = Self.systemSIDs[text] {
             id = system
         } else {
             id = firstLocalSID + newSymbols.count
@@ -319,6 +325,19 @@ public struct IonBinaryWriter: Sendable {
         }
         symbolIDs[text] = id
         return id
+    }
+
+    /// Whether `text` has the length of one of the system symbols: most field names do not, and
+    /// are then spared a dictionary lookup.
+    @inline(__always)
+    private static func mayBeSystemSymbol(_ text: String) -> Bool {
+        let length = text.utf8.count
+        return length < 64 && systemSymbolLengths & (1 << UInt64(length)) != 0
+    }
+
+    /// Bit `n` is set when a system symbol is `n` bytes long.
+    private static let systemSymbolLengths: UInt64 = SharedSymbolTable.system.symbols.reduce(0) { mask, text in
+        mask | (1 << UInt64(text!.utf8.count))
     }
 
     private static let systemSIDs: [String: Int] = {
@@ -375,6 +394,30 @@ public struct IonBinaryWriter: Sendable {
         try scalar { out in
             BinaryEncoding.appendTypeDescriptor(type: type, length: bodyBytes.count, to: &out)
             out.append(contentsOf: bodyBytes)
+        }
+    }
+
+    /// `$ion_symbol_table::{symbols:[…]}` with no imports, written straight into `out`: the
+    /// lengths are summed first, so no part needs a buffer of its own. Every short document (a
+    /// statement parameter) has one of these.
+    private func appendLocalSymbols(to out: inout [UInt8]) {
+        func descriptorLength(_ length: Int) -> Int { length < 14 ? 1 : 1 + BinaryEncoding.varUIntLength(length) }
+        var listLength = 0
+        for symbol in newSymbols { listLength += descriptorLength(symbol.utf8.count) + symbol.utf8.count }
+        let structBodyLength = 1 + descriptorLength(listLength) + listLength  // `symbols` field SID, then the list
+        let structLength = descriptorLength(structBodyLength) + structBodyLength
+        BinaryEncoding.appendTypeDescriptor(type: 14, length: 2 + structLength, to: &out)
+        out.append(0x81)  // one byte of annotation SIDs:
+        out.append(0x83)  // $ion_symbol_table
+        BinaryEncoding.appendTypeDescriptor(type: 13, length: structBodyLength, to: &out)
+        out.append(0x87)  // symbols
+        BinaryEncoding.appendTypeDescriptor(type: 11, length: listLength, to: &out)
+        for symbol in newSymbols {
+            var text = symbol
+            text.withUTF8 { utf8 in
+                BinaryEncoding.appendTypeDescriptor(type: 8, length: utf8.count, to: &out)
+                out.append(contentsOf: utf8)
+            }
         }
     }
 
