@@ -129,7 +129,11 @@ let package = Package(
         .testTarget(name: "QLDBSessionTests", dependencies: ["QLDBSession", "Ion", "QLDBHashing", "SharedFixtures"]),
         .testTarget(
             name: "QLDBDriverTests",
-            dependencies: ["QLDBDriver", "QLDBTesting", "QLDBSession", "Ion", "QLDBHashing", "SharedFixtures", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "QLDBDriver", "QLDBTesting", "QLDBSession", "Ion", "QLDBHashing", "SharedFixtures",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ]
         ),
         .testTarget(
             name: "QLDBLedgerTests",

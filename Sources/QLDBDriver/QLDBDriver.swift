@@ -90,28 +90,20 @@ public final class QLDBDriver: Sendable {
     ) async throws -> Outcome<T> {
         let started = ContinuousClock.now
         do {
-            let tracer = InstrumentationSystem.tracer
-            let outcome = try await Self.traced(tracer, ledger: ledger) { try await runWithRetries(tracer: tracer, body) }
+            let tracer = configuration.tracer ?? InstrumentationSystem.tracer
+            let outcome = try await withClientSpan(
+                "QLDB.transaction", tracer: tracer,
+                attributes: { [ledger] in
+                    $0["db.system"] = "qldb"
+                    $0["db.name"] = ledger
+                }
+            ) { try await runWithRetries(tracer: tracer, body) }
             transactionsCommitted.increment()
             latency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
             return outcome
         } catch {
             transactionsFailed.increment()
             throw error
-        }
-    }
-
-    /// Runs `operation` in a `QLDB.transaction` span, keeping the caller's isolation.
-    private static func traced<Value>(
-        _ tracer: some Tracer, ledger: String, isolation: isolated (any Actor)? = #isolation,
-        _ operation: () async throws -> Value
-    ) async throws -> Value {
-        try await tracer.withSpan("QLDB.transaction", ofKind: .client) { span in
-            if span.isRecording {
-                span.attributes["db.system"] = "qldb"
-                span.attributes["db.name"] = ledger
-            }
-            return try await operation()
         }
     }
 

@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 
 /// How a ``QLDBDriver`` pools sessions and retries transactions.
 public struct QLDBDriverConfiguration: Sendable {
@@ -17,6 +18,9 @@ public struct QLDBDriverConfiguration: Sendable {
     public var retryPolicy: RetryPolicy = .default
     /// Where retries, aborts and session replacements are logged.
     public var logger: Logger = Logger(label: "swift-qldb.driver")
+    /// The tracer of the `QLDB.transaction` and `QLDB.statement` spans; `nil` (the default) uses
+    /// `InstrumentationSystem.tracer`, looked up at the start of each transaction.
+    public var tracer: (any Tracer)? = nil
 
     /// The defaults.
     public init() {}

@@ -115,7 +115,13 @@ public actor QLDBTransaction {
         var request = SendCommandRequest(sessionToken: sessionToken)
         request.executeStatement = ExecuteStatementRequest(
             transactionID: transactionID, statement: statement, parameters: holders)
-        let response = try await Self.traced(tracer, statement: statement) { try await client.send(request) }
+        let response = try await withClientSpan(
+            "QLDB.statement", tracer: tracer,
+            attributes: {
+                $0["db.system"] = "qldb"
+                $0["db.statement"] = statement
+            }
+        ) { try await client.send(request) }
         guard let result = response.executeStatement else {
             throw QLDBDriverError(.protocolViolation, "ExecuteStatement answered without an ExecuteStatement member")
         }
@@ -130,20 +136,6 @@ public actor QLDBTransaction {
             handle: handle, buffer: try Self.decode(page?.values ?? []), nextPageToken: page?.nextPageToken,
             stats: cursorStats)
         return QLDBResult(handle: handle)
-    }
-
-    /// Runs `operation` in a `QLDB.statement` span, on the transaction's executor.
-    private static func traced(
-        _ tracer: some Tracer, statement: String, isolation: isolated (any Actor)? = #isolation,
-        _ operation: () async throws -> SendCommandResponse
-    ) async throws -> SendCommandResponse {
-        try await tracer.withSpan("QLDB.statement", ofKind: .client) { span in
-            if span.isRecording {
-                span.attributes["db.system"] = "qldb"
-                span.attributes["db.statement"] = statement
-            }
-            return try await operation()
-        }
     }
 
     static func decode(_ holders: [ValueHolder]) throws -> [IonValue] {

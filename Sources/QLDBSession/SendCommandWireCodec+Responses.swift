@@ -302,15 +302,7 @@ extension SendCommandWireCodec.Reader {
             } else {
                 throw ShapeError(description: "a value holder needs IonBinary or IonText")
             }
-            skipSpace()
-            guard i < bytes.count else { throw fail("unterminated array") }
-            if bytes[i] == UInt8(ascii: ",") {
-                i += 1
-                continue
-            }
-            guard bytes[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
-            i += 1
-            return holders
+            if try closes(UInt8(ascii: "]")) { return holders }
         }
     }
 

@@ -329,15 +329,7 @@ enum SendCommandWireCodec {
                     guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                     i += 1
                     members.append((key, try value(depth: depth + 1)))
-                    skipSpace()
-                    guard i < bytes.count else { throw fail("unterminated object") }
-                    if bytes[i] == UInt8(ascii: ",") {
-                        i += 1
-                        continue
-                    }
-                    guard bytes[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-                    i += 1
-                    return .object(members)
+                    if try closes(UInt8(ascii: "}")) { return .object(members) }
                 }
             case UInt8(ascii: "["):
                 i += 1
@@ -349,15 +341,7 @@ enum SendCommandWireCodec {
                 }
                 while true {
                     items.append(try value(depth: depth + 1))
-                    skipSpace()
-                    guard i < bytes.count else { throw fail("unterminated array") }
-                    if bytes[i] == UInt8(ascii: ",") {
-                        i += 1
-                        continue
-                    }
-                    guard bytes[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
-                    i += 1
-                    return .array(items)
+                    if try closes(UInt8(ascii: "]")) { return .array(items) }
                 }
             case UInt8(ascii: "\""): return .string(try string())
             case UInt8(ascii: "t"): return try literal("true", .bool(true))
@@ -365,6 +349,20 @@ enum SendCommandWireCodec {
             case UInt8(ascii: "n"): return try literal("null", .null)
             default: return try number()
             }
+        }
+
+        /// After a member (`close` is `}`) or an element (`]`): consumes a `,` and returns
+        /// `false`, or consumes `close` and returns `true`.
+        mutating func closes(_ close: UInt8) throws(ParseError) -> Bool {
+            skipSpace()
+            guard i < bytes.count else { throw fail(close == UInt8(ascii: "}") ? "unterminated object" : "unterminated array") }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                return false
+            }
+            guard bytes[i] == close else { throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
+            i += 1
+            return true
         }
 
         mutating func literal(_ word: StaticString, _ value: JSON) throws(ParseError) -> JSON {
