@@ -23,11 +23,20 @@ public protocol IonHashFunctionHasher {
     mutating func finalize() -> [UInt8]
     /// Finishes the computation and appends the digest to `buffer` (avoids an array per digest).
     mutating func finalize(appendingTo buffer: inout [UInt8])
+    /// Finishes the computation and writes the digest to the start of `buffer`, which must have
+    /// room for it (32 bytes for SHA-256).
+    mutating func finalize(into buffer: UnsafeMutableRawBufferPointer)
 }
 
 extension IonHashFunctionHasher {
     public mutating func finalize(appendingTo buffer: inout [UInt8]) {
         buffer.append(contentsOf: finalize())
+    }
+
+    public mutating func finalize(into buffer: UnsafeMutableRawBufferPointer) {
+        let digest = finalize()
+        precondition(buffer.count >= digest.count, "a \(digest.count)-byte digest does not fit in \(buffer.count) bytes")
+        buffer.copyBytes(from: digest)
     }
 }
 
@@ -61,6 +70,11 @@ public struct SHA256IonHash: IonHashFunction {
                 SHA256_Final(buffer.baseAddress, &context)
                 count = 32
             }
+        }
+
+        public mutating func finalize(into buffer: UnsafeMutableRawBufferPointer) {
+            precondition(buffer.count >= 32, "a SHA-256 digest does not fit in \(buffer.count) bytes")
+            SHA256_Final(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
         }
 
         public mutating func finalize(appendingTo buffer: inout [UInt8]) {

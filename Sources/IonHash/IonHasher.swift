@@ -38,6 +38,14 @@ public struct IonHasher<Function: IonHashFunction>: Sendable {
         return hasher.finalize()
     }
 
+    /// The Ion hash of a value, written to the start of `buffer` (which must have room for the
+    /// digest: 32 bytes for SHA-256) with no array allocated for it.
+    public func digest(of value: IonValue, into buffer: UnsafeMutableRawBufferPointer) {
+        var hasher = function.makeHasher()
+        serialize(value, into: &hasher)
+        hasher.finalize(into: buffer)
+    }
+
     /// Feeds the Ion Hash serialisation of a value to `hasher`.
     public func serialize(_ value: IonValue, into hasher: inout Function.Hasher) {
         var scratch: [UInt8] = []

@@ -102,15 +102,12 @@ public actor QLDBTransaction {
                 "statement '\(statement.prefix(60))' issued after transaction \(transactionID) ended; run statements inside the execute closure")
         }
         var holders: [ValueHolder] = []
-        var hashes: [QLDBHash] = []
         holders.reserveCapacity(parameters.count)
-        hashes.reserveCapacity(parameters.count)
         for parameter in parameters {
-            holders.append(ValueHolder(ionBinary: Data(try IonValue.encode(binary: [parameter]))))
-            hashes.append(CommitDigest.ionHash(parameter))
+            holders.append(ValueHolder(ionBinary: try parameter.binaryEncoded()))
         }
         // The digest follows send order: hash, then send, with no other statement in between.
-        digest.add(statement: statement, parameterHashes: hashes)
+        digest.add(statement: statement, parameters: parameters)
         statementCount += 1
         var request = SendCommandRequest(sessionToken: sessionToken)
         request.executeStatement = ExecuteStatementRequest(
@@ -142,8 +139,8 @@ public actor QLDBTransaction {
         var values: [IonValue] = []
         values.reserveCapacity(holders.count)
         for holder in holders {
-            if let binary = holder.ionBinary {
-                let decoded = try IonValue.decode(binary: [UInt8](binary))
+            if let binary = holder.ionBinaryBytes {
+                let decoded = try IonValue.decode(binary: binary)
                 guard decoded.count == 1 else {
                     throw QLDBDriverError(.protocolViolation, "a result value held \(decoded.count) Ion values, not 1")
                 }

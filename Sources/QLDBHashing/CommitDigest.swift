@@ -14,12 +14,17 @@ import IonHash
 /// The driver sends the final digest with `CommitTransaction`, and the ledger computes it from
 /// what it received: a mismatch fails the commit with `BadRequestException` code 412.
 public struct CommitDigest: Sendable, Hashable {
+    /// The running digest. Kept inline: a transaction takes a hash per statement and parameter
+    /// and a `dot` for each, and a `QLDBHash` (a heap array) for every one of them was most of
+    /// the commit digest's cost.
+    private var state: InlineHash
+
     /// The digest so far.
-    public private(set) var digest: QLDBHash
+    public var digest: QLDBHash { state.hash }
 
     /// Starts the digest of a transaction.
     public init(transactionID: String) {
-        digest = Self.ionHash(.string(transactionID))
+        state = InlineHash(ionHashOf: .string(transactionID))
     }
 
     /// The Ion hash (SHA-256) of a value.
@@ -36,12 +41,16 @@ public struct CommitDigest: Sendable, Hashable {
 
     /// Adds a statement and its parameters, in send order.
     public mutating func add(statement: String, parameters: [IonValue]) {
-        add(statement: statement, parameterHashes: parameters.map(Self.ionHash))
+        var s = InlineHash(ionHashOf: .string(statement))
+        for parameter in parameters { s = s.dot(InlineHash(ionHashOf: parameter)) }
+        state = state.dot(s)
     }
 
     /// Adds a statement whose parameters are already Ion-hashed.
     public mutating func add(statement: String, parameterHashes: [QLDBHash]) {
-        digest = QLDBHash.dot(digest, Self.statementHash(statement, parameterHashes: parameterHashes))
+        var s = InlineHash(ionHashOf: .string(statement))
+        for hash in parameterHashes { s = s.dot(InlineHash(hash)) }
+        state = state.dot(s)
     }
 
     /// Adds a statement whose parameters are Ion binary documents of one value each (as sent on
@@ -59,5 +68,60 @@ public struct CommitDigest: Sendable, Hashable {
             return hash
         }
         add(statement: statement, parameterHashes: hashes)
+    }
+}
+
+/// A 32-byte SHA-256 hash held in place, with the `dot` of ``QLDBHash/dot(_:_:)``.
+struct InlineHash: Sendable, Hashable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    /// The Ion hash of `value`.
+    init(ionHashOf value: IonValue) {
+        withUnsafeMutableBytes(of: &words) { IonHasher.sha256.digest(of: value, into: $0) }
+    }
+
+    /// A copy of a 32-byte hash.
+    init(_ hash: QLDBHash) {
+        precondition(hash.bytes.count == 32, "a commit digest operand has \(hash.bytes.count) bytes, not 32")
+        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: hash.bytes) }
+    }
+
+    var hash: QLDBHash { withUnsafeBytes(of: words) { QLDBHash(Array($0)) } }
+
+    /// SHA-256 of the two hashes concatenated in QLDB's order (``QLDBHash/compare(_:_:)``).
+    func dot(_ other: InlineHash) -> InlineHash {
+        var result = InlineHash()
+        withUnsafeBytes(of: words) { a in
+            withUnsafeBytes(of: other.words) { b in
+                var hasher = SHA256IonHash().makeHasher()
+                let aFirst = Self.precedes(a, b)
+                hasher.update(aFirst ? a : b)
+                hasher.update(aFirst ? b : a)
+                withUnsafeMutableBytes(of: &result.words) { hasher.finalize(into: $0) }
+            }
+        }
+        return result
+    }
+
+    /// Bytes compared from the last to the first as signed 8-bit integers.
+    private static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        var i = 31
+        while i >= 0 {
+            let x = Int8(bitPattern: a[i]), y = Int8(bitPattern: b[i])
+            if x != y { return x < y }
+            i -= 1
+        }
+        return false
+    }
+
+    private init() {}
+
+    static func == (a: InlineHash, b: InlineHash) -> Bool { a.words == b.words }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
     }
 }

@@ -105,15 +105,43 @@ public struct FetchPageRequest: Codable, Sendable, Hashable {
 }
 
 /// One Ion value: binary (what every official driver sends) or text.
+///
+/// `IonBinary` is held as bytes: the driver encodes parameters to bytes and decodes results from
+/// bytes, and going through `Data` on the way cost two copies and allocations per value.
 public struct ValueHolder: Codable, Sendable, Hashable {
-    /// The `IonBinary` member.
-    public var ionBinary: Data?
+    /// The `IonBinary` member, as bytes.
+    public var ionBinaryBytes: [UInt8]?
     /// The `IonText` member.
     public var ionText: String?
+
+    /// The `IonBinary` member (a copy of ``ionBinaryBytes``).
+    public var ionBinary: Data? {
+        get { ionBinaryBytes.map { Data($0) } }
+        set { ionBinaryBytes = newValue.map { [UInt8]($0) } }
+    }
+
     /// Creates the value with the given members.
-    public init(ionBinary: Data) { self.ionBinary = ionBinary }
+    public init(ionBinary: [UInt8]) { self.ionBinaryBytes = ionBinary }
+    /// Creates the value with the given members.
+    public init(ionBinary: Data) { self.ionBinaryBytes = [UInt8](ionBinary) }
     /// Creates the value with the given members.
     public init(ionText: String) { self.ionText = ionText }
+
+    private enum CodingKeys: String, CodingKey {
+        case ionBinary, ionText
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        ionBinaryBytes = try container.decodeIfPresent(Data.self, forKey: .ionBinary).map { [UInt8]($0) }
+        ionText = try container.decodeIfPresent(String.self, forKey: .ionText)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(ionBinary, forKey: .ionBinary)
+        try container.encodeIfPresent(ionText, forKey: .ionText)
+    }
 }
 
 /// The result of `SendCommand`: exactly one member, matching the command sent.

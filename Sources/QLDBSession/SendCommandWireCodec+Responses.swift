@@ -283,12 +283,12 @@ extension SendCommandWireCodec.Reader {
         }
         while true {
             try openObject(or: "a value holder must be an object")
-            var binary: Data?
+            var binary: [UInt8]?
             var text: String?
             var first = true
             while let key = try nextKey(first: &first) {
                 if key == "IonBinary" {
-                    binary = try optionalBase64("IonBinary")
+                    binary = try optionalBase64Bytes("IonBinary")
                 } else if key == "IonText" {
                     text = try optionalString()
                 } else {
@@ -308,19 +308,24 @@ extension SendCommandWireCodec.Reader {
 
     /// A base64 blob member (standard alphabet, padded); `nil` for `null`.
     mutating func optionalBase64(_ name: String) throws -> Data? {
+        try optionalBase64Bytes(name).map { Data($0) }
+    }
+
+    /// A base64 blob member as bytes; `nil` for `null`.
+    mutating func optionalBase64Bytes(_ name: String) throws -> [UInt8]? {
         if takeNull() { return nil }
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw ShapeError(description: "\(name) must be base64") }
         let start = i + 1
         var end = start
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
-        let decoded: Data?
+        let decoded: [UInt8]?
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            decoded = Base64Text.decode(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            decoded = Base64Text.decodeBytes(UnsafeBufferPointer(rebasing: bytes[start..<end]))
             i = end + 1
         } else {
             // Escapes in base64 (`\/` is legal JSON): decode the string first.
             var text = try string()
-            decoded = text.withUTF8 { Base64Text.decode($0) }
+            decoded = text.withUTF8 { Base64Text.decodeBytes($0) }
         }
         guard let decoded else { throw ShapeError(description: "\(name) must be base64") }
         return decoded
@@ -338,14 +343,14 @@ enum Base64Text {
     }()
 
     /// The decoded bytes, or `nil` when `text` is not padded base64.
-    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> Data? {
+    static func decodeBytes(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard text.count % 4 == 0 else { return nil }
-        if text.isEmpty { return Data() }
+        if text.isEmpty { return [] }
         var padding = 0
         if text[text.count - 1] == UInt8(ascii: "=") { padding += 1 }
         if text[text.count - 2] == UInt8(ascii: "=") { padding += 1 }
         let count = text.count / 4 * 3 - padding
-        var data = Data(count: count)
+        var data = [UInt8](repeating: 0, count: count)
         let valid = values.withUnsafeBufferPointer { table in
             data.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) -> Bool in
                 var o = 0

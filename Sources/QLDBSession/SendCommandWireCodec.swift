@@ -50,33 +50,35 @@ enum SendCommandWireCodec {
         static let hex = Array("0123456789abcdef".utf8)
         static let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-        mutating func blob(_ data: Data) {
+        mutating func blob(_ data: some ContiguousBytes) {
+            data.withUnsafeBytes { blob($0) }
+        }
+
+        mutating func blob(_ bytes: UnsafeRawBufferPointer) {
             out.append(UInt8(ascii: "\""))
             let start = out.count
-            let encodedCount = (data.count + 2) / 3 * 4
+            let encodedCount = (bytes.count + 2) / 3 * 4
             out.append(contentsOf: repeatElement(0, count: encodedCount))
-            data.withUnsafeBytes { bytes in
-                Self.base64.withUnsafeBufferPointer { alphabet in
-                    out.withUnsafeMutableBufferPointer { buffer in
-                        var o = start
-                        var i = 0
-                        while i + 3 <= bytes.count {
-                            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                            buffer[o] = alphabet[Int(n >> 18 & 63)]
-                            buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
-                            buffer[o + 2] = alphabet[Int(n >> 6 & 63)]
-                            buffer[o + 3] = alphabet[Int(n & 63)]
-                            o += 4
-                            i += 3
-                        }
-                        let rest = bytes.count - i
-                        if rest > 0 {
-                            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-                            buffer[o] = alphabet[Int(n >> 18 & 63)]
-                            buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
-                            buffer[o + 2] = rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "=")
-                            buffer[o + 3] = UInt8(ascii: "=")
-                        }
+            Self.base64.withUnsafeBufferPointer { alphabet in
+                out.withUnsafeMutableBufferPointer { buffer in
+                    var o = start
+                    var i = 0
+                    while i + 3 <= bytes.count {
+                        let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                        buffer[o] = alphabet[Int(n >> 18 & 63)]
+                        buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
+                        buffer[o + 2] = alphabet[Int(n >> 6 & 63)]
+                        buffer[o + 3] = alphabet[Int(n & 63)]
+                        o += 4
+                        i += 3
+                    }
+                    let rest = bytes.count - i
+                    if rest > 0 {
+                        let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                        buffer[o] = alphabet[Int(n >> 18 & 63)]
+                        buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
+                        buffer[o + 2] = rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "=")
+                        buffer[o + 3] = UInt8(ascii: "=")
                     }
                 }
             }
@@ -89,7 +91,7 @@ enum SendCommandWireCodec {
             raw("[")
             for (index, holder) in holders.enumerated() {
                 if index > 0 { raw(",") }
-                if let binary = holder.ionBinary {
+                if let binary = holder.ionBinaryBytes {
                     raw(#"{"IonBinary":"#)
                     blob(binary)
                 } else {
@@ -154,7 +156,7 @@ enum SendCommandWireCodec {
         if let execute = request.executeStatement {
             capacity += execute.statement.utf8.count
             for holder in execute.parameters ?? [] {
-                capacity += 32 + (holder.ionBinary.map { $0.count * 4 / 3 + 4 } ?? holder.ionText?.utf8.count ?? 0)
+                capacity += 32 + (holder.ionBinaryBytes.map { $0.count * 4 / 3 + 4 } ?? holder.ionText?.utf8.count ?? 0)
             }
         }
         var w = Writer(capacity: capacity)
@@ -501,8 +503,11 @@ enum SendCommandWireCodec {
         guard case .array(let items)? = json else { throw ShapeError(description: "Values must be a list") }
         return try items.map { item in
             if let text = item["IonBinary"]?.string {
-                guard let data = Data(base64Encoded: text) else { throw ShapeError(description: "IonBinary must be base64") }
-                return ValueHolder(ionBinary: data)
+                var text = text
+                guard let bytes = text.withUTF8({ Base64Text.decodeBytes($0) }) else {
+                    throw ShapeError(description: "IonBinary must be base64")
+                }
+                return ValueHolder(ionBinary: bytes)
             }
             if let text = item["IonText"]?.string { return ValueHolder(ionText: text) }
             throw ShapeError(description: "a value holder needs IonBinary or IonText")

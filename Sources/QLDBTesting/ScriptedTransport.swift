@@ -156,7 +156,7 @@ public final class ScriptedTransport: QLDBTransport {
     }
 
     static func holders(_ values: [IonValue]) throws -> [ValueHolder] {
-        try values.map { ValueHolder(ionBinary: Data(try IonValue.encode(binary: [$0]))) }
+        try values.map { ValueHolder(ionBinary: try $0.binaryEncoded()) }
     }
 }
 

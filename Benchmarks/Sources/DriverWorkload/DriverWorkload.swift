@@ -48,7 +48,7 @@ public struct PreparedLedgerTransport: QLDBTransport {
             var response = SendCommandResponse()
             response.executeStatement = ExecuteStatementResult()
             response.executeStatement!.firstPage = Page(
-                values: values.map { ValueHolder(ionBinary: Data(try! IonValue.encode(binary: [$0]))) }, nextPageToken: nil)
+                values: values.map { ValueHolder(ionBinary: try! $0.binaryEncoded()) }, nextPageToken: nil)
             response.executeStatement!.consumedIOs = IOUsage(readIOs: 1, writeIOs: 0)
             return encode(response)
         }

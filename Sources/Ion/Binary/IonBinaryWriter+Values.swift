@@ -7,13 +7,18 @@ extension IonValue {
     /// the catalog lacked) are written against the same imports, declared with the highest
     /// position used in each table as its `max_id`.
     public static func encode(binary values: [IonValue]) throws -> [UInt8] {
+        try encode(binaryOf: values)
+    }
+
+    /// Encodes a sequence of values; a single value needs no array.
+    static func encode(binaryOf values: some Sequence<IonValue>) throws -> [UInt8] {
         var writer = IonBinaryWriter()
         do {
             for value in values { try writer.write(value) }
             return try writer.finish()
         } catch let error as IonError where error.code == .unknownSymbol {
             // Symbols from shared tables are rare: only then walk the values for the imports needed.
-            var withImports = IonBinaryWriter(imports: sharedImports(of: values))
+            var withImports = IonBinaryWriter(imports: sharedImports(of: Array(values)))
             for value in values { try withImports.write(value) }
             return try withImports.finish()
         }
@@ -47,5 +52,5 @@ extension IonValue {
     }
 
     /// This value encoded as an Ion binary document.
-    public func binaryEncoded() throws -> [UInt8] { try IonValue.encode(binary: [self]) }
+    public func binaryEncoded() throws -> [UInt8] { try IonValue.encode(binaryOf: CollectionOfOne(self)) }
 }

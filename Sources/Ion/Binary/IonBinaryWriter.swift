@@ -194,6 +194,11 @@ public struct IonBinaryWriter: Sendable {
         try writeFieldNameIfNeeded()
         let annotations = pendingAnnotations
         pendingAnnotations.removeAll(keepingCapacity: true)
+        if splices.capacity == 0 {
+            // Room for a document's usual nesting at once, instead of growing 1, 2, 4, 8.
+            splices.reserveCapacity(16)
+            open.reserveCapacity(8)
+        }
         splices.append(Splice(offset: data.count, headerStart: 0, headerEnd: 0))
         open.append(OpenContainer(type: type, start: data.count, splice: splices.count - 1, splicedInside: 0, annotations: annotations))
     }
@@ -320,6 +325,11 @@ public struct IonBinaryWriter: Sendable {
         if Self.mayBeSystemSymbol(text), let system = Self.systemSIDs[text] {
             id = system
         } else {
+            if newSymbols.capacity == 0 {
+                // A struct's field names arrive one by one: size the table once for a typical document.
+                newSymbols.reserveCapacity(16)
+                symbolIDs.reserveCapacity(16)
+            }
             id = firstLocalSID + newSymbols.count
             newSymbols.append(text)
         }

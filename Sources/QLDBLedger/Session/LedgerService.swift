@@ -222,8 +222,8 @@ public final class LedgerService: Sendable {
             for (index, holder) in (execute.parameters ?? []).enumerated() {
                 do {
                     let values: [IonValue]
-                    if let binary = holder.ionBinary {
-                        values = try IonValue.decode(binary: [UInt8](binary))
+                    if let binary = holder.ionBinaryBytes {
+                        values = try IonValue.decode(binary: binary)
                     } else if let text = holder.ionText {
                         values = try IonValue.decode(text: text)
                     } else {
@@ -248,7 +248,7 @@ public final class LedgerService: Sendable {
             }
             let holders: [ValueHolder]
             do {
-                holders = try values.map { ValueHolder(ionBinary: Data(try IonValue.encode(binary: [$0]))) }
+                holders = try values.map { ValueHolder(ionBinary: try $0.binaryEncoded()) }
             } catch {
                 return Outcome(result: .failure(LedgerError(type: "InternalFailure", status: 500, message: "\(error)")))
             }
