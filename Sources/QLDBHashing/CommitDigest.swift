@@ -48,6 +48,12 @@ public struct CommitDigest: Sendable, Hashable {
 
     /// Adds a statement whose parameters are already Ion-hashed.
     public mutating func add(statement: String, parameterHashes: [QLDBHash]) {
+        guard parameterHashes.allSatisfy({ $0.bytes.count == 32 }) else {
+            // ``QLDBHash/dot(_:_:)``'s rule for other lengths (an empty operand) applies; the
+            // statement hash it gives is a SHA-256 again, so the running digest stays inline.
+            state = state.dot(InlineHash(Self.statementHash(statement, parameterHashes: parameterHashes)))
+            return
+        }
         var s = InlineHash(ionHashOf: .string(statement))
         for hash in parameterHashes { s = s.dot(InlineHash(hash)) }
         state = state.dot(s)
