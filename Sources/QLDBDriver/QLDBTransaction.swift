@@ -76,18 +76,9 @@ public actor QLDBTransaction {
     public func execute(_ statement: String, _ parameters: any Encodable & Sendable...) async throws -> QLDBResult {
         var values: [IonValue] = []
         values.reserveCapacity(parameters.count)
-        var encoder: IonEncoder?
-        for parameter in parameters {
-            // Ion values and strings are the common parameters; they need no encoder.
-            if let value = parameter as? IonValue {
-                values.append(value)
-            } else if let text = parameter as? String {
-                values.append(.string(text))
-            } else {
-                if encoder == nil { encoder = IonEncoder() }
-                values.append(try encoder!.encodeValue(parameter))
-            }
-        }
+        let encoder = IonEncoder()
+        // Ion values and strings (the common parameters) take IonEncoder's shortcut for native forms.
+        for parameter in parameters { values.append(try encoder.encodeValue(parameter)) }
         return try await execute(statement, parameters: values)
     }
 

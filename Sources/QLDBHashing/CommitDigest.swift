@@ -99,25 +99,10 @@ struct InlineHash: Sendable, Hashable {
         var result = InlineHash()
         withUnsafeBytes(of: words) { a in
             withUnsafeBytes(of: other.words) { b in
-                var hasher = SHA256IonHash().makeHasher()
-                let aFirst = Self.precedes(a, b)
-                hasher.update(aFirst ? a : b)
-                hasher.update(aFirst ? b : a)
-                withUnsafeMutableBytes(of: &result.words) { hasher.finalize(into: $0) }
+                withUnsafeMutableBytes(of: &result.words) { QLDBHash.dot(bytes: a, b, into: $0) }
             }
         }
         return result
-    }
-
-    /// Bytes compared from the last to the first as signed 8-bit integers.
-    private static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        var i = 31
-        while i >= 0 {
-            let x = Int8(bitPattern: a[i]), y = Int8(bitPattern: b[i])
-            if x != y { return x < y }
-            i -= 1
-        }
-        return false
     }
 
     private init() {}

@@ -77,16 +77,21 @@ extension QLDBHash {
     /// QLDB's ordering of hashes: bytes compared from the last to the first as signed 8-bit
     /// integers (Java's `Byte.compare` from index 31 down). Negative when `a` sorts first.
     public static func compare(_ a: QLDBHash, _ b: QLDBHash) -> Int {
-        var i = min(a.bytes.count, b.bytes.count) - 1
-        var j = (a.bytes.count - 1, b.bytes.count - 1)
+        a.bytes.withUnsafeBytes { a in b.bytes.withUnsafeBytes { b in compare(bytes: a, b) } }
+    }
+
+    /// ``compare(_:_:)`` over raw bytes.
+    static func compare(bytes a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        var i = min(a.count, b.count) - 1
+        var j = (a.count - 1, b.count - 1)
         // Hashes are always 32 bytes; for other lengths compare aligned from the end.
         while i >= 0 {
-            let d = Int(Int8(bitPattern: a.bytes[j.0])) - Int(Int8(bitPattern: b.bytes[j.1]))
+            let d = Int(Int8(bitPattern: a[j.0])) - Int(Int8(bitPattern: b[j.1]))
             if d != 0 { return d }
             i -= 1
             j = (j.0 - 1, j.1 - 1)
         }
-        return a.bytes.count - b.bytes.count
+        return a.count - b.count
     }
 
     /// The QLDB `dot` operator the drivers use for commit digests: SHA-256 of the two hashes
@@ -97,13 +102,24 @@ extension QLDBHash {
     public static func dot(_ a: QLDBHash, _ b: QLDBHash) -> QLDBHash {
         if a.bytes.isEmpty { return sha256(b.bytes) }
         if b.bytes.isEmpty { return sha256(a.bytes) }
-        let (first, second) = compare(a, b) < 0 ? (a, b) : (b, a)
-        // Two updates instead of hashing a concatenated copy: one commit digest takes a dot per
-        // statement and per parameter.
+        let digest = [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            a.bytes.withUnsafeBytes { a in
+                b.bytes.withUnsafeBytes { b in dot(bytes: a, b, into: UnsafeMutableRawBufferPointer(buffer)) }
+            }
+            count = 32
+        }
+        return QLDBHash(digest)
+    }
+
+    /// SHA-256 of two non-empty hashes concatenated in ``compare(_:_:)`` order, written to `out`
+    /// (32 bytes). Two updates instead of hashing a concatenated copy: a commit digest takes a
+    /// `dot` per statement and per parameter.
+    static func dot(bytes a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        let aFirst = compare(bytes: a, b) < 0
         var hasher = SHA256IonHash().makeHasher()
-        first.bytes.withUnsafeBytes { hasher.update($0) }
-        second.bytes.withUnsafeBytes { hasher.update($0) }
-        return QLDBHash(hasher.finalize())
+        hasher.update(aFirst ? a : b)
+        hasher.update(aFirst ? b : a)
+        hasher.finalize(into: out)
     }
 
     /// The `dot` of QLDB's journal verifier (Merkle roots, block chains, proofs): as ``dot(_:_:)``

@@ -493,18 +493,17 @@ enum SendCommandWireCodec {
     }
 
     static func blob(_ json: JSON?, _ name: String) throws -> Data {
-        guard let text = json?[name]?.string, let data = Data(base64Encoded: text) else {
+        guard let text = json?[name]?.string, let bytes = Base64Text.decodeBytes(text) else {
             throw ShapeError(description: "\(name) must be base64")
         }
-        return data
+        return Data(bytes)
     }
 
     static func holders(_ json: JSON?) throws -> [ValueHolder] {
         guard case .array(let items)? = json else { throw ShapeError(description: "Values must be a list") }
         return try items.map { item in
             if let text = item["IonBinary"]?.string {
-                var text = text
-                guard let bytes = text.withUTF8({ Base64Text.decodeBytes($0) }) else {
+                guard let bytes = Base64Text.decodeBytes(text) else {
                     throw ShapeError(description: "IonBinary must be base64")
                 }
                 return ValueHolder(ionBinary: bytes)

@@ -259,13 +259,13 @@ public struct IonBinaryWriter: Sendable {
         return out
     }
 
+    /// `$ion_symbol_table::{imports:[…], symbols:[…]}`, written straight into `out`: the lengths
+    /// are summed first, so the table needs no buffer of its own. Every short document (a
+    /// statement parameter) has one; imports are rare, and only they are built apart.
     private func appendSymbolTable(to out: inout [UInt8]) {
         guard !newSymbols.isEmpty || !imports.isEmpty else { return }
-        if imports.isEmpty {
-            appendLocalSymbols(to: &out)
-            return
-        }
-        var body: [UInt8] = []
+        func descriptorLength(_ length: Int) -> Int { length < 14 ? 1 : 1 + BinaryEncoding.varUIntLength(length) }
+        var importsField: [UInt8] = []
         if !imports.isEmpty {
             var list: [UInt8] = []
             for i in imports {
@@ -284,28 +284,30 @@ public struct IonBinaryWriter: Sendable {
                 BinaryEncoding.appendTypeDescriptor(type: 13, length: entry.count, to: &list)
                 list.append(contentsOf: entry)
             }
-            body.append(0x86)  // imports
-            BinaryEncoding.appendTypeDescriptor(type: 11, length: list.count, to: &body)
-            body.append(contentsOf: list)
+            importsField.append(0x86)  // imports
+            BinaryEncoding.appendTypeDescriptor(type: 11, length: list.count, to: &importsField)
+            importsField.append(contentsOf: list)
         }
-        if !newSymbols.isEmpty {
-            var list: [UInt8] = []
-            for symbol in newSymbols {
-                var text = symbol
-                text.withUTF8 { utf8 in
-                    BinaryEncoding.appendTypeDescriptor(type: 8, length: utf8.count, to: &list)
-                    list.append(contentsOf: utf8)
-                }
+        var symbolsLength = 0
+        for symbol in newSymbols { symbolsLength += descriptorLength(symbol.utf8.count) + symbol.utf8.count }
+        let symbolsField = newSymbols.isEmpty ? 0 : 1 + descriptorLength(symbolsLength) + symbolsLength
+        let structBodyLength = importsField.count + symbolsField
+        let structLength = descriptorLength(structBodyLength) + structBodyLength
+        BinaryEncoding.appendTypeDescriptor(type: 14, length: 2 + structLength, to: &out)
+        out.append(0x81)  // one byte of annotation SIDs:
+        out.append(0x83)  // $ion_symbol_table
+        BinaryEncoding.appendTypeDescriptor(type: 13, length: structBodyLength, to: &out)
+        out.append(contentsOf: importsField)
+        guard !newSymbols.isEmpty else { return }
+        out.append(0x87)  // symbols
+        BinaryEncoding.appendTypeDescriptor(type: 11, length: symbolsLength, to: &out)
+        for symbol in newSymbols {
+            var text = symbol
+            text.withUTF8 { utf8 in
+                BinaryEncoding.appendTypeDescriptor(type: 8, length: utf8.count, to: &out)
+                out.append(contentsOf: utf8)
             }
-            body.append(0x87)  // symbols
-            BinaryEncoding.appendTypeDescriptor(type: 11, length: list.count, to: &body)
-            body.append(contentsOf: list)
         }
-        var structBytes: [UInt8] = []
-        BinaryEncoding.appendTypeDescriptor(type: 13, length: body.count, to: &structBytes)
-        structBytes.append(contentsOf: body)
-        appendAnnotationWrapper([3], valueLength: structBytes.count, to: &out)
-        out.append(contentsOf: structBytes)
     }
 
     // MARK: Internals
@@ -404,30 +406,6 @@ public struct IonBinaryWriter: Sendable {
         try scalar { out in
             BinaryEncoding.appendTypeDescriptor(type: type, length: bodyBytes.count, to: &out)
             out.append(contentsOf: bodyBytes)
-        }
-    }
-
-    /// `$ion_symbol_table::{symbols:[…]}` with no imports, written straight into `out`: the
-    /// lengths are summed first, so no part needs a buffer of its own. Every short document (a
-    /// statement parameter) has one of these.
-    private func appendLocalSymbols(to out: inout [UInt8]) {
-        func descriptorLength(_ length: Int) -> Int { length < 14 ? 1 : 1 + BinaryEncoding.varUIntLength(length) }
-        var listLength = 0
-        for symbol in newSymbols { listLength += descriptorLength(symbol.utf8.count) + symbol.utf8.count }
-        let structBodyLength = 1 + descriptorLength(listLength) + listLength  // `symbols` field SID, then the list
-        let structLength = descriptorLength(structBodyLength) + structBodyLength
-        BinaryEncoding.appendTypeDescriptor(type: 14, length: 2 + structLength, to: &out)
-        out.append(0x81)  // one byte of annotation SIDs:
-        out.append(0x83)  // $ion_symbol_table
-        BinaryEncoding.appendTypeDescriptor(type: 13, length: structBodyLength, to: &out)
-        out.append(0x87)  // symbols
-        BinaryEncoding.appendTypeDescriptor(type: 11, length: listLength, to: &out)
-        for symbol in newSymbols {
-            var text = symbol
-            text.withUTF8 { utf8 in
-                BinaryEncoding.appendTypeDescriptor(type: 8, length: utf8.count, to: &out)
-                out.append(contentsOf: utf8)
-            }
         }
     }
 

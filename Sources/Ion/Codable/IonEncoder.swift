@@ -84,10 +84,12 @@ enum IonValueEncoding {
         return node.value
     }
 
-    /// Types with a native Ion form.
-    static func special(_ value: Any, codingPath: [any CodingKey], options: IonEncoder) throws -> IonValue? {
+    /// Types with a native Ion form. Generic rather than `Any`, so that a value larger than an
+    /// existential's inline buffer (an `IonValue`) is not boxed just to be cast.
+    static func special<T>(_ value: T, codingPath: [any CodingKey], options: IonEncoder) throws -> IonValue? {
         switch value {
         case let v as IonValue: return v
+        case let v as String: return .string(v)
         case let v as IonDecimal: return .decimal(v)
         case let v as IonTimestamp: return .timestamp(v)
         case let v as IonInt: return .int(v)
