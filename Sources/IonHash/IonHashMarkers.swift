@@ -25,17 +25,39 @@ enum IonHashMarkers {
     /// Feeds `bytes` with every marker byte escaped, as one update.
     static func updateEscaped<H: IonHashFunctionHasher>(_ hasher: inout H, _ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
-        guard bytes.contains(where: { $0 == beginMarker || $0 == endMarker || $0 == escapeByte }) else {
+        guard mayHoldMarker(bytes) else {
             hasher.update(bytes)
             return
         }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(bytes.count + 8)
         for b in bytes {
-            if b == beginMarker || b == endMarker || b == escapeByte { escaped.append(escapeByte) }
+            if isMarker(b) { escaped.append(escapeByte) }
             escaped.append(b)
         }
         escaped.withUnsafeBytes { hasher.update($0) }
+    }
+
+    @inline(__always)
+    static func isMarker(_ b: UInt8) -> Bool { b == beginMarker || b == endMarker || b == escapeByte }
+
+    /// Whether `bytes` may hold a marker byte: `false` when none is a marker, decided eight bytes
+    /// at a time while every byte is 0x0F or above (text almost never holds control bytes).
+    @inline(__always)
+    static func mayHoldMarker(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i + 8 <= count {
+            // The has-less-than test: a byte below 0x0F borrows when 0x0F is taken from it.
+            let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if (word &- 0x0F0F_0F0F_0F0F_0F0F) & ~word & 0x8080_8080_8080_8080 != 0 { return true }
+            i += 8
+        }
+        while i < count {
+            if isMarker(bytes[i]) { return true }
+            i += 1
+        }
+        return false
     }
 
     static func updateEscaped<H: IonHashFunctionHasher>(_ hasher: inout H, _ bytes: [UInt8]) {

@@ -90,7 +90,7 @@ public final class QLDBDriver: Sendable {
     ) async throws -> Outcome<T> {
         let started = ContinuousClock.now
         do {
-            let tracer = configuration.tracer ?? InstrumentationSystem.tracer
+            let tracer = activeTracer(configuration.tracer)
             let outcome = try await withClientSpan(
                 "QLDB.transaction", tracer: tracer,
                 attributes: { [ledger] in
@@ -124,7 +124,7 @@ public final class QLDBDriver: Sendable {
     // MARK: - The attempt loop
 
     private func runWithRetries<T>(
-        isolation: isolated (any Actor)? = #isolation, tracer: any Tracer, _ body: (QLDBTransaction) async throws -> T
+        isolation: isolated (any Actor)? = #isolation, tracer: (any Tracer)?, _ body: (QLDBTransaction) async throws -> T
     ) async throws -> Outcome<T> {
         let policy = configuration.retryPolicy
         let logger = configuration.logger
@@ -170,7 +170,7 @@ public final class QLDBDriver: Sendable {
     /// leaves as an `AttemptFailure` saying whether to retry, after the session was aborted,
     /// returned or dropped as the error requires.
     private func runAttempt<T>(
-        isolation: isolated (any Actor)? = #isolation, attempt: Int, tracer: any Tracer, _ body: (QLDBTransaction) async throws -> T
+        isolation: isolated (any Actor)? = #isolation, attempt: Int, tracer: (any Tracer)?, _ body: (QLDBTransaction) async throws -> T
     ) async throws -> Outcome<T> {
         let session: PooledSession
         do {

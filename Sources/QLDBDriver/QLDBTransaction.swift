@@ -28,8 +28,8 @@ public actor QLDBTransaction {
     let sessionToken: String
     let logger: Logger
     /// Looked up once per transaction: `InstrumentationSystem`'s lookup takes a lock, which was
-    /// measurable per statement.
-    let tracer: any Tracer
+    /// measurable per statement; `nil` when spans would go to the no-op tracer.
+    let tracer: (any Tracer)?
     private(set) var state = State.active
     private var digest: CommitDigest
     private var cursors: [Int: Cursor] = [:]
@@ -43,7 +43,7 @@ public actor QLDBTransaction {
 
     /// - Parameter startTime: the server time `StartTransaction` reported, counted in ``stats``.
     init(
-        transactionID: String, client: SendCommandClient, sessionToken: String, logger: Logger, tracer: any Tracer,
+        transactionID: String, client: SendCommandClient, sessionToken: String, logger: Logger, tracer: (any Tracer)?,
         startTime: Int64?
     ) {
         self.transactionID = transactionID

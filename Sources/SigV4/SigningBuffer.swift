@@ -48,6 +48,12 @@ struct SigningBuffer {
     mutating func appendHeaderValue(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
+            // Most values (content type, host, target, date, token) hold no byte at or below a
+            // space: they are copied whole, found eight bytes at a time.
+            if !Self.mayHoldWhitespace(UnsafeRawBufferPointer(utf8)) {
+                append(UnsafeRawBufferPointer(utf8))
+                return
+            }
             var pendingSpace = false
             var wrote = false
             for b in utf8 {
@@ -63,6 +69,25 @@ struct SigningBuffer {
         }
     }
 
+    /// Whether any byte is 0x20 or below (every whitespace byte SigV4 folds is).
+    @inline(__always)
+    static func mayHoldWhitespace(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i + 8 <= count {
+            // A byte below 0x21 borrows when 0x21 is taken from it; bytes with the top bit set
+            // are excluded by `& ~word` (the usual has-less-than test).
+            let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080 != 0 { return true }
+            i += 8
+        }
+        while i < count {
+            if bytes[i] <= 0x20 { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Appends `text` lowercased (ASCII), as header names are.
     mutating func appendLowercased(_ text: String) {
         var text = text
@@ -71,11 +96,13 @@ struct SigningBuffer {
         }
     }
 
-    /// Appends the lowercase hex of 32 bytes.
+    /// Appends the lowercase hex of `digest`.
     mutating func appendHex(_ digest: UnsafeRawBufferPointer) {
+        @inline(__always) func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x57 }
         for b in digest {
-            byte(SigV4Canonical.lowerHexDigits[Int(b >> 4)])
-            byte(SigV4Canonical.lowerHexDigits[Int(b & 0x0F)])
+            base[count] = digit(b >> 4)
+            base[count + 1] = digit(b & 0x0F)
+            count += 2
         }
     }
 

@@ -93,6 +93,29 @@ import Testing
         #expect(error(doc + ivm + [0x71, 0x0A])?.code == .unknownSymbol)
     }
 
+    /// A table of only `symbols` is read straight from the bytes; every other shape takes the
+    /// general path, with the same meaning and the same errors.
+    @Test func symbolsOnlyTablesAndTheirNeighboursMeanTheSame() throws {
+        // {symbols:["a", "é"]} then $10 $11
+        let plain: [UInt8] = [0xEA, 0x81, 0x83, 0xD7, 0x87, 0xB5, 0x81, 0x61, 0x82, 0xC3, 0xA9]
+        #expect(try IonValue.decode(binary: ivm + plain + [0x71, 0x0A, 0x71, 0x0B]) == [.symbol("a"), .symbol("é")])
+        // {symbols:["a", null, 5, "b"]}: the null and the int declare slots with unknown text.
+        let holes: [UInt8] = [0xEC, 0x81, 0x83, 0xD9, 0x87, 0xB7, 0x81, 0x61, 0x8F, 0x21, 0x05, 0x81, 0x62]
+        let read = try IonValue.decode(binary: ivm + holes + [0x71, 0x0B, 0x71, 0x0C, 0x71, 0x0D])
+        #expect(read == [.symbol(.zero), .symbol(.zero), .symbol("b")])
+        // {symbols:["a"], name:0}: other fields are ignored.
+        let extra: [UInt8] = [0xE9, 0x81, 0x83, 0xD6, 0x87, 0xB2, 0x81, 0x61, 0x84, 0x20]
+        #expect(try IonValue.decode(binary: ivm + extra + [0x71, 0x0A]) == [.symbol("a")])
+        // {symbols:["\xFF"]}: invalid UTF-8 is reported where the string's header is.
+        let invalid: [UInt8] = [0xE7, 0x81, 0x83, 0xD4, 0x87, 0xB2, 0x81, 0xFF]
+        let failure = error(ivm + invalid + [0x71, 0x0A])
+        #expect(failure?.code == .invalidUTF8)
+        #expect(failure?.offset == 4 + 6)
+        // {symbols:[…]} whose list runs past the struct is truncated, not read.
+        let overrun: [UInt8] = [0xE7, 0x81, 0x83, 0xD4, 0x87, 0xB3, 0x81, 0x61]
+        #expect(error(ivm + overrun)?.code == .truncated)
+    }
+
     @Test func importsResolveThroughTheCatalog() throws {
         // $ion_symbol_table::{imports:[{name:"t", max_id:2}]} $10 $11
         let importStruct: [UInt8] = [0xD9, 0x84, 0x81, 0x74, 0x88, 0x21, 0x02, 0x85, 0x21, 0x01]

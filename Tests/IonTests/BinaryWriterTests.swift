@@ -112,6 +112,34 @@ import Testing
         let decoded = try IonValue.decode(binary: try IonValue.encode(binary: values))
         #expect(decoded == values)
     }
+
+    /// `IonValue.encode(binary:)` measures a tree and writes it in one pass; its bytes must be
+    /// the streaming writer's: symbol order, lengths, annotation wrappers and all.
+    @Test func wholeValuesEncodeAsTheStreamingWriterWrites() throws {
+        func streamed(_ values: [IonValue]) throws -> [UInt8] {
+            var writer = IonBinaryWriter()
+            for value in values { try writer.write(value) }
+            return try writer.finish()
+        }
+        let t = try IonTimestamp(
+            year: 2026, month: 11, day: 25, hour: 3, minute: 50, second: 50, fraction: IonDecimal(123, fractionDigits: 3),
+            offsetMinutes: 60, precision: .fractionalSecond)
+        // 20 distinct field names: more than the encoder finds by scanning, so it also indexes them.
+        var many = IonStruct()
+        for i in 0..<20 { many.fields.append(.init(name: IonSymbol("field\(i)"), value: .symbol("field\(19 - i)"))) }
+        let documents: [[IonValue]] = [
+            [["firstName": "Ann", "events": [["eventName": "LicenceCreated", "eventDate": .timestamp(t)]], "points": 3]],
+            [IonValue(.list([IonValue(.symbol("b"), annotations: ["a"]), .decimal(IonDecimal(-5, fractionDigits: 3))]), annotations: ["a", "name", "c"])],
+            [IonValue(.struct(["name": .symbol("imports"), "symbols": .sexp([.symbol(.zero), 1.5, 0.1])]), annotations: [.zero])],
+            [.int(BigIntLiteral.huge), .int(IonInt(negative: false, magnitude: [0x80] + Array(repeating: 0x01, count: 9))), .blob(Array(repeating: 7, count: 300)), .clob([])],
+            [.struct(many), .struct(many)],
+            [.null(.list), .null(.int), .null, false, "", .string(String(repeating: "é", count: 40))],
+            [IonValue(.int(1), annotations: Array(repeating: IonSymbol("x"), count: 20))],
+        ]
+        for values in documents {
+            #expect(try IonValue.encode(binary: values) == streamed(values), "\(values)")
+        }
+    }
 }
 
 enum BigIntLiteral {

@@ -34,6 +34,26 @@ import Testing
         #expect(key.withUnsafeBytes { $0.map { String(format: "%02x", Int($0)) }.joined() } == "cca97d6d2a0f3798d837fb55b68bbc7f6e7650383cca6b0ca15ae92446ae56d1")
     }
 
+    /// Header values are copied whole when no byte is whitespace, eight bytes at a time, and
+    /// folded otherwise: whitespace in the first eight bytes, in a later word, in the tail, and
+    /// bytes above 0x7F (which must not count as whitespace) all canonicalise exactly.
+    @Test func headerValuesAreTrimmedAndFoldedWherever() {
+        let values: [(sent: String, canonical: String)] = [
+            ("application/x-amz-json-1.0", "application/x-amz-json-1.0"),
+            ("  a\t\tb  ", "a b"),
+            ("abcdefghij  klm", "abcdefghij klm"),
+            ("abcdefghijklmnopq\r\n r", "abcdefghijklmnopq r"),
+            ("ümlaut-und-ß-ohne-lücke", "ümlaut-und-ß-ohne-lücke"),
+            ("ümlaut und   ß", "ümlaut und ß"),
+        ]
+        for (sent, canonical) in values {
+            let request = SigV4Request(method: "GET", path: "/", headers: [("Host", "h"), ("X-Test", sent)], payload: .unsigned)
+            let signature = SigV4Signer(service: "qldb", region: "us-east-1").sign(request, credentials: credentials, date: signedAt)
+            #expect(signature.canonicalRequest.contains("\nx-test:\(canonical)\n"), "\(sent)")
+            #expect(SigV4Canonical.headerValue(sent) == canonical)
+        }
+    }
+
     @Test func acceptsAGoodSignature() throws {
         let verified = try verifier.verify(signed(sendCommand(body: body)), now: signedAt.addingTimeInterval(60))
         #expect(verified.accessKeyID == "AKIDEXAMPLE")

@@ -12,6 +12,7 @@ extension IonValue {
 
     /// Encodes a sequence of values; a single value needs no array.
     static func encode(binaryOf values: some Sequence<IonValue>) throws -> [UInt8] {
+        if let document = IonBinaryDocumentEncoder.encode(values) { return document }
         var writer = IonBinaryWriter()
         do {
             for value in values { try writer.write(value) }

@@ -259,12 +259,9 @@ public struct IonBinaryWriter: Sendable {
         return out
     }
 
-    /// `$ion_symbol_table::{imports:[…], symbols:[…]}`, written straight into `out`: the lengths
-    /// are summed first, so the table needs no buffer of its own. Every short document (a
-    /// statement parameter) has one; imports are rare, and only they are built apart.
+    /// The local symbol table of this writer's document: its imports and new symbols.
     private func appendSymbolTable(to out: inout [UInt8]) {
         guard !newSymbols.isEmpty || !imports.isEmpty else { return }
-        func descriptorLength(_ length: Int) -> Int { length < 14 ? 1 : 1 + BinaryEncoding.varUIntLength(length) }
         var importsField: [UInt8] = []
         if !imports.isEmpty {
             var list: [UInt8] = []
@@ -288,9 +285,18 @@ public struct IonBinaryWriter: Sendable {
             BinaryEncoding.appendTypeDescriptor(type: 11, length: list.count, to: &importsField)
             importsField.append(contentsOf: list)
         }
+        Self.appendLocalSymbolTable(importsField: importsField, symbols: newSymbols, to: &out)
+    }
+
+    /// `$ion_symbol_table::{imports:[…], symbols:[…]}`, written straight into `out` (nothing when
+    /// both are empty): the lengths are summed first, so the table needs no buffer of its own.
+    /// `importsField` is the encoded `imports` field, if any (imports are rare).
+    static func appendLocalSymbolTable(importsField: [UInt8], symbols: [String], to out: inout [UInt8]) {
+        guard !symbols.isEmpty || !importsField.isEmpty else { return }
+        func descriptorLength(_ length: Int) -> Int { length < 14 ? 1 : 1 + BinaryEncoding.varUIntLength(length) }
         var symbolsLength = 0
-        for symbol in newSymbols { symbolsLength += descriptorLength(symbol.utf8.count) + symbol.utf8.count }
-        let symbolsField = newSymbols.isEmpty ? 0 : 1 + descriptorLength(symbolsLength) + symbolsLength
+        for symbol in symbols { symbolsLength += descriptorLength(symbol.utf8.count) + symbol.utf8.count }
+        let symbolsField = symbols.isEmpty ? 0 : 1 + descriptorLength(symbolsLength) + symbolsLength
         let structBodyLength = importsField.count + symbolsField
         let structLength = descriptorLength(structBodyLength) + structBodyLength
         BinaryEncoding.appendTypeDescriptor(type: 14, length: 2 + structLength, to: &out)
@@ -298,10 +304,10 @@ public struct IonBinaryWriter: Sendable {
         out.append(0x83)  // $ion_symbol_table
         BinaryEncoding.appendTypeDescriptor(type: 13, length: structBodyLength, to: &out)
         out.append(contentsOf: importsField)
-        guard !newSymbols.isEmpty else { return }
+        guard !symbols.isEmpty else { return }
         out.append(0x87)  // symbols
         BinaryEncoding.appendTypeDescriptor(type: 11, length: symbolsLength, to: &out)
-        for symbol in newSymbols {
+        for symbol in symbols {
             var text = symbol
             text.withUTF8 { utf8 in
                 BinaryEncoding.appendTypeDescriptor(type: 8, length: utf8.count, to: &out)
@@ -324,7 +330,7 @@ public struct IonBinaryWriter: Sendable {
             return id
         }
         let id: Int
-        if Self.mayBeSystemSymbol(text), let system = Self.systemSIDs[text] {
+        if let system = Self.systemSID(text) {
             id = system
         } else {
             if newSymbols.capacity == 0 {
@@ -339,24 +345,23 @@ public struct IonBinaryWriter: Sendable {
         return id
     }
 
-    /// Whether `text` has the length of one of the system symbols: most field names do not, and
-    /// are then spared a dictionary lookup.
+    /// The SID of `text` in the system symbol table, if it is a system symbol. Only texts of a
+    /// system symbol's length are compared, and then with the nine texts directly: field names
+    /// of those lengths (`lastName`, `events`) are common and should not pay for hashing.
     @inline(__always)
-    private static func mayBeSystemSymbol(_ text: String) -> Bool {
+    static func systemSID(_ text: String) -> Int? {
         let length = text.utf8.count
-        return length < 64 && systemSymbolLengths & (1 << UInt64(length)) != 0
+        guard length < 64 && systemSymbolLengths & (1 << UInt64(length)) != 0 else { return nil }
+        for (i, system) in systemTexts.enumerated() where system == text { return i + 1 }
+        return nil
     }
+
+    private static let systemTexts: [String] = SharedSymbolTable.system.symbols.map { $0! }
 
     /// Bit `n` is set when a system symbol is `n` bytes long.
-    private static let systemSymbolLengths: UInt64 = SharedSymbolTable.system.symbols.reduce(0) { mask, text in
-        mask | (1 << UInt64(text!.utf8.count))
+    private static let systemSymbolLengths: UInt64 = systemTexts.reduce(0) { mask, text in
+        mask | (1 << UInt64(text.utf8.count))
     }
-
-    private static let systemSIDs: [String: Int] = {
-        var map: [String: Int] = [:]
-        for (i, text) in SharedSymbolTable.system.symbols.enumerated() { map[text!] = i + 1 }
-        return map
-    }()
 
     private mutating func sid(for symbol: IonSymbol) throws -> Int {
         if let text = symbol.text { return sid(for: text) }
