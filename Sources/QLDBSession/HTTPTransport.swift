@@ -60,6 +60,8 @@ public final class HTTPTransport: QLDBTransport {
     private let ownsClient = Mutex(false)
     private let host: String
     private let path: String
+    /// Every command is the same `POST` with these headers and a new body: canonicalised once.
+    private let sendCommand: SigV4Signer.PreparedRequest
 
     /// Creates a transport.
     ///
@@ -80,6 +82,13 @@ public final class HTTPTransport: QLDBTransport {
         }
         self.host = host
         self.path = url.path.isEmpty ? "/" : url.path
+        self.sendCommand = signer.prepare(
+            method: "POST", path: path,
+            headers: [
+                ("Content-Type", "application/x-amz-json-1.0"),
+                ("Host", host),
+                ("X-Amz-Target", "QLDBSession.SendCommand"),
+            ])
         client = httpClient ?? HTTPClient.shared
     }
 
@@ -103,16 +112,10 @@ public final class HTTPTransport: QLDBTransport {
     /// Signs and sends one body.
     public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         let credentials = try await credentials.credentials()
-        let headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/x-amz-json-1.0"),
-            ("Host", host),
-            ("X-Amz-Target", "QLDBSession.SendCommand"),
-        ]
-        let signature = signer.sign(
-            SigV4Request(method: "POST", path: path, headers: headers, payload: .bytes(body)), credentials: credentials)
+        let signature = signer.sign(sendCommand, payload: .bytes(body), credentials: credentials)
         var request = HTTPClientRequest(url: configuration.endpoint.absoluteString)
         request.method = .POST
-        for (name, value) in headers + signature.headersToAdd { request.headers.add(name: name, value: value) }
+        for (name, value) in sendCommand.headers + signature.headersToAdd { request.headers.add(name: name, value: value) }
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.body = .bytes(ByteBuffer(bytes: body))
         do {

@@ -141,85 +141,96 @@ public struct SigV4Signer: Sendable {
 
     /// Signs a request in its headers at `date` (the clock's corrected time by default).
     ///
-    /// The canonical request and the string to sign are written into one scratch buffer and hashed
-    /// there; only the values returned become strings.
+    /// To sign many requests that differ only in their bodies, prepare the rest once with
+    /// ``prepare(method:path:query:headers:)`` and call ``sign(_:payload:credentials:date:)``.
     public func sign(_ request: SigV4Request, credentials: AWSCredentials, date: Date? = nil) -> HeaderSignature {
+        let prepared = prepare(method: request.method, path: request.path, query: request.query, headers: request.headers)
+        return sign(prepared, payload: request.payload, credentials: credentials, date: date)
+    }
+
+    /// Signs a prepared request with this payload at `date` (the clock's corrected time by default).
+    ///
+    /// The canonical request and the string to sign are written into one scratch buffer and hashed
+    /// there: the prepared parts are copied in, the headers the signer adds are placed among them,
+    /// and only the values returned become strings.
+    public func sign(
+        _ prepared: PreparedRequest, payload: SigV4Request.Payload, credentials: AWSCredentials, date: Date? = nil
+    ) -> HeaderSignature {
+        precondition(
+            prepared.normalizedPath == options.normalizePath,
+            "a prepared request must be signed by a signer with the path normalisation it was prepared with")
         let amzDate = HTTPDate.amzDate(date ?? clock.currentDate())
         // The body's hash is written straight into the canonical request; it becomes a string
         // only when a header carries it.
         let payloadHash: String? =
-            switch request.payload {
-            case .bytes: options.signBodyHashHeader ? Self.payloadHash(request.payload) : nil
-            case .hash, .unsigned: Self.payloadHash(request.payload)
+            switch payload {
+            case .bytes: options.signBodyHashHeader ? Self.payloadHash(payload) : nil
+            case .hash, .unsigned: Self.payloadHash(payload)
             }
         var added: [(name: String, value: String)] = []
         added.reserveCapacity(4)
-        if let token = credentials.sessionToken { added.append(("X-Amz-Security-Token", token)) }
-        added.append(("X-Amz-Date", amzDate))
-        if options.signBodyHashHeader, let payloadHash { added.append(("x-amz-content-sha256", payloadHash)) }
-        let dropToken = options.omitSessionTokenFromSignature && credentials.sessionToken != nil
-
-        // Signed headers: lowercased names (short names stay inline strings), sorted by name with
-        // the sent order kept among repeats.
-        var names: [(name: String, value: String, order: Int)] = []
-        names.reserveCapacity(request.headers.count + added.count)
-        for (name, value) in request.headers { names.append((SigV4Canonical.lowercaseName(name), value, names.count)) }
-        for (name, value) in added where !(dropToken && name == "X-Amz-Security-Token") {
-            names.append((SigV4Canonical.lowercaseName(name), value, names.count))
-        }
-        // Insertion sort: a request has a handful of headers.
-        if names.count > 1 {
-            for i in 1..<names.count {
-                let item = names[i]
-                var j = i - 1
-                while j >= 0 && (names[j].name > item.name || (names[j].name == item.name && names[j].order > item.order)) {
-                    names[j + 1] = names[j]
-                    j -= 1
-                }
-                names[j + 1] = item
+        if let token = credentials.sessionToken { added.append((AddedHeader.securityToken.sentName, token)) }
+        added.append((AddedHeader.date.sentName, amzDate))
+        if options.signBodyHashHeader, let payloadHash { added.append((AddedHeader.contentSHA256.sentName, payloadHash)) }
+        let signedToken = options.omitSessionTokenFromSignature ? nil : credentials.sessionToken
+        func signedValue(_ header: AddedHeader) -> String? {
+            switch header {
+            case .contentSHA256: options.signBodyHashHeader ? payloadHash : nil
+            case .date: amzDate
+            case .securityToken: signedToken
             }
         }
-        let uri = SigV4Canonical.uri(request.path, normalize: options.normalizePath)
-        let query = SigV4Canonical.query(request.query)
-        var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count + 512
-        for entry in names { estimate += 3 * entry.name.utf8.count + entry.value.utf8.count + 4 }
+
+        var estimate = prepared.head.count + prepared.canonicalHeaders.count + prepared.names.count + 512
+        for (_, value) in added { estimate += value.utf8.count + 32 }
         estimate += 2 * (region.utf8.count + service.utf8.count) + credentials.accessKeyID.utf8.count + 64
 
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: estimate) { scratch in
             var buffer = SigningBuffer(scratch)
-            buffer.append(request.method)
-            buffer.byte(0x0A)
-            buffer.append(uri)
-            buffer.byte(0x0A)
-            buffer.append(query)
-            buffer.byte(0x0A)
-            var i = 0
-            while i < names.count {
-                let name = names[i].name
-                buffer.append(name)
-                buffer.byte(UInt8(ascii: ":"))
-                buffer.appendHeaderValue(names[i].value)
-                i += 1
-                while i < names.count && names[i].name == name {
-                    buffer.byte(UInt8(ascii: ","))
-                    buffer.appendHeaderValue(names[i].value)
-                    i += 1
+            prepared.head.withUnsafeBytes { buffer.append($0) }
+            // The request's canonical header lines, with the signer's headers placed among them.
+            prepared.canonicalHeaders.withUnsafeBytes { lines in
+                var line = 0
+                for header in AddedHeader.allCases {
+                    guard let value = signedValue(header) else { continue }
+                    let placement = prepared.placements[header.rawValue]
+                    if placement.joins {
+                        // The request's own values were sent first; drop the line's newline to join.
+                        buffer.append(lines, prepared.lineStarts[line]..<prepared.lineStarts[placement.line + 1] - 1)
+                        buffer.byte(UInt8(ascii: ","))
+                        line = placement.line + 1
+                    } else {
+                        buffer.append(lines, prepared.lineStarts[line]..<prepared.lineStarts[placement.line])
+                        buffer.append(header.canonicalName)
+                        buffer.byte(UInt8(ascii: ":"))
+                        line = placement.line
+                    }
+                    buffer.appendHeaderValue(value)
+                    buffer.byte(0x0A)
                 }
-                buffer.byte(0x0A)
+                buffer.append(lines, prepared.lineStarts[line]..<prepared.lineStarts[prepared.lineStarts.count - 1])
             }
             buffer.byte(0x0A)
+            // The signed headers, each name followed by `;` until the last.
             let signedStart = buffer.count
-            var previous: String?
-            for entry in names where entry.name != previous {
-                if previous != nil { buffer.byte(UInt8(ascii: ";")) }
-                buffer.append(entry.name)
-                previous = entry.name
+            prepared.names.withUnsafeBytes { names in
+                var line = 0
+                for header in AddedHeader.allCases where signedValue(header) != nil {
+                    let placement = prepared.placements[header.rawValue]
+                    guard !placement.joins else { continue }
+                    buffer.append(names, prepared.nameStarts[line]..<prepared.nameStarts[placement.line])
+                    buffer.append(header.canonicalName)
+                    buffer.byte(UInt8(ascii: ";"))
+                    line = placement.line
+                }
+                buffer.append(names, prepared.nameStarts[line]..<prepared.nameStarts[prepared.nameStarts.count - 1])
             }
+            if buffer.count > signedStart { buffer.count -= 1 }
             let signedRange = signedStart..<buffer.count
             buffer.byte(0x0A)
             if let payloadHash {
                 buffer.append(payloadHash)
-            } else if case .bytes(let body) = request.payload {
+            } else if case .bytes(let body) = payload {
                 body.withUnsafeBytes { buffer.appendSHA256Hex(of: $0) }
             }
             let canonicalRange = 0..<buffer.count

@@ -43,6 +43,11 @@ struct SigningBuffer {
         count += bytes.count
     }
 
+    /// Appends `range` of `bytes`.
+    mutating func append(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        append(UnsafeRawBufferPointer(rebasing: bytes[range]))
+    }
+
     /// Appends a header value as SigV4 canonicalises it: trimmed, with every run of whitespace
     /// (folded lines included) made one space.
     mutating func appendHeaderValue(_ value: String) {
@@ -98,12 +103,8 @@ struct SigningBuffer {
 
     /// Appends the lowercase hex of `digest`.
     mutating func appendHex(_ digest: UnsafeRawBufferPointer) {
-        @inline(__always) func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x57 }
-        for b in digest {
-            base[count] = digit(b >> 4)
-            base[count + 1] = digit(b & 0x0F)
-            count += 2
-        }
+        SigV4Canonical.writeHex(digest, to: base + count)
+        count += 2 * digest.count
     }
 
     /// The SHA-256 of `range` as lowercase hex, appended.

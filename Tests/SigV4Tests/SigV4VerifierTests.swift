@@ -54,6 +54,44 @@ import Testing
         }
     }
 
+    /// The signer's own headers go among the request's in canonical order; a name the request
+    /// already sent is joined after the request's value, and signed once.
+    @Test func addedHeadersPrecedeOrJoinTheRequestsOwn() {
+        let request = SigV4Request(
+            method: "GET", path: "/", headers: [("zzz", "last"), ("Host", "h"), ("X-Amz-Date", "19990101T000000Z")], payload: .unsigned)
+        let withToken = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "TOKEN")
+        let signed = SigV4Signer(service: "qldb", region: "us-east-1").sign(request, credentials: withToken, date: signedAt)
+        #expect(
+            signed.canonicalRequest
+                == "GET\n/\n\nhost:h\nx-amz-date:19990101T000000Z,20150830T123600Z\nx-amz-security-token:TOKEN\nzzz:last\n\n"
+                + "host;x-amz-date;x-amz-security-token;zzz\nUNSIGNED-PAYLOAD")
+        #expect(signed.authorization.contains("SignedHeaders=host;x-amz-date;x-amz-security-token;zzz,"))
+        // Only the request's headers, all before the signer's: nothing to join.
+        let plain = SigV4Signer(service: "qldb", region: "us-east-1", options: .init(signBodyHashHeader: true, omitSessionTokenFromSignature: true))
+            .sign(SigV4Request(method: "GET", path: "/", headers: [("Host", "h")], payload: .unsigned), credentials: withToken, date: signedAt)
+        #expect(
+            plain.canonicalRequest
+                == "GET\n/\n\nhost:h\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:20150830T123600Z\n\n"
+                + "host;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD")
+        #expect(plain.headersToAdd.map(\.name) == ["X-Amz-Security-Token", "X-Amz-Date", "x-amz-content-sha256", "Authorization"])
+    }
+
+    /// A prepared request signs each new body as signing the whole request would.
+    @Test func preparedRequestsSignLikeWholeRequests() {
+        let signer = SigV4Signer(service: "qldb", region: "us-east-1")
+        let template = sendCommand(body: [])
+        let prepared = signer.prepare(method: template.method, path: template.path, headers: template.headers)
+        for body in [body, Array("{}".utf8), []] {
+            let once = signer.sign(prepared, payload: .bytes(body), credentials: credentials, date: signedAt)
+            let whole = signer.sign(sendCommand(body: body), credentials: credentials, date: signedAt)
+            #expect(once.authorization == whole.authorization)
+            #expect(once.canonicalRequest == whole.canonicalRequest)
+        }
+        #expect(
+            signer.sign(prepared, payload: .bytes(body), credentials: credentials, date: signedAt).signature
+                == "281ae1a5163b6a4608f5a816c4b100b4d30f7387e7ea9c0c6f6a825364486499")
+    }
+
     @Test func acceptsAGoodSignature() throws {
         let verified = try verifier.verify(signed(sendCommand(body: body)), now: signedAt.addingTimeInterval(60))
         #expect(verified.accessKeyID == "AKIDEXAMPLE")

@@ -33,10 +33,17 @@ public enum LicenceCreate {
 public struct PreparedLedgerTransport: QLDBTransport {
     static let transactionID = "BenchTxn00000000000001"
     let signer = SigV4Signer(service: "qldb", region: "eu-west-2")
+    let sendCommand: SigV4Signer.PreparedRequest
     let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
     let responses: [(marker: [UInt8], body: [UInt8])]
 
     public init() {
+        sendCommand = signer.prepare(
+            method: "POST", path: "/",
+            headers: [
+                ("Content-Type", "application/x-amz-json-1.0"), ("Host", "session.qldb.eu-west-2.amazonaws.com"),
+                ("X-Amz-Target", "QLDBSession.SendCommand"),
+            ])
         func encode(_ response: SendCommandResponse) -> [UInt8] { try! SendCommandJSON.encode(response) }
         var startSession = SendCommandResponse()
         startSession.startSession = StartSessionResult()
@@ -95,13 +102,7 @@ public struct PreparedLedgerTransport: QLDBTransport {
     }
 
     public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
-        let signature = signer.sign(
-            SigV4Request(
-                method: "POST", path: "/",
-                headers: [
-                    ("Content-Type", "application/x-amz-json-1.0"), ("Host", "session.qldb.eu-west-2.amazonaws.com"),
-                    ("X-Amz-Target", "QLDBSession.SendCommand"),
-                ], payload: .bytes(body)), credentials: credentials)
+        let signature = signer.sign(sendCommand, payload: .bytes(body), credentials: credentials)
         precondition(!signature.authorization.isEmpty)
         for (marker, response) in responses where Self.contains(body, marker) {
             return TransportResponse(status: 200, body: response)
