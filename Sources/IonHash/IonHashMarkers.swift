@@ -29,13 +29,31 @@ enum IonHashMarkers {
             hasher.update(bytes)
             return
         }
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(bytes.count + 8)
-        for b in bytes {
-            if isMarker(b) { escaped.append(escapeByte) }
-            escaped.append(b)
+        // Field digests (32 bytes, most holding a byte below 0x0F) come here: escape them on the
+        // stack. The escaped bytes still go to the hash as one update.
+        let stackLimit = 128
+        guard bytes.count <= stackLimit else {
+            var escaped: [UInt8] = []
+            escaped.reserveCapacity(bytes.count + 8)
+            for b in bytes {
+                if isMarker(b) { escaped.append(escapeByte) }
+                escaped.append(b)
+            }
+            escaped.withUnsafeBytes { hasher.update($0) }
+            return
         }
-        escaped.withUnsafeBytes { hasher.update($0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * stackLimit) { escaped in
+            var n = 0
+            for b in bytes {
+                if isMarker(b) {
+                    escaped[n] = escapeByte
+                    n += 1
+                }
+                escaped[n] = b
+                n += 1
+            }
+            hasher.update(UnsafeRawBufferPointer(start: escaped.baseAddress, count: n))
+        }
     }
 
     @inline(__always)

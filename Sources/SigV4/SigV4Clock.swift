@@ -23,6 +23,19 @@ public final class SigV4Clock: Sendable {
     /// The corrected current time.
     public func currentDate() -> Date { now().addingTimeInterval(skew) }
 
+    /// The last `X-Amz-Date` text and the second it names: a busy client signs many requests a
+    /// second, and the text is formatted once for all of them.
+    private let lastAmzDate = Mutex<(second: Int, text: String)?>(nil)
+
+    /// The corrected current time as `X-Amz-Date` (`20150830T123600Z`).
+    public func currentAmzDate() -> String {
+        let second = Int(currentDate().timeIntervalSince1970.rounded(.down))
+        if let last = lastAmzDate.withLock({ $0 }), last.second == second { return last.text }
+        let text = HTTPDate.amzDate(Date(timeIntervalSince1970: TimeInterval(second)))
+        lastAmzDate.withLock { $0 = (second, text) }
+        return text
+    }
+
     /// Learns the skew from a server's `Date`; returns whether the offset changed.
     @discardableResult
     public func update(serverDate: Date, localDate: Date? = nil) -> Bool {

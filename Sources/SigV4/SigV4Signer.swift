@@ -159,7 +159,7 @@ public struct SigV4Signer: Sendable {
         precondition(
             prepared.normalizedPath == options.normalizePath,
             "a prepared request must be signed by a signer with the path normalisation it was prepared with")
-        let amzDate = HTTPDate.amzDate(date ?? clock.currentDate())
+        let amzDate = date.map { HTTPDate.amzDate($0) } ?? clock.currentAmzDate()
         // The body's hash is written straight into the canonical request; it becomes a string
         // only when a header carries it.
         let payloadHash: String? =

@@ -113,6 +113,26 @@ import Testing
         #expect(decoded == values)
     }
 
+    /// Symbols are code points, not canonical equivalence classes: texts that Swift's `String`
+    /// calls equal but whose bytes differ keep their own symbol IDs, in both writers.
+    @Test func canonicallyEquivalentSymbolsStayDistinct() throws {
+        let composed = "\u{E9}"
+        let decomposed = "e\u{301}"
+        #expect(composed == decomposed, "the premise: Swift compares these as equal")
+        let value = IonValue(
+            .struct(IonStruct([.init(name: IonSymbol(composed), value: 1), .init(name: IonSymbol(decomposed), value: .symbol("\u{212A}"))])),
+            annotations: ["K"])
+        var writer = IonBinaryWriter()
+        try writer.write(value)
+        for bytes in [try value.binaryEncoded(), try writer.finish()] {
+            let read = try #require(try IonValue.decode(binary: bytes).first)
+            let fields = try #require(read.structValue).fields
+            #expect(fields.map { Array($0.name.text!.utf8) } == [[0xC3, 0xA9], [0x65, 0xCC, 0x81]])
+            #expect(read.annotations.map { Array($0.text!.utf8) } == [[0x4B]])
+            #expect(fields[1].value.symbolValue.map { Array($0.text!.utf8) } == [0xE2, 0x84, 0xAA])
+        }
+    }
+
     /// `IonValue.encode(binary:)` measures a tree and writes it in one pass; its bytes must be
     /// the streaming writer's: symbol order, lengths, annotation wrappers and all.
     @Test func wholeValuesEncodeAsTheStreamingWriterWrites() throws {

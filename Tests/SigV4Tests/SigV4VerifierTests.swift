@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SigV4
 import Testing
 
@@ -145,6 +146,22 @@ import Testing
         #expect(a != b)
         #expect(cache.key(secret: "one", date: "20240101", region: "r", service: "s") == a)
         #expect(cache.count == 2)
+    }
+
+    /// The date text is formatted once a second and follows the clock, skew included.
+    @Test func clockFormatsTheAmzDateOncePerSecond() {
+        let now = Mutex(Date(timeIntervalSince1970: 1_440_938_160.25))  // 2015-08-30T12:36:00.25Z
+        let clock = SigV4Clock(now: { now.withLock { $0 } })
+        #expect(clock.currentAmzDate() == "20150830T123600Z")
+        now.withLock { $0 = $0.addingTimeInterval(0.7) }
+        #expect(clock.currentAmzDate() == "20150830T123600Z")
+        now.withLock { $0 = $0.addingTimeInterval(0.1) }
+        #expect(clock.currentAmzDate() == "20150830T123601Z")
+        clock.update(serverDate: now.withLock { $0 }.addingTimeInterval(3600))
+        #expect(clock.currentAmzDate() == "20150830T133601Z")
+        let signer = SigV4Signer(service: "qldb", region: "us-east-1", clock: clock)
+        let signed = signer.sign(sendCommand(body: body), credentials: credentials)
+        #expect(signed.headersToAdd.first { $0.name == "X-Amz-Date" }?.value == "20150830T133601Z")
     }
 
     @Test func clockLearnsOnlyRealSkew() {

@@ -16,6 +16,8 @@ for _ in 0..<rounds {
     switch workload {
     case "decode": _ = try IonValue.decode(binary: binary)
     case "encode": _ = try IonValue.encode(binary: documents)
+    // One document per value, as each statement parameter is encoded.
+    case "encode-each": for d in documents { _ = try d.binaryEncoded() }
     case "text-decode": _ = try IonValue.decode(text: text)
     case "text-encode": _ = try IonValue.encode(text: documents, style: .lines)
     case "hash": for d in documents { _ = IonHasher.sha256.digest(of: d) }

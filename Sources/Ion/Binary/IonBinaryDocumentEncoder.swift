@@ -14,7 +14,7 @@ struct IonBinaryDocumentEncoder {
     /// Local symbols in order of first use; the first has SID 10 (there are no imports).
     private var symbols: [String] = []
     /// Symbol IDs by text, built only once a document has more symbols than a scan suits.
-    private var symbolIndex: [String: Int] = [:]
+    private var symbolIndex: [SymbolText: Int] = [:]
     /// SIDs of field names, annotations and symbol values, in the order they are written.
     private var sids: [Int] = []
     /// Body lengths of containers and of bodies kept in `bodies`, and content lengths of
@@ -139,8 +139,8 @@ struct IonBinaryDocumentEncoder {
 
     private mutating func sid(for text: String) -> Int {
         if symbolIndex.isEmpty {
-            for (i, known) in symbols.enumerated() where known == text { return 10 + i }
-        } else if let sid = symbolIndex[text] {
+            for (i, known) in symbols.enumerated() where SymbolText.same(known, text) { return 10 + i }
+        } else if let sid = symbolIndex[SymbolText(text)] {
             return sid
         }
         if let system = IonBinaryWriter.systemSID(text) { return system }
@@ -153,10 +153,10 @@ struct IonBinaryDocumentEncoder {
         }
         symbols.append(text)
         if !symbolIndex.isEmpty {
-            symbolIndex[text] = sid
+            symbolIndex[SymbolText(text)] = sid
         } else if symbols.count > Self.scanLimit {
             symbolIndex.reserveCapacity(2 * symbols.count)
-            for (i, known) in symbols.enumerated() { symbolIndex[known] = 10 + i }
+            for (i, known) in symbols.enumerated() { symbolIndex[SymbolText(known)] = 10 + i }
         }
         return sid
     }

@@ -43,7 +43,7 @@ public struct IonBinaryWriter: Sendable {
     private var open: [OpenContainer] = []
     private var pendingField: Int? = nil
     private var pendingAnnotations: [Int] = []
-    private var symbolIDs: [String: Int] = [:]
+    private var symbolIDs: [SymbolText: Int] = [:]
     private var symbolCache = SymbolIDCache()
     private var newSymbols: [String] = []
     private let imports: [SymbolContext.Import]
@@ -320,13 +320,13 @@ public struct IonBinaryWriter: Sendable {
 
     private mutating func sid(for text: String) -> Int {
         if let id = symbolCache.lookup(text) { return id }
-        if let index = symbolIDs.index(forKey: text) {
+        if let index = symbolIDs.index(forKey: SymbolText(text)) {
             // A symbol's second use: cache it. Caching on first use would cost every short
             // document (a statement parameter) a cache it never reads. Cache only the
             // dictionary's own copy of the key: its buffer stays alive as long as the entry, so
             // no other string can later show the same bits with different text.
             let (key, id) = symbolIDs[index]
-            symbolCache.insert(key, id)
+            symbolCache.insert(key.text, id)
             return id
         }
         let id: Int
@@ -341,7 +341,7 @@ public struct IonBinaryWriter: Sendable {
             id = firstLocalSID + newSymbols.count
             newSymbols.append(text)
         }
-        symbolIDs[text] = id
+        symbolIDs[SymbolText(text)] = id
         return id
     }
 
@@ -352,7 +352,7 @@ public struct IonBinaryWriter: Sendable {
     static func systemSID(_ text: String) -> Int? {
         let length = text.utf8.count
         guard length < 64 && systemSymbolLengths & (1 << UInt64(length)) != 0 else { return nil }
-        for (i, system) in systemTexts.enumerated() where system == text { return i + 1 }
+        for (i, system) in systemTexts.enumerated() where SymbolText.same(system, text) { return i + 1 }
         return nil
     }
 
