@@ -23,7 +23,12 @@ enum SendCommandWireCodec {
             out.append(UInt8(ascii: "\""))
             var text = text
             text.withUTF8 { utf8 in
-                // Statements and tokens rarely need escapes: copy the runs between them whole.
+                // Statements and tokens rarely need escapes: checked eight bytes at a time, and
+                // otherwise copied in runs between the bytes that do.
+                guard Self.mayNeedEscape(UnsafeRawBufferPointer(utf8)) else {
+                    out.append(contentsOf: utf8)
+                    return
+                }
                 var run = 0
                 for index in 0..<utf8.count {
                     let byte = utf8[index]
@@ -47,6 +52,31 @@ enum SendCommandWireCodec {
             out.append(UInt8(ascii: "\""))
         }
 
+        /// Whether any byte is a control character, `"` or `\`: `false` means the text goes into
+        /// JSON as it is.
+        @inline(__always)
+        static func mayNeedEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 }
+            var i = 0
+            let count = bytes.count
+            while i + 8 <= count {
+                let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                // Below 0x20 (the has-less-than test), or equal to a quote or a backslash.
+                if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 || hasZeroByte(word ^ 0x2222_2222_2222_2222)
+                    || hasZeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                {
+                    return true
+                }
+                i += 8
+            }
+            while i < count {
+                let byte = bytes[i]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+                i += 1
+            }
+            return false
+        }
+
         static let hex = Array("0123456789abcdef".utf8)
         static let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -56,33 +86,44 @@ enum SendCommandWireCodec {
 
         mutating func blob(_ bytes: UnsafeRawBufferPointer) {
             out.append(UInt8(ascii: "\""))
-            let start = out.count
             let encodedCount = (bytes.count + 2) / 3 * 4
-            out.append(contentsOf: repeatElement(0, count: encodedCount))
-            Self.base64.withUnsafeBufferPointer { alphabet in
-                out.withUnsafeMutableBufferPointer { buffer in
-                    var o = start
-                    var i = 0
-                    while i + 3 <= bytes.count {
-                        let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                        buffer[o] = alphabet[Int(n >> 18 & 63)]
-                        buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
-                        buffer[o + 2] = alphabet[Int(n >> 6 & 63)]
-                        buffer[o + 3] = alphabet[Int(n & 63)]
-                        o += 4
-                        i += 3
-                    }
-                    let rest = bytes.count - i
-                    if rest > 0 {
-                        let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-                        buffer[o] = alphabet[Int(n >> 18 & 63)]
-                        buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
-                        buffer[o + 2] = rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "=")
-                        buffer[o + 3] = UInt8(ascii: "=")
-                    }
+            // Encoded on the stack and appended as one copy: an array cannot grow uninitialised.
+            if encodedCount <= 4096 {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encodedCount) { buffer in
+                    Self.encodeBase64(bytes, into: buffer)
+                    out.append(contentsOf: buffer)
                 }
+            } else {
+                let start = out.count
+                out.append(contentsOf: repeatElement(0, count: encodedCount))
+                out.withUnsafeMutableBufferPointer { Self.encodeBase64(bytes, into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
             }
             out.append(UInt8(ascii: "\""))
+        }
+
+        /// Writes the base64 of `bytes` (with padding) to `buffer`, which holds exactly that many bytes.
+        static func encodeBase64(_ bytes: UnsafeRawBufferPointer, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+            base64.withUnsafeBufferPointer { alphabet in
+                var o = 0
+                var i = 0
+                while i + 3 <= bytes.count {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    buffer[o] = alphabet[Int(n >> 18 & 63)]
+                    buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
+                    buffer[o + 2] = alphabet[Int(n >> 6 & 63)]
+                    buffer[o + 3] = alphabet[Int(n & 63)]
+                    o += 4
+                    i += 3
+                }
+                let rest = bytes.count - i
+                if rest > 0 {
+                    let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                    buffer[o] = alphabet[Int(n >> 18 & 63)]
+                    buffer[o + 1] = alphabet[Int(n >> 12 & 63)]
+                    buffer[o + 2] = rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "=")
+                    buffer[o + 3] = UInt8(ascii: "=")
+                }
+            }
         }
 
         mutating func number(_ value: Int64) { out.append(contentsOf: String(value).utf8) }

@@ -54,6 +54,24 @@ struct WireExampleTests {
         #expect("\(syntax!)" == "invalid JSON at byte 5: expected ':'")
     }
 
+    /// Statements are checked for escapes eight bytes at a time: a quote, a backslash or a
+    /// control byte is escaped wherever it sits in a word or in the tail, and text without one
+    /// (non-ASCII included) is copied as it is.
+    @Test func escapesAreFoundAtEveryPosition() throws {
+        for (special, escaped) in [("\"", #"\""#), ("\\", #"\\"#), ("\u{1F}", #"\u001f"#), ("\t", #"\t"#)] {
+            for position in 0..<17 {
+                let statement = String(repeating: "é", count: position / 2) + String(repeating: "a", count: position % 2) + special
+                    + String(repeating: "b", count: 16 - position)
+                var request = SendCommandRequest(sessionToken: "tok")
+                request.executeStatement = ExecuteStatementRequest(transactionID: "t", statement: statement, parameters: [])
+                let body = String(decoding: try SendCommandJSON.encode(request), as: UTF8.self)
+                let expected = statement.replacingOccurrences(of: special, with: escaped)
+                #expect(body.contains("\"Statement\":\"\(expected)\""), "\(statement.debugDescription)")
+                #expect(try SendCommandJSON.decodeRequest(Array(body.utf8)) == request)
+            }
+        }
+    }
+
     @Test func executeStatementCarriesAnIonParameterAndCommitEchoesTheDigest() throws {
         let examples = try WireExamples.load()
         let body = try #require(examples.commands.first { $0.0 == "ExecuteStatement" }?.1.body)
