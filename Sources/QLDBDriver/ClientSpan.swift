@@ -24,6 +24,10 @@ func withClientSpan<Value>(
 /// no-op tracer, whose spans record nothing and carry the caller's context unchanged, so skipping
 /// them saves a task-local binding and a span object per transaction and per statement.
 func activeTracer(_ configured: (any Tracer)?) -> (any Tracer)? {
-    let tracer = configured ?? InstrumentationSystem.tracer
+    if let configured { return configured is NoOpTracer ? nil : configured }
+    // Nothing bootstrapped (the usual case): a check against one concrete type finds that, where
+    // `InstrumentationSystem.tracer` searches protocol conformances on every call.
+    if InstrumentationSystem.instrument is NoOpInstrument { return nil }
+    let tracer = InstrumentationSystem.tracer
     return tracer is NoOpTracer ? nil : tracer
 }

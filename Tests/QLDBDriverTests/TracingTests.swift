@@ -31,6 +31,19 @@ struct TracingTests {
         }
     }
 
+    /// With no tracer configured, spans go to the active one: here a task-local `withTracer`
+    /// scope over the no-op bootstrapped instrument.
+    @Test func withoutAConfiguredTracerSpansGoToTheActiveOne() async throws {
+        let tracer = InMemoryTracer()
+        let driver = makeDriver(ScriptedTransport())
+        try await driver.execute { txn in try await txn.execute("DELETE FROM t") }
+        #expect(tracer.finishedSpans.isEmpty)
+        try await withTracer(tracer) {
+            try await driver.execute { txn in try await txn.execute("DELETE FROM t") }
+        }
+        #expect(tracer.finishedSpans.map(\.operationName) == ["QLDB.statement", "QLDB.transaction"])
+    }
+
     @Test func aFailedTransactionRecordsTheCallersError() async throws {
         let tracer = InMemoryTracer()
         let driver = makeDriver(ScriptedTransport()) { $0.tracer = tracer }
