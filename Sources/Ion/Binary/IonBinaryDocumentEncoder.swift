@@ -13,6 +13,8 @@
 struct IonBinaryDocumentEncoder {
     /// Local symbols in order of first use; the first has SID 10 (there are no imports).
     private var symbols: [String] = []
+    /// The UTF-8 length of each symbol: a scan compares these, and text only when they match.
+    private var symbolLengths: [Int] = []
     /// Symbol IDs by text, built only once a document has more symbols than a scan suits.
     private var symbolIndex: [SymbolText: Int] = [:]
     /// SIDs of field names, annotations and symbol values, in the order they are written.
@@ -138,8 +140,9 @@ struct IonBinaryDocumentEncoder {
     }
 
     private mutating func sid(for text: String) -> Int {
+        let length = text.utf8.count
         if symbolIndex.isEmpty {
-            for (i, known) in symbols.enumerated() where SymbolText.same(known, text) { return 10 + i }
+            for i in symbolLengths.indices where symbolLengths[i] == length && SymbolText.same(symbols[i], text) { return 10 + i }
         } else if let sid = symbolIndex[SymbolText(text)] {
             return sid
         }
@@ -148,10 +151,12 @@ struct IonBinaryDocumentEncoder {
         if symbols.isEmpty {
             // Sized once for a typical document's field names instead of growing 1, 2, 4, 8, 16.
             symbols.reserveCapacity(Self.scanLimit)
+            symbolLengths.reserveCapacity(Self.scanLimit)
             sids.reserveCapacity(2 * Self.scanLimit)
             lengths.reserveCapacity(Self.scanLimit)
         }
         symbols.append(text)
+        symbolLengths.append(length)
         if !symbolIndex.isEmpty {
             symbolIndex[SymbolText(text)] = sid
         } else if symbols.count > Self.scanLimit {
