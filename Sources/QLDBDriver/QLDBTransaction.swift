@@ -32,8 +32,9 @@ public actor QLDBTransaction {
     let tracer: (any Tracer)?
     private(set) var state = State.active
     private var digest: CommitDigest
-    private var cursors: [Int: Cursor] = [:]
-    private var nextCursorID = 0
+    /// Every result of the transaction, by id: ids count from 0, so an array holds them (a
+    /// dropped result leaves `nil`).
+    private var cursors: [Cursor?] = []
     private var busy = false
     private var queue: [CheckedContinuation<Void, Never>] = []
     /// What the transaction consumed so far: StartTransaction, every statement and page, and the commit.
@@ -117,12 +118,12 @@ public actor QLDBTransaction {
         cursorStats.add(ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
         stats.add(cursorStats)
         let page = result.firstPage
-        let id = nextCursorID
-        nextCursorID += 1
+        let id = cursors.count
         let handle = ResultHandle(id: id, transaction: self)
-        cursors[id] = Cursor(
-            handle: handle, buffer: try Self.decode(page?.values ?? []), nextPageToken: page?.nextPageToken,
-            stats: cursorStats)
+        cursors.append(
+            Cursor(
+                handle: handle, buffer: try Self.decode(page?.values ?? []), nextPageToken: page?.nextPageToken,
+                stats: cursorStats))
         return QLDBResult(handle: handle)
     }
 
@@ -153,7 +154,7 @@ public actor QLDBTransaction {
     func nextChunk(_ id: Int) async throws -> [IonValue]? {
         await enter()
         defer { leave() }
-        guard var cursor = cursors[id] else { return nil }
+        guard var cursor = cursor(id) else { return nil }
         if !cursor.buffer.isEmpty {
             let values = cursor.buffer
             cursor.buffer = []
@@ -180,7 +181,7 @@ public actor QLDBTransaction {
     func remainingValues(_ id: Int) async throws -> [IonValue] {
         await enter()
         defer { leave() }
-        guard var cursor = cursors[id] else { return [] }
+        guard var cursor = cursor(id) else { return [] }
         if cursor.nextPageToken != nil {
             guard state == .active else {
                 throw readAfterEnd
@@ -217,7 +218,9 @@ public actor QLDBTransaction {
     }
 
     /// Statement stats of one result: its execute plus every page fetched so far.
-    func stats(of id: Int) -> ExecutionStats { cursors[id]?.stats ?? ExecutionStats() }
+    func stats(of id: Int) -> ExecutionStats { cursor(id)?.stats ?? ExecutionStats() }
+
+    private func cursor(_ id: Int) -> Cursor? { cursors.indices.contains(id) ? cursors[id] : nil }
 
     /// Reads every remaining page of the results the caller still holds, so they stay readable
     /// after commit, then commits, checking the echoed digest. Returns the transaction's stats.
@@ -233,7 +236,7 @@ public actor QLDBTransaction {
     /// Reads every remaining page of the results the caller still holds. Results nobody holds
     /// are dropped without fetching.
     private func bufferLiveResults() async throws {
-        for id in cursors.keys.sorted() {
+        for id in cursors.indices {
             guard var cursor = cursors[id] else { continue }
             if cursor.handle == nil {
                 cursors[id] = nil
@@ -258,7 +261,7 @@ public actor QLDBTransaction {
             throw QLDBDriverError(.protocolViolation, "CommitTransaction answered without a CommitTransaction member")
         }
         stats.add(ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
-        guard let echoed = result.commitDigest, [UInt8](echoed) == digest.digest.bytes else {
+        guard let echoed = result.commitDigest, echoed.withUnsafeBytes({ $0.elementsEqual(digest.digest.bytes) }) else {
             throw QLDBDriverError(
                 .commitDigestMismatch,
                 "transaction \(transactionID): the ledger's commit digest \(result.commitDigest?.base64EncodedString() ?? "(none)") differs from the computed \(digest.digest.base64); the statements or parameters it received are not the ones sent"
