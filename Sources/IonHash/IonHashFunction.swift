@@ -55,18 +55,48 @@ public struct SHA256IonHash: IonHashFunction {
 
     #if canImport(CLibCrypto)
     /// A running SHA-256 computation over the system libcrypto.
+    ///
+    /// Ion Hash feeds a hash in many small pieces (a marker, a type qualifier, a field name of a
+    /// few bytes, another marker), so pieces are gathered here and passed to libcrypto a block
+    /// at a time: each call into it costs more than copying a few bytes.
     public struct Hasher: IonHashFunctionHasher {
         @usableFromInline var context = SHA256_CTX()
+        /// Bytes not yet passed to `context`: at most one 64-byte block.
+        @usableFromInline var pending: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        @usableFromInline var pendingCount = 0
 
         init() { SHA256_Init(&context) }
 
         @inlinable
         public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-            SHA256_Update(&context, bytes.baseAddress, bytes.count)
+            let blockSize = 64
+            if pendingCount + bytes.count <= blockSize {
+                if let source = bytes.baseAddress {
+                    withUnsafeMutableBytes(of: &pending) { ($0.baseAddress! + pendingCount).copyMemory(from: source, byteCount: bytes.count) }
+                }
+                pendingCount += bytes.count
+                return
+            }
+            flush()
+            if bytes.count >= blockSize {
+                SHA256_Update(&context, bytes.baseAddress, bytes.count)
+            } else {
+                withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+                pendingCount = bytes.count
+            }
+        }
+
+        @inlinable
+        mutating func flush() {
+            guard pendingCount > 0 else { return }
+            let count = pendingCount
+            withUnsafeBytes(of: &pending) { _ = SHA256_Update(&context, $0.baseAddress, count) }
+            pendingCount = 0
         }
 
         public mutating func finalize() -> [UInt8] {
-            [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            flush()
+            return [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
                 SHA256_Final(buffer.baseAddress, &context)
                 count = 32
             }
@@ -74,10 +104,12 @@ public struct SHA256IonHash: IonHashFunction {
 
         public mutating func finalize(into buffer: UnsafeMutableRawBufferPointer) {
             precondition(buffer.count >= 32, "a SHA-256 digest does not fit in \(buffer.count) bytes")
+            flush()
             SHA256_Final(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
         }
 
         public mutating func finalize(appendingTo buffer: inout [UInt8]) {
+            flush()
             var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             withUnsafeMutableBytes(of: &digest) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
             withUnsafeBytes(of: &digest) { buffer.append(contentsOf: $0) }
