@@ -71,8 +71,14 @@ public struct SHA256IonHash: IonHashFunction {
         public mutating func update(_ bytes: UnsafeRawBufferPointer) {
             let blockSize = 64
             if pendingCount + bytes.count <= blockSize {
-                if let source = bytes.baseAddress {
-                    withUnsafeMutableBytes(of: &pending) { ($0.baseAddress! + pendingCount).copyMemory(from: source, byteCount: bytes.count) }
+                let start = pendingCount
+                withUnsafeMutableBytes(of: &pending) { buffer in
+                    // Markers and type qualifiers are single bytes: a loop beats a call to memcpy.
+                    if bytes.count <= 16 {
+                        for i in 0..<bytes.count { buffer[start + i] = bytes[i] }
+                    } else {
+                        (buffer.baseAddress! + start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                    }
                 }
                 pendingCount += bytes.count
                 return

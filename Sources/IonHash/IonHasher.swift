@@ -88,6 +88,24 @@ public struct IonHasher<Function: IonHashFunction>: Sendable {
 extension IonHasher where Function == SHA256IonHash {
     /// Ion Hash with SHA-256, as QLDB computes it.
     public static var sha256: IonHasher<SHA256IonHash> { IonHasher(SHA256IonHash()) }
+
+    // The SHA-256 entry points again, concrete: other modules (QLDB's hashing, the ledger) then
+    // call code specialised for SHA-256 in this module, instead of the generic code, which
+    // reaches every hash update through witness tables.
+
+    /// The Ion hash of a value.
+    public func digest(of value: IonValue) -> [UInt8] {
+        var hasher = function.makeHasher()
+        serialize(value, into: &hasher)
+        return hasher.finalize()
+    }
+
+    /// The Ion hash of a value, written to the start of `buffer` (32 bytes or more).
+    public func digest(of value: IonValue, into buffer: UnsafeMutableRawBufferPointer) {
+        var hasher = function.makeHasher()
+        serialize(value, into: &hasher)
+        hasher.finalize(into: buffer)
+    }
 }
 
 extension IonHasher where Function == MD5IonHash {
