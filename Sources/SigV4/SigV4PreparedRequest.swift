@@ -53,7 +53,8 @@ extension SigV4Signer {
     enum AddedHeader: Int, Sendable, CaseIterable {
         case contentSHA256, date, securityToken
 
-        var canonicalName: StaticString {
+        /// The lowercased name (a literal: no allocation).
+        var canonicalName: String {
             switch self {
             case .contentSHA256: "x-amz-content-sha256"
             case .date: "x-amz-date"
@@ -113,7 +114,7 @@ extension SigV4Signer {
         nameStarts.append(names.count)
 
         let placements = AddedHeader.allCases.map { added in
-            let name = added.canonicalName.withUTF8Buffer { Array($0) }
+            let name = Array(added.canonicalName.utf8)
             let line = lineNames.firstIndex { !$0.lexicographicallyPrecedes(name) } ?? lineNames.count
             return PreparedRequest.Placement(line: line, joins: line < lineNames.count && lineNames[line] == name)
         }

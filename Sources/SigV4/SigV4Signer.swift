@@ -141,58 +141,88 @@ public struct SigV4Signer: Sendable {
 
     /// Signs a request in its headers at `date` (the clock's corrected time by default).
     ///
-    /// To sign many requests that differ only in their bodies, prepare the rest once with
-    /// ``prepare(method:path:query:headers:)`` and call ``sign(_:payload:credentials:date:)``.
+    /// The canonical request and the string to sign are written into one scratch buffer and hashed
+    /// there; only the values returned become strings. To sign many requests that differ only in
+    /// their bodies, prepare the rest once with ``prepare(method:path:query:headers:)`` and call
+    /// ``sign(_:payload:credentials:date:)``.
     public func sign(_ request: SigV4Request, credentials: AWSCredentials, date: Date? = nil) -> HeaderSignature {
-        let prepared = prepare(method: request.method, path: request.path, query: request.query, headers: request.headers)
-        return sign(prepared, payload: request.payload, credentials: credentials, date: date)
+        let added = AddedHeaders(signer: self, payload: request.payload, credentials: credentials, date: date)
+        // Signed headers: lowercased names (short names stay inline strings), sorted by name with
+        // the sent order kept among repeats; the signer's own headers were sent last.
+        var names: [(name: String, value: String, order: Int)] = []
+        names.reserveCapacity(request.headers.count + 3)
+        for (name, value) in request.headers { names.append((SigV4Canonical.lowercaseName(name), value, names.count)) }
+        for header in AddedHeader.allCases {
+            guard let value = added.signedValue(header) else { continue }
+            names.append((header.canonicalName, value, names.count))
+        }
+        // Insertion sort: a request has a handful of headers.
+        if names.count > 1 {
+            for i in 1..<names.count {
+                let item = names[i]
+                var j = i - 1
+                while j >= 0 && (names[j].name > item.name || (names[j].name == item.name && names[j].order > item.order)) {
+                    names[j + 1] = names[j]
+                    j -= 1
+                }
+                names[j + 1] = item
+            }
+        }
+        let uri = SigV4Canonical.uri(request.path, normalize: options.normalizePath)
+        let query = SigV4Canonical.query(request.query)
+        var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count
+        for (name, value) in request.headers { estimate += 3 * name.utf8.count + value.utf8.count + 4 }
+        return finish(added, credentials: credentials, canonicalHeadLength: estimate) { buffer in
+            buffer.append(request.method)
+            buffer.byte(0x0A)
+            buffer.append(uri)
+            buffer.byte(0x0A)
+            buffer.append(query)
+            buffer.byte(0x0A)
+            var i = 0
+            while i < names.count {
+                let name = names[i].name
+                buffer.append(name)
+                buffer.byte(UInt8(ascii: ":"))
+                buffer.appendHeaderValue(names[i].value)
+                i += 1
+                while i < names.count && names[i].name == name {
+                    buffer.byte(UInt8(ascii: ","))
+                    buffer.appendHeaderValue(names[i].value)
+                    i += 1
+                }
+                buffer.byte(0x0A)
+            }
+            buffer.byte(0x0A)
+            let signedStart = buffer.count
+            var previous: String?
+            for entry in names where entry.name != previous {
+                if previous != nil { buffer.byte(UInt8(ascii: ";")) }
+                buffer.append(entry.name)
+                previous = entry.name
+            }
+            return signedStart..<buffer.count
+        }
     }
 
     /// Signs a prepared request with this payload at `date` (the clock's corrected time by default).
     ///
-    /// The canonical request and the string to sign are written into one scratch buffer and hashed
-    /// there: the prepared parts are copied in, the headers the signer adds are placed among them,
-    /// and only the values returned become strings.
+    /// As ``sign(_:credentials:date:)``, with the request's canonical parts copied in and the
+    /// headers the signer adds placed among them.
     public func sign(
         _ prepared: PreparedRequest, payload: SigV4Request.Payload, credentials: AWSCredentials, date: Date? = nil
     ) -> HeaderSignature {
         precondition(
             prepared.normalizedPath == options.normalizePath,
             "a prepared request must be signed by a signer with the path normalisation it was prepared with")
-        let amzDate = date.map { HTTPDate.amzDate($0) } ?? clock.currentAmzDate()
-        // The body's hash is written straight into the canonical request; it becomes a string
-        // only when a header carries it.
-        let payloadHash: String? =
-            switch payload {
-            case .bytes: options.signBodyHashHeader ? Self.payloadHash(payload) : nil
-            case .hash, .unsigned: Self.payloadHash(payload)
-            }
-        var added: [(name: String, value: String)] = []
-        added.reserveCapacity(4)
-        if let token = credentials.sessionToken { added.append((AddedHeader.securityToken.sentName, token)) }
-        added.append((AddedHeader.date.sentName, amzDate))
-        if options.signBodyHashHeader, let payloadHash { added.append((AddedHeader.contentSHA256.sentName, payloadHash)) }
-        let signedToken = options.omitSessionTokenFromSignature ? nil : credentials.sessionToken
-        func signedValue(_ header: AddedHeader) -> String? {
-            switch header {
-            case .contentSHA256: options.signBodyHashHeader ? payloadHash : nil
-            case .date: amzDate
-            case .securityToken: signedToken
-            }
-        }
-
-        var estimate = prepared.head.count + prepared.canonicalHeaders.count + prepared.names.count + 512
-        for (_, value) in added { estimate += value.utf8.count + 32 }
-        estimate += 2 * (region.utf8.count + service.utf8.count) + credentials.accessKeyID.utf8.count + 64
-
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: estimate) { scratch in
-            var buffer = SigningBuffer(scratch)
+        let added = AddedHeaders(signer: self, payload: payload, credentials: credentials, date: date)
+        let estimate = prepared.head.count + prepared.canonicalHeaders.count + prepared.names.count
+        return finish(added, credentials: credentials, canonicalHeadLength: estimate) { buffer in
             prepared.head.withUnsafeBytes { buffer.append($0) }
-            // The request's canonical header lines, with the signer's headers placed among them.
             prepared.canonicalHeaders.withUnsafeBytes { lines in
                 var line = 0
                 for header in AddedHeader.allCases {
-                    guard let value = signedValue(header) else { continue }
+                    guard let value = added.signedValue(header) else { continue }
                     let placement = prepared.placements[header.rawValue]
                     if placement.joins {
                         // The request's own values were sent first; drop the line's newline to join.
@@ -215,7 +245,7 @@ public struct SigV4Signer: Sendable {
             let signedStart = buffer.count
             prepared.names.withUnsafeBytes { names in
                 var line = 0
-                for header in AddedHeader.allCases where signedValue(header) != nil {
+                for header in AddedHeader.allCases where added.signedValue(header) != nil {
                     let placement = prepared.placements[header.rawValue]
                     guard !placement.joins else { continue }
                     buffer.append(names, prepared.nameStarts[line]..<prepared.nameStarts[placement.line])
@@ -226,21 +256,88 @@ public struct SigV4Signer: Sendable {
                 buffer.append(names, prepared.nameStarts[line]..<prepared.nameStarts[prepared.nameStarts.count - 1])
             }
             if buffer.count > signedStart { buffer.count -= 1 }
-            let signedRange = signedStart..<buffer.count
+            return signedStart..<buffer.count
+        }
+    }
+
+    /// The headers the signer adds, and the values of those it signs.
+    struct AddedHeaders {
+        /// `X-Amz-Date`'s value.
+        let amzDate: String
+        /// The hex payload hash when a header or the payload declaration carries it; `nil` when
+        /// the body is hashed straight into the canonical request.
+        let payloadHash: String?
+        let payload: SigV4Request.Payload
+        let signsBodyHash: Bool
+        let signedToken: String?
+        /// The session token, sent whether or not it is signed.
+        let sentToken: String?
+
+        init(signer: SigV4Signer, payload: SigV4Request.Payload, credentials: AWSCredentials, date: Date?) {
+            amzDate = date.map { HTTPDate.amzDate($0) } ?? signer.clock.currentAmzDate()
+            payloadHash =
+                switch payload {
+                case .bytes: signer.options.signBodyHashHeader ? SigV4Signer.payloadHash(payload) : nil
+                case .hash, .unsigned: SigV4Signer.payloadHash(payload)
+                }
+            self.payload = payload
+            signsBodyHash = signer.options.signBodyHashHeader
+            sentToken = credentials.sessionToken
+            signedToken = signer.options.omitSessionTokenFromSignature ? nil : credentials.sessionToken
+        }
+
+        /// The headers to send, in order (token, date, body hash), then `Authorization`.
+        func headersToAdd(authorization: String) -> [(name: String, value: String)] {
+            var headers: [(name: String, value: String)] = []
+            headers.reserveCapacity(4)
+            if let sentToken { headers.append((AddedHeader.securityToken.sentName, sentToken)) }
+            headers.append((AddedHeader.date.sentName, amzDate))
+            if signsBodyHash, let payloadHash { headers.append((AddedHeader.contentSHA256.sentName, payloadHash)) }
+            headers.append(("Authorization", authorization))
+            return headers
+        }
+
+        /// The value signed for `header`, or `nil` when it is not signed.
+        func signedValue(_ header: AddedHeader) -> String? {
+            switch header {
+            case .contentSHA256: signsBodyHash ? payloadHash : nil
+            case .date: amzDate
+            case .securityToken: signedToken
+            }
+        }
+    }
+
+    /// Signs once `canonicalHead` has written the method, URI, query, header lines and signed
+    /// header names into the buffer (returning where the names are): the payload hash, the string
+    /// to sign, the signature and the `Authorization` value follow in the same buffer.
+    private func finish(
+        _ added: AddedHeaders, credentials: AWSCredentials, canonicalHeadLength: Int,
+        _ canonicalHead: (inout SigningBuffer) -> Range<Int>
+    ) -> HeaderSignature {
+        // The signer's headers: a line, a signed name and its place in `Authorization` each.
+        var estimate = canonicalHeadLength + 512
+        for header in AddedHeader.allCases {
+            guard let value = added.signedValue(header) else { continue }
+            estimate += 3 * (header.canonicalName.utf8.count + 2) + value.utf8.count
+        }
+        estimate += 2 * (region.utf8.count + service.utf8.count) + credentials.accessKeyID.utf8.count + 64
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: estimate) { scratch in
+            var buffer = SigningBuffer(scratch)
+            let signedRange = canonicalHead(&buffer)
             buffer.byte(0x0A)
-            if let payloadHash {
+            if let payloadHash = added.payloadHash {
                 buffer.append(payloadHash)
-            } else if case .bytes(let body) = payload {
+            } else if case .bytes(let body) = added.payload {
                 body.withUnsafeBytes { buffer.appendSHA256Hex(of: $0) }
             }
             let canonicalRange = 0..<buffer.count
 
             let toSignStart = buffer.count
             buffer.append("AWS4-HMAC-SHA256\n")
-            buffer.append(amzDate)
+            buffer.append(added.amzDate)
             buffer.byte(0x0A)
             let scopeStart = buffer.count
-            var day = amzDate
+            var day = added.amzDate
             day.withUTF8 { buffer.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<8])) }
             buffer.byte(UInt8(ascii: "/"))
             buffer.append(region)
@@ -254,7 +351,7 @@ public struct SigV4Signer: Sendable {
 
             let signatureStart = buffer.count
             appendSignature(
-                of: toSignRange, in: &buffer, secret: credentials.secretAccessKey, date: String(amzDate.utf8.prefix(8))!)
+                of: toSignRange, in: &buffer, secret: credentials.secretAccessKey, date: String(added.amzDate.utf8.prefix(8))!)
             let signatureRange = signatureStart..<buffer.count
             let transcript = Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
             let authorizationStart = buffer.count
@@ -267,9 +364,8 @@ public struct SigV4Signer: Sendable {
             buffer.append(", Signature=")
             buffer.append(buffer.bytes(signatureRange))
             let authorization = buffer.string(authorizationStart..<buffer.count)
-            added.append(("Authorization", authorization))
             return HeaderSignature(
-                headersToAdd: added, authorization: authorization, transcript: transcript, canonicalRange: canonicalRange,
+                headersToAdd: added.headersToAdd(authorization: authorization), authorization: authorization, transcript: transcript, canonicalRange: canonicalRange,
                 stringToSignRange: toSignRange, signatureRange: signatureRange)
         }
     }

@@ -18,6 +18,7 @@ struct SigningBuffer {
 
     @inline(__always)
     mutating func byte(_ b: UInt8) {
+        assert(count < capacity, "signing buffer overflow")
         base[count] = b
         count += 1
     }
@@ -25,6 +26,7 @@ struct SigningBuffer {
     mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
+            assert(count + utf8.count <= capacity, "signing buffer overflow")
             (base + count).update(from: utf8.baseAddress!, count: utf8.count)
             count += utf8.count
         }
@@ -32,6 +34,7 @@ struct SigningBuffer {
 
     mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { utf8 in
+            assert(count + utf8.count <= capacity, "signing buffer overflow")
             (base + count).update(from: utf8.baseAddress!, count: utf8.count)
             count += utf8.count
         }
@@ -39,6 +42,7 @@ struct SigningBuffer {
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress else { return }
+        assert(count + bytes.count <= capacity, "signing buffer overflow")
         (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
         count += bytes.count
     }
@@ -103,6 +107,7 @@ struct SigningBuffer {
 
     /// Appends the lowercase hex of `digest`.
     mutating func appendHex(_ digest: UnsafeRawBufferPointer) {
+        assert(count + 2 * digest.count <= capacity, "signing buffer overflow")
         SigV4Canonical.writeHex(digest, to: base + count)
         count += 2 * digest.count
     }

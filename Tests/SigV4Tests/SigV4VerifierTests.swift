@@ -91,6 +91,22 @@ import Testing
         #expect(
             signer.sign(prepared, payload: .bytes(body), credentials: credentials, date: signedAt).signature
                 == "281ae1a5163b6a4608f5a816c4b100b4d30f7387e7ea9c0c6f6a825364486499")
+        // Every header the signer can add, a long token and long values: the scratch buffer is
+        // sized for all of them (debug builds check each write).
+        let everything = SigV4Signer(service: "s3", region: "us-east-1", options: .init(normalizePath: false, signBodyHashHeader: true))
+        let withToken = AWSCredentials(
+            accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: String(repeating: "T", count: 900))
+        let headers = [("Host", "h"), ("X-Amz-Date", "x"), ("X-Long", String(repeating: "v ", count: 300)), ("zz", "1")]
+        let preparedLong = everything.prepare(method: "PUT", path: "/a//b", query: "b=2&a=1", headers: headers)
+        for payload in [SigV4Request.Payload.bytes(Array(repeating: 7, count: 5000)), .unsigned] {
+            let once = everything.sign(preparedLong, payload: payload, credentials: withToken, date: signedAt)
+            let whole = everything.sign(
+                SigV4Request(method: "PUT", path: "/a//b", query: "b=2&a=1", headers: headers, payload: payload), credentials: withToken,
+                date: signedAt)
+            #expect(once.authorization == whole.authorization)
+            #expect(once.canonicalRequest == whole.canonicalRequest)
+            #expect(once.headersToAdd.map(\.name) == ["X-Amz-Security-Token", "X-Amz-Date", "x-amz-content-sha256", "Authorization"])
+        }
     }
 
     @Test func acceptsAGoodSignature() throws {
