@@ -172,7 +172,8 @@ public struct SigV4Signer: Sendable {
         let query = SigV4Canonical.query(request.query)
         var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count
         for (name, value) in request.headers { estimate += 3 * name.utf8.count + value.utf8.count + 4 }
-        return finish(added, credentials: credentials, canonicalHeadLength: estimate) { buffer in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchSize(estimate, added, credentials)) { scratch in
+            var buffer = SigningBuffer(scratch)
             buffer.append(request.method)
             buffer.byte(0x0A)
             buffer.append(uri)
@@ -201,7 +202,7 @@ public struct SigV4Signer: Sendable {
                 buffer.append(entry.name)
                 previous = entry.name
             }
-            return signedStart..<buffer.count
+            return finish(&buffer, signedHeaders: signedStart..<buffer.count, payload: request.payload, added, credentials: credentials)
         }
     }
 
@@ -217,7 +218,8 @@ public struct SigV4Signer: Sendable {
             "a prepared request must be signed by a signer with the path normalisation it was prepared with")
         let added = AddedHeaders(signer: self, payload: payload, credentials: credentials, date: date)
         let estimate = prepared.head.count + prepared.canonicalHeaders.count + prepared.names.count
-        return finish(added, credentials: credentials, canonicalHeadLength: estimate) { buffer in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchSize(estimate, added, credentials)) { scratch in
+            var buffer = SigningBuffer(scratch)
             prepared.head.withUnsafeBytes { buffer.append($0) }
             prepared.canonicalHeaders.withUnsafeBytes { lines in
                 var line = 0
@@ -256,7 +258,7 @@ public struct SigV4Signer: Sendable {
                 buffer.append(names, prepared.nameStarts[line]..<prepared.nameStarts[prepared.nameStarts.count - 1])
             }
             if buffer.count > signedStart { buffer.count -= 1 }
-            return signedStart..<buffer.count
+            return finish(&buffer, signedHeaders: signedStart..<buffer.count, payload: payload, added, credentials: credentials)
         }
     }
 
@@ -267,7 +269,6 @@ public struct SigV4Signer: Sendable {
         /// The hex payload hash when a header or the payload declaration carries it; `nil` when
         /// the body is hashed straight into the canonical request.
         let payloadHash: String?
-        let payload: SigV4Request.Payload
         let signsBodyHash: Bool
         let signedToken: String?
         /// The session token, sent whether or not it is signed.
@@ -280,7 +281,6 @@ public struct SigV4Signer: Sendable {
                 case .bytes: signer.options.signBodyHashHeader ? SigV4Signer.payloadHash(payload) : nil
                 case .hash, .unsigned: SigV4Signer.payloadHash(payload)
                 }
-            self.payload = payload
             signsBodyHash = signer.options.signBodyHashHeader
             sentToken = credentials.sessionToken
             signedToken = signer.options.omitSessionTokenFromSignature ? nil : credentials.sessionToken
@@ -307,67 +307,71 @@ public struct SigV4Signer: Sendable {
         }
     }
 
-    /// Signs once `canonicalHead` has written the method, URI, query, header lines and signed
-    /// header names into the buffer (returning where the names are): the payload hash, the string
-    /// to sign, the signature and the `Authorization` value follow in the same buffer.
-    private func finish(
-        _ added: AddedHeaders, credentials: AWSCredentials, canonicalHeadLength: Int,
-        _ canonicalHead: (inout SigningBuffer) -> Range<Int>
-    ) -> HeaderSignature {
-        // The signer's headers: a line, a signed name and its place in `Authorization` each.
-        var estimate = canonicalHeadLength + 512
+    /// The scratch bytes a signature needs: the canonical head (`canonicalHeadLength`, the
+    /// request's own method, path, query and headers), each header the signer adds (a line, a
+    /// signed name and its place in `Authorization`), and the rest of the string to sign and
+    /// `Authorization`.
+    @inline(__always)
+    private func scratchSize(_ canonicalHeadLength: Int, _ added: borrowing AddedHeaders, _ credentials: borrowing AWSCredentials) -> Int {
+        var size = canonicalHeadLength + 512 + 2 * (region.utf8.count + service.utf8.count) + credentials.accessKeyID.utf8.count
         for header in AddedHeader.allCases {
             guard let value = added.signedValue(header) else { continue }
-            estimate += 3 * (header.canonicalName.utf8.count + 2) + value.utf8.count
+            size += 3 * (header.canonicalName.utf8.count + 2) + value.utf8.count
         }
-        estimate += 2 * (region.utf8.count + service.utf8.count) + credentials.accessKeyID.utf8.count + 64
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: estimate) { scratch in
-            var buffer = SigningBuffer(scratch)
-            let signedRange = canonicalHead(&buffer)
-            buffer.byte(0x0A)
-            if let payloadHash = added.payloadHash {
-                buffer.append(payloadHash)
-            } else if case .bytes(let body) = added.payload {
-                body.withUnsafeBytes { buffer.appendSHA256Hex(of: $0) }
-            }
-            let canonicalRange = 0..<buffer.count
+        return size
+    }
 
-            let toSignStart = buffer.count
-            buffer.append("AWS4-HMAC-SHA256\n")
-            buffer.append(added.amzDate)
-            buffer.byte(0x0A)
-            let scopeStart = buffer.count
-            var day = added.amzDate
-            day.withUTF8 { buffer.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<8])) }
-            buffer.byte(UInt8(ascii: "/"))
-            buffer.append(region)
-            buffer.byte(UInt8(ascii: "/"))
-            buffer.append(service)
-            buffer.append("/aws4_request")
-            let scopeRange = scopeStart..<buffer.count
-            buffer.byte(0x0A)
-            buffer.appendSHA256Hex(of: canonicalRange)
-            let toSignRange = toSignStart..<buffer.count
-
-            let signatureStart = buffer.count
-            appendSignature(
-                of: toSignRange, in: &buffer, secret: credentials.secretAccessKey, date: String(added.amzDate.utf8.prefix(8))!)
-            let signatureRange = signatureStart..<buffer.count
-            let transcript = Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
-            let authorizationStart = buffer.count
-            buffer.append("AWS4-HMAC-SHA256 Credential=")
-            buffer.append(credentials.accessKeyID)
-            buffer.byte(UInt8(ascii: "/"))
-            buffer.append(buffer.bytes(scopeRange))
-            buffer.append(", SignedHeaders=")
-            buffer.append(buffer.bytes(signedRange))
-            buffer.append(", Signature=")
-            buffer.append(buffer.bytes(signatureRange))
-            let authorization = buffer.string(authorizationStart..<buffer.count)
-            return HeaderSignature(
-                headersToAdd: added.headersToAdd(authorization: authorization), authorization: authorization, transcript: transcript, canonicalRange: canonicalRange,
-                stringToSignRange: toSignRange, signatureRange: signatureRange)
+    /// Completes a signature whose canonical head (method, URI, query, header lines and signed
+    /// header names, at `signedHeaders`) is in `buffer`: the payload hash, the string to sign, the
+    /// signature and the `Authorization` value follow in the same buffer.
+    @inline(__always)
+    private func finish(
+        _ buffer: inout SigningBuffer, signedHeaders signedRange: Range<Int>, payload: SigV4Request.Payload,
+        _ added: borrowing AddedHeaders, credentials: borrowing AWSCredentials
+    ) -> HeaderSignature {
+        buffer.byte(0x0A)
+        if let payloadHash = added.payloadHash {
+            buffer.append(payloadHash)
+        } else if case .bytes(let body) = payload {
+            body.withUnsafeBytes { buffer.appendSHA256Hex(of: $0) }
         }
+        let canonicalRange = 0..<buffer.count
+
+        let toSignStart = buffer.count
+        buffer.append("AWS4-HMAC-SHA256\n")
+        buffer.append(added.amzDate)
+        buffer.byte(0x0A)
+        let scopeStart = buffer.count
+        var day = added.amzDate
+        day.withUTF8 { buffer.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<8])) }
+        buffer.byte(UInt8(ascii: "/"))
+        buffer.append(region)
+        buffer.byte(UInt8(ascii: "/"))
+        buffer.append(service)
+        buffer.append("/aws4_request")
+        let scopeRange = scopeStart..<buffer.count
+        buffer.byte(0x0A)
+        buffer.appendSHA256Hex(of: canonicalRange)
+        let toSignRange = toSignStart..<buffer.count
+
+        let signatureStart = buffer.count
+        appendSignature(
+            of: toSignRange, in: &buffer, secret: credentials.secretAccessKey, date: String(added.amzDate.utf8.prefix(8))!)
+        let signatureRange = signatureStart..<buffer.count
+        let transcript = Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
+        let authorizationStart = buffer.count
+        buffer.append("AWS4-HMAC-SHA256 Credential=")
+        buffer.append(credentials.accessKeyID)
+        buffer.byte(UInt8(ascii: "/"))
+        buffer.append(buffer.bytes(scopeRange))
+        buffer.append(", SignedHeaders=")
+        buffer.append(buffer.bytes(signedRange))
+        buffer.append(", Signature=")
+        buffer.append(buffer.bytes(signatureRange))
+        let authorization = buffer.string(authorizationStart..<buffer.count)
+        return HeaderSignature(
+            headersToAdd: added.headersToAdd(authorization: authorization), authorization: authorization, transcript: transcript,
+            canonicalRange: canonicalRange, stringToSignRange: toSignRange, signatureRange: signatureRange)
     }
 
     /// Appends the hex signature of the string to sign held in `range` of the buffer.
