@@ -33,17 +33,23 @@ public struct IonHasher<Function: IonHashFunction>: Sendable {
 
     /// The Ion hash of a value.
     public func digest(of value: IonValue) -> [UInt8] {
-        var hasher = function.makeHasher()
-        serialize(value, into: &hasher)
+        var hasher = hashing(value)
         return hasher.finalize()
     }
 
     /// The Ion hash of a value, written to the start of `buffer` (which must have room for the
     /// digest: 32 bytes for SHA-256) with no array allocated for it.
     public func digest(of value: IonValue, into buffer: UnsafeMutableRawBufferPointer) {
+        var hasher = hashing(value)
+        hasher.finalize(into: buffer)
+    }
+
+    /// A new hasher fed the serialisation of `value`, ready to finalise.
+    @inline(__always)
+    func hashing(_ value: IonValue) -> Function.Hasher {
         var hasher = function.makeHasher()
         serialize(value, into: &hasher)
-        hasher.finalize(into: buffer)
+        return hasher
     }
 
     /// Feeds the Ion Hash serialisation of a value to `hasher`.
@@ -95,15 +101,13 @@ extension IonHasher where Function == SHA256IonHash {
 
     /// The Ion hash of a value.
     public func digest(of value: IonValue) -> [UInt8] {
-        var hasher = function.makeHasher()
-        serialize(value, into: &hasher)
+        var hasher = hashing(value)
         return hasher.finalize()
     }
 
     /// The Ion hash of a value, written to the start of `buffer` (32 bytes or more).
     public func digest(of value: IonValue, into buffer: UnsafeMutableRawBufferPointer) {
-        var hasher = function.makeHasher()
-        serialize(value, into: &hasher)
+        var hasher = hashing(value)
         hasher.finalize(into: buffer)
     }
 }
