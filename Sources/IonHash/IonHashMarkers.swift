@@ -25,12 +25,12 @@ enum IonHashMarkers {
     /// Feeds `bytes` with every marker byte escaped, as one update.
     static func updateEscaped<H: IonHashFunctionHasher>(_ hasher: inout H, _ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
-        guard mayHoldMarker(bytes) else {
+        guard holdsMarker(bytes) else {
             hasher.update(bytes)
             return
         }
-        // Field digests (32 bytes, most holding a byte below 0x0F) come here: escape them on the
-        // stack. The escaped bytes still go to the hash as one update.
+        // A third of all field digests (32 bytes) hold a marker byte: escape them on the stack.
+        // The escaped bytes still go to the hash as one update.
         let stackLimit = 128
         guard bytes.count <= stackLimit else {
             var escaped: [UInt8] = []
@@ -62,7 +62,7 @@ enum IonHashMarkers {
     /// Whether `bytes` holds a marker byte, checked eight bytes at a time (text rarely does, and
     /// two thirds of 32-byte field digests do not).
     @inline(__always)
-    static func mayHoldMarker(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    static func holdsMarker(_ bytes: UnsafeRawBufferPointer) -> Bool {
         // The has-zero-byte test on the word XORed with each marker: exact, as a yes or no.
         @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 }
         var i = 0

@@ -5,9 +5,8 @@ extension SigV4Signer {
     /// A client that sends the same kind of request again and again (QLDB's transport sends every
     /// command as the same `POST /` with a new body) prepares it once with
     /// ``SigV4Signer/prepare(method:path:query:headers:)``; each signature then copies the
-    /// canonical text instead of lowercasing, sorting and folding the headers again.
-    /// ``SigV4Signer/sign(_:credentials:date:)`` prepares every request it signs, so both ways
-    /// sign identically.
+    /// canonical text instead of lowercasing, sorting and folding the headers again. The signature
+    /// is the one ``SigV4Signer/sign(_:credentials:date:)`` gives the whole request.
     ///
     /// ```swift
     /// let prepared = signer.prepare(method: "POST", path: "/", headers: [("Host", host), ("X-Amz-Target", target)])
@@ -30,9 +29,9 @@ extension SigV4Signer {
         let canonicalHeaders: [UInt8]
         /// Where each line of `canonicalHeaders` starts, and one more offset for its end.
         let lineStarts: [Int]
-        /// The names of `canonicalHeaders`, joined with `;`.
+        /// The names of `canonicalHeaders`, each followed by `;`.
         let names: [UInt8]
-        /// Where each name starts in `names`, and one more offset for its end (plus one).
+        /// Where each name starts in `names`, and one more offset: the end of `names`.
         let nameStarts: [Int]
         /// For each header the signer may add (by ``AddedHeader`` raw value), where it goes among
         /// the request's own headers: the line it precedes or, when the request already has that
@@ -62,6 +61,7 @@ extension SigV4Signer {
             }
         }
 
+        /// The name as sent.
         var sentName: String {
             switch self {
             case .contentSHA256: "x-amz-content-sha256"
