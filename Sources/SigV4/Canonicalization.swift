@@ -185,10 +185,10 @@ public enum SigV4Canonical {
 
     /// The two lowercase hex digits of every byte, first digit in the low byte: one table read and
     /// one two-byte store per byte (a signature writes 96 bytes as hex).
-    static let hexPairs: [UInt16] = (0..<256).map { b in
+    static let hexPairs: [UInt16] = {
         let digits = Array("0123456789abcdef".utf8)
-        return UInt16(digits[b >> 4]) | UInt16(digits[b & 0x0F]) << 8
-    }
+        return (0..<256).map { b in UInt16(digits[b >> 4]) | UInt16(digits[b & 0x0F]) << 8 }
+    }()
 
     /// Writes the lowercase hex of `bytes` to `out`, which must have room for twice as many bytes.
     @inline(__always)

@@ -25,7 +25,7 @@ extension SigV4Signer {
         let normalizedPath: Bool
         /// `METHOD\nURI\nQUERY\n`.
         let head: [UInt8]
-        /// `name:value\n` for every distinct header name, in canonical order.
+        /// `name:value\n` for every distinct header name, in canonical order (`SigV4Canonical.headers`).
         let canonicalHeaders: [UInt8]
         /// Where each line of `canonicalHeaders` starts, and one more offset for its end.
         let lineStarts: [Int]
@@ -82,41 +82,26 @@ extension SigV4Signer {
         head += SigV4Canonical.query(query).utf8
         head.append(0x0A)
 
-        // Sorted by lowercased name, the sent order kept among repeats (the index breaks ties).
-        let sorted = headers.enumerated()
-            .map { (name: Array(SigV4Canonical.lowercaseName($0.element.name).utf8), value: $0.element.value, index: $0.offset) }
-            .sorted { $0.name != $1.name ? $0.name.lexicographicallyPrecedes($1.name) : $0.index < $1.index }
-        var canonicalHeaders: [UInt8] = []
-        var lineStarts: [Int] = []
+        // The same canonical block and signed list whole-request verification builds: lines end
+        // in a newline (values are folded, so only there), names are HTTP tokens without `;`.
+        let (block, signed) = SigV4Canonical.headers(headers)
+        let canonicalHeaders = Array(block.utf8)
+        var lineStarts = [0]
+        for (offset, byte) in canonicalHeaders.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+        let lineNames = signed.split(separator: ";").map(String.init)
         var names: [UInt8] = []
         var nameStarts: [Int] = []
-        var lineNames: [[UInt8]] = []
-        var i = 0
-        while i < sorted.count {
-            let name = sorted[i].name
-            lineStarts.append(canonicalHeaders.count)
+        for name in lineNames {
             nameStarts.append(names.count)
-            lineNames.append(name)
-            names += name
+            names += name.utf8
             names.append(UInt8(ascii: ";"))
-            canonicalHeaders += name
-            canonicalHeaders.append(UInt8(ascii: ":"))
-            canonicalHeaders += SigV4Canonical.headerValue(sorted[i].value).utf8
-            i += 1
-            while i < sorted.count && sorted[i].name == name {
-                canonicalHeaders.append(UInt8(ascii: ","))
-                canonicalHeaders += SigV4Canonical.headerValue(sorted[i].value).utf8
-                i += 1
-            }
-            canonicalHeaders.append(0x0A)
         }
-        lineStarts.append(canonicalHeaders.count)
         nameStarts.append(names.count)
 
+        // In the order `SigV4Canonical.headers` sorts names.
         let placements = AddedHeader.allCases.map { added in
-            let name = Array(added.canonicalName.utf8)
-            let line = lineNames.firstIndex { !$0.lexicographicallyPrecedes(name) } ?? lineNames.count
-            return PreparedRequest.Placement(line: line, joins: line < lineNames.count && lineNames[line] == name)
+            let line = lineNames.firstIndex { !($0 < added.canonicalName) } ?? lineNames.count
+            return PreparedRequest.Placement(line: line, joins: line < lineNames.count && lineNames[line] == added.canonicalName)
         }
         return PreparedRequest(
             method: method, path: path, query: query, headers: headers, normalizedPath: options.normalizePath, head: head,

@@ -13,16 +13,11 @@ extension IonValue {
     /// Encodes a sequence of values; a single value needs no array.
     static func encode(binaryOf values: some Sequence<IonValue>) throws -> [UInt8] {
         if let document = IonBinaryDocumentEncoder.encode(values) { return document }
-        var writer = IonBinaryWriter()
-        do {
-            for value in values { try writer.write(value) }
-            return try writer.finish()
-        } catch let error as IonError where error.code == .unknownSymbol {
-            // Symbols from shared tables are rare: only then walk the values for the imports needed.
-            var withImports = IonBinaryWriter(imports: sharedImports(of: Array(values)))
-            for value in values { try withImports.write(value) }
-            return try withImports.finish()
-        }
+        // Only symbols with unknown text from shared tables stop the encoder (they are rare): the
+        // streaming writer declares those tables as imports.
+        var writer = IonBinaryWriter(imports: sharedImports(of: Array(values)))
+        for value in values { try writer.write(value) }
+        return try writer.finish()
     }
 
     /// The shared tables that symbols with unknown text in `values` come from, each declared with
