@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "QLDBHashing", targets: ["QLDBHashing"]),
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "QLDBSession", targets: ["QLDBSession"]),
+        .library(name: "QLDBHTTPTransport", targets: ["QLDBHTTPTransport"]),
         .library(name: "QLDBDriver", targets: ["QLDBDriver"]),
         .library(name: "QLDBTesting", targets: ["QLDBTesting"]),
         .library(name: "QLDBLedger", targets: ["QLDBLedger"]),
@@ -57,19 +58,22 @@ let package = Package(
                 .target(name: "CLibCrypto", condition: .when(platforms: [.linux])),
             ]
         ),
+        .target(name: "QLDBPrimitives"),
+        .target(name: "QLDBSession"),
         .target(
-            name: "QLDBSession",
+            name: "QLDBHTTPTransport",
             dependencies: [
-                "SigV4",
+                "QLDBDriver", "QLDBSession", "SigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
             name: "QLDBDriver",
             dependencies: [
-                "Ion", "QLDBHashing", "QLDBSession",
+                "Ion", "QLDBHashing", "QLDBPrimitives", "QLDBSession",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -80,8 +84,9 @@ let package = Package(
         .target(
             name: "QLDBLedger",
             dependencies: [
-                "Ion", "IonHash", "QLDBHashing", "QLDBSession",
+                "Ion", "QLDBHashing", "QLDBPrimitives", "QLDBSession",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -90,21 +95,23 @@ let package = Package(
                 "QLDBLedger", "QLDBSession", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
             name: "LicenceService",
             dependencies: [
-                "Ion", "QLDBDriver", "QLDBLedger", "QLDBSession",
+                "Ion", "QLDBDriver", "QLDBHashing", "QLDBLedger", "QLDBSession",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
             name: "LicenceServiceMain",
             dependencies: [
-                "LicenceService", "QLDBDriver", "QLDBLedger", "QLDBSession", "SigV4",
+                "LicenceService", "QLDBDriver", "QLDBHTTPTransport", "QLDBLedger", "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,32 +119,39 @@ let package = Package(
         .executableTarget(
             name: "QLDBCLI",
             dependencies: [
-                "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer", "SigV4",
+                "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "SharedFixtures", path: "Tests/SharedFixtures"),
         .testTarget(name: "IonTests", dependencies: ["Ion"]),
-        .testTarget(
-            name: "IonConformanceTests",
-            dependencies: ["Ion", "IonHash", "SharedFixtures"]
-        ),
+        .testTarget(name: "IonConformanceTests", dependencies: ["Ion", "SharedFixtures"]),
         .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash", "SharedFixtures"]),
-        .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "IonHash", "QLDBHashing", "SharedFixtures"]),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "SharedFixtures"]),
+        .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "QLDBHashing", "SharedFixtures"]),
+        .testTarget(
+            name: "SigV4Tests",
+            dependencies: ["SigV4", "SharedFixtures", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "QLDBSessionTests", dependencies: ["QLDBSession", "Ion", "QLDBHashing", "SharedFixtures"]),
         .testTarget(
             name: "QLDBDriverTests",
             dependencies: [
-                "QLDBDriver", "QLDBTesting", "QLDBSession", "Ion", "QLDBHashing", "SharedFixtures",
+                "QLDBDriver", "QLDBTesting", "QLDBPrimitives", "QLDBSession", "Ion", "QLDBHashing", "SharedFixtures",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "QLDBLedgerTests",
-            dependencies: ["QLDBLedger", "QLDBLedgerServer", "QLDBDriver", "QLDBSession", "Ion", "QLDBHashing", "SigV4", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "QLDBLedger", "QLDBLedgerServer", "QLDBDriver", "QLDBHTTPTransport", "QLDBPrimitives", "QLDBSession",
+                "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "LicenceServiceTests",
@@ -145,6 +159,7 @@ let package = Package(
                 "LicenceService", "QLDBDriver", "QLDBLedger", "Ion",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],

@@ -79,6 +79,7 @@ let package = Package(
                 .product(name: "Ion", package: "swift-qldb"),
                 .product(name: "QLDBSession", package: "swift-qldb"),
                 .product(name: "QLDBDriver", package: "swift-qldb"),
+                .product(name: "QLDBHTTPTransport", package: "swift-qldb"),
                 .product(name: "QLDBLedger", package: "swift-qldb"),
                 .product(name: "QLDBLedgerServer", package: "swift-qldb"),
                 .product(name: "SigV4", package: "swift-qldb"),

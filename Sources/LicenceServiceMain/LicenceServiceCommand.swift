@@ -3,6 +3,7 @@ import Foundation
 import LicenceService
 import Logging
 import QLDBDriver
+import QLDBHTTPTransport
 import QLDBLedger
 import SigV4
 

@@ -4,7 +4,6 @@ import Logging
 import Metrics
 import QLDBSession
 import ServiceLifecycle
-import SigV4
 import Tracing
 
 /// Runs transactions on a QLDB ledger, with a session pool, OCC retries and commit digests.
@@ -49,24 +48,14 @@ public final class QLDBDriver: Sendable {
         var logger = configuration.logger
         logger[metadataKey: "ledger"] = "\(ledger)"
         self.pool = SessionPool(
-            client: client, ledger: ledger, maxSessions: configuration.maxConcurrentTransactions,
-            acquireTimeout: configuration.sessionAcquireTimeout, maxSessionAge: configuration.maxSessionAge,
-            maxSessionIdle: configuration.maxSessionIdle, logger: logger)
+            client: client, ledger: ledger,
+            configuration: .init(
+                maxSessions: configuration.maxConcurrentTransactions, acquireTimeout: configuration.sessionAcquireTimeout,
+                maxSessionAge: configuration.maxSessionAge, maxSessionIdle: configuration.maxSessionIdle),
+            clock: configuration.clock, logger: logger)
         self.transactionsCommitted = Counter(label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "committed")])
         self.transactionsFailed = Counter(label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "failed")])
         self.latency = Metrics.Timer(label: "qldb_transaction_duration", dimensions: [("ledger", ledger)])
-    }
-
-    /// Creates a driver for a ledger in an AWS region (or at any endpoint), signing with the
-    /// given credentials (the default AWS chain when `nil`).
-    public convenience init(
-        ledger: String, region: String, endpoint: URL? = nil, credentials: (any CredentialProvider)? = nil,
-        configuration: QLDBDriverConfiguration = .init()
-    ) {
-        var http = HTTPTransport.Configuration.regional(region)
-        if let endpoint { http.endpoint = endpoint }
-        let transport = HTTPTransport(configuration: http, credentials: credentials ?? CredentialProviderChain.default())
-        self.init(ledger: ledger, transport: transport, configuration: configuration)
     }
 
     /// Runs `body` in a transaction and commits it, retrying the whole closure as the retry
@@ -115,7 +104,8 @@ public final class QLDBDriver: Sendable {
         }
     }
 
-    /// Ends every pooled session (`EndSession`) and refuses new transactions. Shuts down the transport.
+    /// Ends every pooled session and every session queued for `EndSession`, refuses new
+    /// transactions, and shuts down the transport.
     public func close() async throws {
         await pool.close()
         try await client.transport.shutdown()
@@ -131,7 +121,7 @@ public final class QLDBDriver: Sendable {
         var attempt = 0
         while true {
             try Task.checkCancellation()
-            let verdict: Verdict
+            let verdict: RetryVerdict
             do {
                 return try await runAttempt(attempt: attempt, tracer: tracer, body)
             } catch let failure as AttemptFailure {
@@ -144,26 +134,20 @@ public final class QLDBDriver: Sendable {
                     throw failure.error
                 }
                 attempt += 1
-                Counter(label: "qldb_transaction_retries", dimensions: [("ledger", ledger), ("reason", verdict.reason)])
+                Counter(label: "qldb_transaction_retries", dimensions: [("ledger", ledger), ("reason", verdict.reason.rawValue)])
                     .increment()
                 logger.info(
                     "retrying transaction",
-                    metadata: ["ledger": "\(ledger)", "attempt": "\(attempt + 1)", "reason": "\(verdict.reason)", "error": "\(failure.error)"])
+                    metadata: ["ledger": "\(ledger)", "attempt": "\(attempt + 1)", "reason": "\(verdict.reason.rawValue)", "error": "\(failure.error)"])
                 if case .retryNow = verdict.action { continue }
-                try await Task.sleep(for: policy.backoff(attempt))
+                try await configuration.clock.sleep(for: policy.backoff(attempt))
             }
         }
     }
 
-    struct Verdict {
-        enum Action { case retry, retryNow, fail }
-        var action: Action
-        var reason: String
-    }
-
     struct AttemptFailure: Error {
         var error: any Error
-        var verdict: Verdict
+        var verdict: RetryVerdict
     }
 
     /// One attempt: session, StartTransaction, the closure, buffering, commit. Every failure
@@ -176,7 +160,7 @@ public final class QLDBDriver: Sendable {
         do {
             session = try await pool.acquire()
         } catch {
-            throw AttemptFailure(error: error, verdict: Self.classifyWithoutSession(error, policy: configuration.retryPolicy))
+            throw AttemptFailure(error: error, verdict: RetryVerdict.classifyWithoutSession(error, policy: configuration.retryPolicy))
         }
         var transaction: QLDBTransaction?
         do {
@@ -208,24 +192,19 @@ public final class QLDBDriver: Sendable {
             let healthy = await Task.detached { [client] in await Self.abort(session, client: client) }.value
             logger.debug("transaction cancelled; aborted", metadata: ["abortSucceeded": "\(healthy)"])
             await pool.release(session, healthy: healthy)
-            return AttemptFailure(error: CancellationError(), verdict: Verdict(action: .fail, reason: "cancelled"))
+            return AttemptFailure(error: CancellationError(), verdict: RetryVerdict(action: .fail, reason: .cancelled))
         }
-        let verdict = Self.classify(error, attempt: attempt, policy: configuration.retryPolicy)
-        switch verdict.reason {
-        case "occ_conflict":
-            // The ledger already discarded the transaction: no abort, and the session is fine.
+        let verdict = RetryVerdict.classify(error, attempt: attempt, policy: configuration.retryPolicy)
+        switch verdict.reason.sessionHandling {
+        case .keep:
             await pool.release(session, healthy: true)
-        case "transaction_expired":
-            // QLDB discards the session with the expired transaction; the abort is a courtesy.
+        case .abortThenDrop:
             _ = await Self.abort(session, client: client)
             await pool.release(session, healthy: false)
-        case "invalid_session":
-            // The ledger no longer knows this session: drop it without EndSession.
+        case .drop:
             logger.info("dropping an invalid session", metadata: ["error": "\(error)"])
             await pool.release(session, healthy: false)
-        case "digest_echo_mismatch":
-            await pool.release(session, healthy: true)
-        default:
+        case .abortAndKeepIfAcknowledged:
             let healthy = await Self.abort(session, client: client)
             if !healthy { logger.info("abort failed; dropping the session", metadata: ["error": "\(error)"]) }
             await pool.release(session, healthy: healthy)
@@ -244,51 +223,20 @@ public final class QLDBDriver: Sendable {
         }
     }
 
-    static func classifyWithoutSession(_ error: any Error, policy: RetryPolicy) -> Verdict {
-        if error is QLDBDriverError || error is CancellationError { return Verdict(action: .fail, reason: "pool") }
-        return classify(error, attempt: 1, policy: policy)
-    }
-
-    /// The retry rules (see `docs/driver.md`).
-    static func classify(_ error: any Error, attempt: Int, policy: RetryPolicy) -> Verdict {
-        if let error = error as? QLDBSessionError {
-            switch error.kind {
-            case .occConflict:
-                return Verdict(action: .retry, reason: "occ_conflict")
-            case .invalidSession:
-                if error.message.range(of: #"Transaction .* has expired"#, options: .regularExpression) != nil {
-                    return Verdict(action: .fail, reason: "transaction_expired")
-                }
-                return Verdict(action: attempt == 0 ? .retryNow : .retry, reason: "invalid_session")
-            case .badRequest where error.message.contains("SessionToken is not valid"):
-                // QLDB sometimes reports a session it has forgotten this way instead of ISE.
-                return Verdict(action: attempt == 0 ? .retryNow : .retry, reason: "invalid_session")
-            case .rateExceeded:
-                return Verdict(action: policy.retryOnRateExceeded ? .retry : .fail, reason: "rate_exceeded")
-            case .capacityExceeded:
-                return Verdict(action: .retry, reason: "capacity_exceeded")
-            case .badRequest, .limitExceeded:
-                return Verdict(action: .fail, reason: "bad_request")
-            case .other:
-                return error.status >= 500
-                    ? Verdict(action: .retry, reason: "server_error") : Verdict(action: .fail, reason: "client_error")
-            }
-        }
-        if error is QLDBTransportError { return Verdict(action: .retry, reason: "transport") }
-        if let error = error as? QLDBDriverError, error.kind == .commitDigestMismatch {
-            return Verdict(action: .fail, reason: "digest_echo_mismatch")
-        }
-        return Verdict(action: .fail, reason: "caller_error")
-    }
 }
 
 extension QLDBDriver.Outcome: Sendable where Value: Sendable {}
 
 extension QLDBDriver: Service {
-    /// Waits for graceful shutdown, then closes the driver (ending pooled sessions).
+    /// Ends replaced sessions in the background until graceful shutdown, then closes the driver
+    /// (ending pooled sessions) and returns once every `EndSession` has been answered.
     public func run() async throws {
-        try? await gracefulShutdown()
-        try await close()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.pool.run() }
+            try? await gracefulShutdown()
+            try await close()
+            try await group.waitForAll()
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Logging
+import QLDBPrimitives
 import Tracing
 
 /// How a ``QLDBDriver`` pools sessions and retries transactions.
@@ -21,6 +22,9 @@ public struct QLDBDriverConfiguration: Sendable {
     /// The tracer of the `QLDB.transaction` and `QLDB.statement` spans; `nil` (the default) uses
     /// `InstrumentationSystem.tracer`, looked up at the start of each transaction.
     public var tracer: (any Tracer)? = nil
+    /// The time source of the pool's timeouts, session ageing and retry backoff (tests inject
+    /// a clock they advance).
+    package var clock = ErasedClock(ContinuousClock())
 
     /// The defaults.
     public init() {}

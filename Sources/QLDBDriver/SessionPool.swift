@@ -1,125 +1,106 @@
 import Logging
+import QLDBPrimitives
 import QLDBSession
 
 /// A session the pool handed out: its token and its age.
-struct PooledSession: Sendable {
-    let token: String
-    let startedAt: ContinuousClock.Instant
-    var lastUsedAt: ContinuousClock.Instant
-}
+typealias PooledSession = SessionPoolStateMachine<ErasedClock>.Session
 
-/// Sessions and the permits that bound concurrent transactions.
+/// Performs what ``SessionPoolStateMachine`` decides: suspends and resumes callers, starts
+/// sessions, times out waiters and ends stale sessions.
 ///
-/// A caller takes a permit (waiting asynchronously, up to a timeout, when all are taken), then an
-/// idle session young enough to trust, or a new one. Sessions older than `maxSessionAge` or idle
-/// longer than `maxSessionIdle` are ended and replaced before use, because QLDB expires them
-/// (13–17 minutes of life, 60 s idle) and a stale token costs a failed request.
+/// A caller takes a permit (waiting, up to a timeout, when all are taken), then an idle session
+/// or a new one. Every wait is structured: the timeout is a child task of the waiting caller,
+/// so cancelling the caller ends it. Stale sessions to end are queued; ``run()`` ends them as
+/// they come, and ``close()`` ends whatever is still queued, so no `EndSession` is left to a
+/// task nobody awaits.
 actor SessionPool {
-    private struct Waiter {
-        let continuation: CheckedContinuation<Void, any Error>
-    }
+    typealias Machine = SessionPoolStateMachine<ErasedClock>
 
+    private var machine: Machine
+    private var waiting: [Machine.RequestID: CheckedContinuation<Machine.Grant, any Error>] = [:]
+    private var nextRequestID = 0
+    /// Sessions waiting for `EndSession`, oldest first.
+    private var endQueue: [PooledSession] = []
+    /// Wakes ``run()`` when sessions are queued; `nil` while `run()` is not running.
+    private var endSignal: AsyncStream<Void>.Continuation?
     private let client: SendCommandClient
     private let ledger: String
-    private let maxSessionAge: Duration
-    private let maxSessionIdle: Duration
-    private let acquireTimeout: Duration
+    private let clock: ErasedClock
     private let logger: Logger
-    private var permits: Int
-    private var idle: [PooledSession] = []
-    private var waiters: [Int: Waiter] = [:]
-    private var waiterOrder: [Int] = []
-    private var nextWaiterID = 0
-    private var closed = false
-    private(set) var sessionsStarted = 0
-    private(set) var sessionsReplaced = 0
 
     init(
-        client: SendCommandClient, ledger: String, maxSessions: Int, acquireTimeout: Duration,
-        maxSessionAge: Duration, maxSessionIdle: Duration, logger: Logger
+        client: SendCommandClient, ledger: String, configuration: Machine.Configuration, clock: ErasedClock,
+        logger: Logger
     ) {
-        precondition(maxSessions > 0, "maxConcurrentTransactions must be at least 1")
+        self.machine = Machine(configuration: configuration)
         self.client = client
         self.ledger = ledger
-        self.permits = maxSessions
-        self.acquireTimeout = acquireTimeout
-        self.maxSessionAge = maxSessionAge
-        self.maxSessionIdle = maxSessionIdle
+        self.clock = clock
         self.logger = logger
     }
 
-    /// A permit and a live session. The caller must give both back with ``release(_:healthy:)``
-    /// or ``releasePermit()``.
+    /// Sessions started through this pool.
+    var sessionsStarted: Int { machine.sessionsStarted }
+    /// Idle sessions replaced because they were too old or idle too long.
+    var sessionsReplaced: Int { machine.sessionsReplaced }
+    /// Sessions kept for reuse.
+    var idleCount: Int { machine.idle.count }
+    /// Sessions queued for `EndSession`.
+    var endQueueCount: Int { endQueue.count }
+
+    /// A permit and a live session. The caller gives both back with ``release(_:healthy:)``,
+    /// or the permit alone with ``releasePermit()`` when the session was lost.
     func acquire() async throws -> PooledSession {
-        try await takePermit()
-        do {
-            return try await takeSession()
-        } catch {
-            releasePermit()
-            throw error
+        let id = nextRequestID
+        nextRequestID += 1
+        var action = machine.acquire(id, now: clock.now)
+        let own = (grant: action.grants.removeValue(forKey: id), failure: action.failures.removeValue(forKey: id))
+        let timer = action.timer
+        action.timer = nil
+        perform(action)
+        let grant: Machine.Grant
+        if let granted = own.grant {
+            grant = granted
+        } else if let failure = own.failure {
+            throw error(failure)
+        } else {
+            guard let timer else { preconditionFailure("a request that is neither granted nor failed has a timer") }
+            grant = try await wait(id, until: timer.deadline)
+        }
+        switch grant {
+        case .session(let session):
+            return session
+        case .startSession:
+            do {
+                return try await startSession()
+            } catch {
+                releasePermit()
+                throw error
+            }
         }
     }
 
-    private func takePermit() async throws {
-        if closed { throw QLDBDriverError(.driverClosed, "the driver is closed; create a new QLDBDriver") }
-        if permits > 0 {
-            permits -= 1
-            return
-        }
-        let id = nextWaiterID
-        nextWaiterID += 1
-        let timeout = acquireTimeout
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            await self?.expireWaiter(id)
-        }
-        defer { timer.cancel() }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                if Task.isCancelled {
-                    continuation.resume(throwing: CancellationError())
-                    return
+    /// Waits for a grant; the timeout runs as a child task, which also notices cancellation.
+    private func wait(_ id: Machine.RequestID, until deadline: ErasedClock.Instant) async throws -> Machine.Grant {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let clock = clock
+            group.addTask {
+                do {
+                    try await clock.sleep(until: deadline)
+                    await self.timerFired(id)
+                } catch {
+                    // Cancelled: the caller was cancelled, or it was answered and the group ended.
+                    await self.cancelled(id)
                 }
-                waiters[id] = Waiter(continuation: continuation)
-                waiterOrder.append(id)
             }
-        } onCancel: {
-            Task { await self.cancelWaiter(id) }
+            defer { group.cancelAll() }
+            return try await withCheckedThrowingContinuation { waiting[id] = $0 }
         }
     }
 
-    private func expireWaiter(_ id: Int) {
-        guard let waiter = waiters.removeValue(forKey: id) else { return }
-        waiterOrder.removeAll { $0 == id }
-        waiter.continuation.resume(
-            throwing: QLDBDriverError(
-                .sessionPoolTimeout,
-                "no session became free within \(acquireTimeout): all \(permitsTotal) are in use; raise maxConcurrentTransactions or sessionAcquireTimeout"
-            ))
-    }
+    private func timerFired(_ id: Machine.RequestID) { perform(machine.timerFired(id, now: clock.now)) }
 
-    private func cancelWaiter(_ id: Int) {
-        guard let waiter = waiters.removeValue(forKey: id) else { return }
-        waiterOrder.removeAll { $0 == id }
-        waiter.continuation.resume(throwing: CancellationError())
-    }
-
-    private var permitsTotal: Int { permits + waiters.count }
-
-    private func takeSession() async throws -> PooledSession {
-        let now = ContinuousClock.now
-        while let session = idle.popLast() {
-            if now - session.startedAt < maxSessionAge, now - session.lastUsedAt < maxSessionIdle {
-                return session
-            }
-            sessionsReplaced += 1
-            logger.debug(
-                "replacing a stale session",
-                metadata: ["age": "\(now - session.startedAt)", "idle": "\(now - session.lastUsedAt)"])
-            endInBackground(session)
-        }
-        return try await startSession()
-    }
+    private func cancelled(_ id: Machine.RequestID) { perform(machine.cancelled(id)) }
 
     /// Starts a fresh session (also used to replace one the server declared invalid).
     func startSession() async throws -> PooledSession {
@@ -129,64 +110,90 @@ actor SessionPool {
         guard let token = response.startSession?.sessionToken else {
             throw QLDBDriverError(.protocolViolation, "StartSession answered without a SessionToken")
         }
-        sessionsStarted += 1
-        let now = ContinuousClock.now
-        return PooledSession(token: token, startedAt: now, lastUsedAt: now)
+        return machine.sessionStarted(token: token, now: clock.now)
     }
 
     /// Returns a session and its permit. Unhealthy sessions are dropped without `EndSession`
     /// (the server has already forgotten them, or their state is unknown).
     func release(_ session: PooledSession, healthy: Bool) {
-        if healthy && !closed {
-            var session = session
-            session.lastUsedAt = .now
-            idle.append(session)
-        } else if healthy {
-            endInBackground(session)
-        }
-        releasePermit()
+        perform(machine.release(session, healthy: healthy, now: clock.now))
     }
 
     /// Returns a permit whose session was lost.
     func releasePermit() {
-        if let id = waiterOrder.first {
-            waiterOrder.removeFirst()
-            let waiter = waiters.removeValue(forKey: id)!
-            waiter.continuation.resume()
-        } else {
-            permits += 1
-        }
+        perform(machine.release(nil, healthy: false, now: clock.now))
     }
 
-    private nonisolated func endInBackground(_ session: PooledSession) {
-        let client = client
-        Task { try? await Self.end(session, client: client) }
+    /// Ends queued sessions as they are queued, until ``close()``. Without it, sessions wait in
+    /// the queue (at most `maxSessions` of them; older ones are dropped, since QLDB expires
+    /// them itself) until ``close()`` ends them.
+    func run() async {
+        let (signal, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        endSignal = continuation
+        if !endQueue.isEmpty { continuation.yield() }
+        for await _ in signal { await drainEndQueue() }
+        endSignal = nil
     }
 
-    private static func end(_ session: PooledSession, client: SendCommandClient) async throws {
-        var request = SendCommandRequest(sessionToken: session.token)
-        request.endSession = EndSessionRequest()
-        _ = try await client.send(request)
-    }
-
-    /// Ends every idle session and refuses new work; waiting callers get `driverClosed`.
+    /// Ends every idle and queued session, fails waiting callers with `driverClosed`, refuses
+    /// new work, and stops ``run()``.
     func close() async {
-        closed = true
-        for id in waiterOrder {
-            waiters.removeValue(forKey: id)?.continuation.resume(
-                throwing: QLDBDriverError(.driverClosed, "the driver was closed while waiting for a session"))
-        }
-        waiterOrder.removeAll()
-        let sessions = idle
-        idle.removeAll()
+        perform(machine.close())
+        await drainEndQueue()
+        endSignal?.finish()
+    }
+
+    private func perform(_ action: Machine.Action) {
+        for (id, grant) in action.grants { waiting.removeValue(forKey: id)?.resume(returning: grant) }
+        for (id, failure) in action.failures { waiting.removeValue(forKey: id)?.resume(throwing: error(failure)) }
+        if !action.sessionsToEnd.isEmpty { queueEnd(action.sessionsToEnd) }
+    }
+
+    private func queueEnd(_ sessions: [PooledSession]) {
+        let now = clock.now
         for session in sessions {
+            logger.debug(
+                "ending a session",
+                metadata: [
+                    "session.age": "\(session.startedAt.duration(to: now))",
+                    "session.idle": "\(session.lastUsedAt.duration(to: now))",
+                ])
+        }
+        endQueue += sessions
+        if let endSignal {
+            endSignal.yield()
+        } else if endQueue.count > machine.configuration.maxSessions {
+            let dropped = endQueue.count - machine.configuration.maxSessions
+            endQueue.removeFirst(dropped)
+            logger.debug("dropped stale sessions without EndSession; run() is not running", metadata: ["count": "\(dropped)"])
+        }
+    }
+
+    private func drainEndQueue() async {
+        while !endQueue.isEmpty {
+            let session = endQueue.removeFirst()
+            var request = SendCommandRequest(sessionToken: session.token)
+            request.endSession = EndSessionRequest()
             do {
-                try await Self.end(session, client: client)
+                _ = try await client.send(request)
             } catch {
-                logger.debug("EndSession failed during shutdown", metadata: ["error": "\(error)"])
+                logger.debug("EndSession failed", metadata: ["error": "\(error)"])
             }
         }
     }
 
-    var idleCount: Int { idle.count }
+    private func error(_ failure: Machine.Failure) -> any Error {
+        switch failure {
+        case .closed:
+            return QLDBDriverError(.driverClosed, "the driver is closed; create a new QLDBDriver")
+        case .timedOut:
+            let limits = machine.configuration
+            return QLDBDriverError(
+                .sessionPoolTimeout,
+                "no session became free within \(limits.acquireTimeout): all \(limits.maxSessions) are in use; raise maxConcurrentTransactions or sessionAcquireTimeout"
+            )
+        case .cancelled:
+            return CancellationError()
+        }
+    }
 }

@@ -46,7 +46,16 @@ public final class ScriptedTransport: QLDBTransport {
     private let state = Mutex(State())
 
     /// Creates a transport that consults `script` for every request.
-    public init(script: @escaping @Sendable (Command) -> Reply = { _ in .proceed }) { self.script = script }
+    public init(script: @escaping @Sendable (Command) -> Reply = { _ in .proceed }) {
+        self.script = script
+        (commands, commandSink) = AsyncStream.makeStream(of: Command.self)
+    }
+
+    /// Every command as it arrives, before it is answered (a `hang` command appears here before
+    /// it starts hanging): a test awaits the command it needs instead of polling the transcript.
+    /// One consumer at a time.
+    public let commands: AsyncStream<Command>
+    private let commandSink: AsyncStream<Command>.Continuation
 
     /// Makes `statement` return these pages (a page may be empty; every page but the last carries a token).
     public func setPages(_ pages: [[IonValue]], for statement: String) {
@@ -76,7 +85,9 @@ public final class ScriptedTransport: QLDBTransport {
             state.occurrences[name, default: 0] += 1
             return state.occurrences[name]!
         }
-        switch script(Command(name: name, occurrence: occurrence, request: request)) {
+        let command = Command(name: name, occurrence: occurrence, request: request)
+        commandSink.yield(command)
+        switch script(command) {
         case .respond(let response): return response
         case .fail(let error): throw error
         case .hang:

@@ -4,22 +4,18 @@ import Testing
 
 /// Locates `../shared/conformance/ion-tests/iontestdata` beside the repository root.
 enum ConformanceSuite {
-    static let root = SharedFixtures.url("conformance/ion-tests/iontestdata")
+    static let suitePath = "conformance/ion-tests/iontestdata"
+    static let root = SharedFixtures.url(suitePath)
 
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: root.path) }
+    static var isAvailable: Bool { SharedFixtures.isAvailable(suitePath) }
 
     static let unavailableMessage: Comment =
-        "../shared/conformance/ion-tests/iontestdata is absent: the Ion conformance suite is skipped"
+        "needs ../shared/conformance/ion-tests/iontestdata beside the repository: the Ion conformance suite is skipped"
 
-    /// Every file under `folder` (recursively) whose name ends with `suffix`, as paths relative to the suite root.
-    static func files(under folder: String, suffix: String) -> [String] {
-        let base = root.appendingPathComponent(folder)
-        guard let walker = FileManager.default.enumerator(atPath: base.path) else { return [] }
-        var result: [String] = []
-        while let entry = walker.nextObject() as? String {
-            if entry.hasSuffix(suffix) { result.append(folder + "/" + entry) }
-        }
-        return result.sorted()
+    /// Every file under `folder` (recursively) whose name ends with one of `suffixes`, as paths
+    /// relative to the suite root (`good/equivs/ints.ion`), sorted; `[]` when the suite is absent.
+    static func files(under folder: String, suffixes: [String]) -> [String] {
+        SharedFixtures.files(under: suitePath + "/" + folder, withSuffixes: suffixes).map { folder + "/" + $0 }
     }
 
     static func bytes(_ relativePath: String) throws -> [UInt8] {
@@ -27,27 +23,10 @@ enum ConformanceSuite {
     }
 }
 
-/// Pass/fail/skip counts for one part of the suite, printed as a closing line.
-struct Tally {
-    var passed = 0
-    var failed: [String] = []
-    var skipped: [(String, String)] = []
+/// One file of the suite: a test case, named in results by its path relative to `iontestdata`.
+struct ConformanceFile: Sendable, CustomTestStringConvertible {
+    /// The path relative to the suite root, e.g. `good/equivs/ints.ion`.
+    var path: String
 
-    mutating func record(_ file: String, _ body: () throws -> String?) {
-        do {
-            if let problem = try body() {
-                failed.append("\(file): \(problem)")
-            } else {
-                passed += 1
-            }
-        } catch {
-            failed.append("\(file): \(error)")
-        }
-    }
-
-    func report(_ name: String) {
-        print("\(name): \(passed) passed, \(failed.count) failed, \(skipped.count) skipped")
-        for (file, reason) in skipped { print("  skipped \(file): \(reason)") }
-        for failure in failed { print("  FAILED \(failure)") }
-    }
+    var testDescription: String { path }
 }

@@ -4,7 +4,8 @@ import Testing
 /// Runs every file of the Ion 1.0 conformance suite (`iontestdata`), text and binary.
 @Suite(.enabled(if: ConformanceSuite.isAvailable, ConformanceSuite.unavailableMessage))
 struct IonTestsConformanceTests {
-    /// Files this runner does not run, each with its reason.
+    /// Good files this runner does not run, each with its reason. They are left out of the
+    /// test's arguments; `suiteIsComplete` checks that each is still in the suite.
     static let skipList: [String: String] = [
         "good/utf16.ion": "the document is UTF-16BE; Ion text readers here take UTF-8",
         "good/utf32.ion": "the document is UTF-32BE; Ion text readers here take UTF-8",
@@ -23,62 +24,61 @@ struct IonTestsConformanceTests {
         }
     }
 
+    /// The suite's `.ion` and `.10n` files under `folder` (`good` or `bad`), sorted.
     static func allFiles(_ folder: String) -> [String] {
-        ConformanceSuite.files(under: folder, suffix: ".ion") + ConformanceSuite.files(under: folder, suffix: ".10n")
+        ConformanceSuite.files(under: folder, suffixes: [".ion", ".10n"])
     }
 
-    @Test func goodFilesReadAndRoundTrip() throws {
-        var tallies: [String: Tally] = [:]
-        for file in Self.allFiles("good").sorted() {
-            let folder = String(file[..<file.lastIndex(of: "/")!])
-            if let reason = Self.skipList[file] {
-                tallies[folder, default: Tally()].skipped.append((file, reason))
-                continue
-            }
-            tallies[folder, default: Tally()].record(file) {
-                let values = try IonDocument.decode(try ConformanceSuite.bytes(file))
-                if let problem = try Self.roundTripProblem(values) { return problem }
-                if let problem = try Self.streamingWriterProblem(values) { return problem }
-                if file.contains("/equivTimeline/") { return Self.timelineProblem(values) }
-                if file.contains("/equivs/") { return Self.groupProblem(values, equivalent: true) }
-                if file.contains("/non-equivs/") { return Self.groupProblem(values, equivalent: false) }
-                return nil
-            }
+    /// The good files this runner reads: every good file but those in the skip list.
+    static let goodFiles: [ConformanceFile] = allFiles("good")
+        .filter { IonTestsConformanceTests.skipList[$0] == nil }
+        .map { ConformanceFile(path: $0) }
+
+    static let badFiles: [ConformanceFile] = allFiles("bad").map { ConformanceFile(path: $0) }
+
+    @Test("A good file reads, round-trips through every format and keeps its equivalences",
+          arguments: IonTestsConformanceTests.goodFiles)
+    func goodFileReadsAndRoundTrips(_ file: ConformanceFile) throws {
+        let values = try IonDocument.decode(try ConformanceSuite.bytes(file.path))
+        let roundTrip = try Self.roundTripProblem(values)
+        #expect(roundTrip == nil, "\(file.path): \(roundTrip ?? "")")
+        let streaming = try Self.streamingWriterProblem(values)
+        #expect(streaming == nil, "\(file.path): \(streaming ?? "")")
+        let equivalence: String?
+        if file.path.contains("/equivTimeline/") {
+            equivalence = Self.timelineProblem(values)
+        } else if file.path.contains("/equivs/") {
+            equivalence = Self.groupProblem(values, equivalent: true)
+        } else if file.path.contains("/non-equivs/") {
+            equivalence = Self.groupProblem(values, equivalent: false)
+        } else {
+            equivalence = nil
         }
-        var total = Tally()
-        for (folder, tally) in tallies.sorted(by: { $0.key < $1.key }) {
-            tally.report("ion-tests \(folder)")
-            total.passed += tally.passed
-            total.failed += tally.failed
-            total.skipped += tally.skipped
-        }
-        print("ion-tests good (all): \(total.passed) passed, \(total.failed.count) failed, \(total.skipped.count) skipped")
-        #expect(total.failed.isEmpty, "\(total.failed.joined(separator: "\n"))")
-        #expect(total.passed + total.skipped.count == 289, "the suite has 289 good files")
+        #expect(equivalence == nil, "\(file.path): \(equivalence ?? "")")
     }
 
-    @Test func badFilesThrow() throws {
-        var tallies: [String: Tally] = [:]
-        for file in Self.allFiles("bad").sorted() {
-            let folder = String(file[..<file.lastIndex(of: "/")!])
-            tallies[folder, default: Tally()].record(file) {
-                do {
-                    let values = try IonDocument.decode(try ConformanceSuite.bytes(file))
-                    return "read \(values.count) value(s) without an error"
-                } catch let error as IonError {
-                    return error.offset == nil ? "error without a position: \(error)" : nil
-                }
-            }
+    @Test("A bad file is rejected with an IonError that gives a position",
+          arguments: IonTestsConformanceTests.badFiles)
+    func badFileThrows(_ file: ConformanceFile) throws {
+        let bytes = try ConformanceSuite.bytes(file.path)
+        do {
+            let values = try IonDocument.decode(bytes)
+            Issue.record("\(file.path): read \(values.count) value(s) without an error")
+        } catch let error as IonError {
+            #expect(error.offset != nil, "\(file.path): error without a position: \(error)")
         }
-        var total = Tally()
-        for (folder, tally) in tallies.sorted(by: { $0.key < $1.key }) {
-            tally.report("ion-tests \(folder)")
-            total.passed += tally.passed
-            total.failed += tally.failed
+    }
+
+    /// The suite is whole: 289 good files (the skipped ones among them) and 496 bad ones.
+    @Test("The suite holds 289 good files and 496 bad files; every skipped file is one of them")
+    func suiteIsComplete() {
+        let good = Self.allFiles("good")
+        for (file, reason) in Self.skipList.sorted(by: { $0.key < $1.key }) {
+            #expect(good.contains(file), "skip-list entry \(file) (\(reason)) is not a good file of the suite")
         }
-        print("ion-tests bad (all): \(total.passed) passed, \(total.failed.count) failed, 0 skipped")
-        #expect(total.failed.isEmpty, "\(total.failed.joined(separator: "\n"))")
-        #expect(total.passed == 496, "the suite has 496 bad files")
+        #expect(good.count == 289, "the suite has 289 good files")
+        #expect(Self.goodFiles.count + Self.skipList.count == 289, "289 good files, less the skipped ones, are run")
+        #expect(Self.badFiles.count == 496, "the suite has 496 bad files")
     }
 
     /// Writes the values in every format, reads them back, then writes that in every format

@@ -4,6 +4,7 @@ import QLDBDriver
 import QLDBHashing
 import QLDBSession
 import QLDBTesting
+import ServiceLifecycleTestKit
 import Testing
 
 @Suite struct DriverBehaviourTests {
@@ -87,16 +88,44 @@ import Testing
         #expect(outcome.stats == ExecutionStats(readIOs: 3, writeIOs: 1, processingTimeMilliseconds: 4))
     }
 
-    @Test func idleSessionsAreReplacedBeforeUse() async throws {
+    @Test func idleSessionsAreReplacedBeforeUseAndEndedByClose() async throws {
         let transport = ScriptedTransport()
-        let driver = makeDriver(transport) { $0.maxSessionIdle = .milliseconds(50) }
+        let clock = TestClock()
+        let driver = makeDriver(transport, clock: clock) { $0.maxSessionIdle = .seconds(55) }
         try await driver.execute { txn in try await txn.execute("SELECT 1") }
-        try await Task.sleep(for: .milliseconds(80))
+        clock.advance(by: .seconds(54))
+        try await driver.execute { txn in try await txn.execute("SELECT 1") }
+        #expect(transport.transcript.filter { $0 == "StartSession" }.count == 1)
+        clock.advance(by: .seconds(55))
         try await driver.execute { txn in try await txn.execute("SELECT 1") }
         #expect(transport.transcript.contains("StartTransaction session-2"))
-        // The stale session is ended in the background.
-        for _ in 0..<100 where !transport.transcript.contains("EndSession session-1") { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(transport.transcript.contains("EndSession session-1"))
+        // Without run(), the replaced session waits in the queue; close() ends it, then the pooled one.
+        #expect(!transport.transcript.contains("EndSession session-1"))
+        try await driver.close()
+        #expect(transport.transcript.suffix(2) == ["EndSession session-1", "EndSession session-2"])
+    }
+
+    @Test func runEndsReplacedSessionsAsTheyAreReplacedAndClosesOnShutdown() async throws {
+        let transport = ScriptedTransport()
+        let clock = TestClock()
+        let driver = makeDriver(transport, clock: clock)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await driver.run() }
+                try await driver.execute { txn in try await txn.execute("SELECT 1") }
+                clock.advance(by: .seconds(60))
+                try await driver.execute { txn in try await txn.execute("SELECT 1") }
+                for await command in transport.commands where command.name == "EndSession" {
+                    #expect(command.request.sessionToken == "session-1")
+                    break
+                }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(transport.transcript.last == "EndSession session-2")
+        let error = await #expect(throws: QLDBDriverError.self) { try await driver.execute { _ in } }
+        #expect(error?.kind == .driverClosed)
     }
 
     @Test func closeEndsPooledSessionsAndRefusesNewWork() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Ion
 import QLDBDriver
+import QLDBPrimitives
 import QLDBSession
 import QLDBTesting
 import Synchronization
@@ -21,13 +22,15 @@ final class BackoffRecorder: Sendable {
 
 func makeDriver(
     _ transport: any QLDBTransport, ledger: String = "test-ledger", backoff: BackoffRecorder = BackoffRecorder(), maxConcurrent: Int = 50,
-    acquireTimeout: Duration = .seconds(10), configure: (inout QLDBDriverConfiguration) -> Void = { _ in }
+    acquireTimeout: Duration = .seconds(10), clock: TestClock? = nil,
+    configure: (inout QLDBDriverConfiguration) -> Void = { _ in }
 ) -> QLDBDriver {
     var configuration = QLDBDriverConfiguration()
     configuration.retryPolicy = backoff.policy
     configuration.maxConcurrentTransactions = maxConcurrent
     configuration.sessionAcquireTimeout = acquireTimeout
     configuration.logger.logLevel = .critical
+    if let clock { configuration.clock = ErasedClock(clock) }
     configure(&configuration)
     return QLDBDriver(ledger: ledger, transport: transport, configuration: configuration)
 }

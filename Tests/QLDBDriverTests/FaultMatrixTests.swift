@@ -196,7 +196,7 @@ import Testing
         let transport = ScriptedTransport { command in command.name == "ExecuteStatement" ? .hang : .proceed }
         let driver = makeDriver(transport)
         let task = Task { try await run(driver) }
-        while !transport.transcript.contains(where: { $0.hasPrefix("ExecuteStatement") }) { try await Task.sleep(for: .milliseconds(5)) }
+        for await command in transport.commands where command.name == "ExecuteStatement" { break }
         task.cancel()
         await #expect(throws: CancellationError.self) { _ = try await task.value }
         #expect(transport.transcript == Array(oneStatement.prefix(3)) + ["AbortTransaction session-1"])
@@ -204,7 +204,8 @@ import Testing
 
     @Test func aCallerWaitsForAFreeSessionThenTimesOut() async throws {
         let transport = ScriptedTransport()
-        let driver = makeDriver(transport, maxConcurrent: 1, acquireTimeout: .milliseconds(300))
+        let clock = TestClock()
+        let driver = makeDriver(transport, maxConcurrent: 1, acquireTimeout: .milliseconds(300), clock: clock)
         let (holding, release) = AsyncStream.makeStream(of: Void.self)
         let started = AsyncStream.makeStream(of: Void.self)
         let first = Task {
@@ -215,18 +216,49 @@ import Testing
             }
         }
         for await _ in started.stream { break }
-        // Waits the whole timeout, then fails clearly.
-        let clock = ContinuousClock()
-        let begin = clock.now
-        let error = await #expect(throws: QLDBDriverError.self) { _ = try await run(driver) }
+        // Waits the whole timeout, not a moment less, then fails clearly.
+        let waiter = Task { try await run(driver) }
+        await clock.waitForSleepers(1)
+        clock.advance(by: .milliseconds(299))
+        #expect(clock.sleeperCount == 1)
+        clock.advance(by: .milliseconds(1))
+        let error = await #expect(throws: QLDBDriverError.self) { _ = try await waiter.value }
         #expect(error?.kind == .sessionPoolTimeout)
-        #expect(clock.now - begin >= .milliseconds(250))
+        #expect(
+            error?.message
+                == "no session became free within 0.3 seconds: all 1 are in use; raise maxConcurrentTransactions or sessionAcquireTimeout")
         // A waiter that is still within its timeout gets the session when it is freed.
         let second = Task { try await run(driver) }
-        try await Task.sleep(for: .milliseconds(50))
+        await clock.waitForSleepers(1)
         release.yield()
         try await first.value
         #expect(try await second.value == 1)
         #expect(transport.transcript.filter { $0 == "StartSession" }.count == 1)
+    }
+
+    @Test func aCancelledWaiterLeavesAtOnceAndTheQueueMovesOn() async throws {
+        let transport = ScriptedTransport()
+        let clock = TestClock()
+        let driver = makeDriver(transport, maxConcurrent: 1, clock: clock)
+        let (holding, release) = AsyncStream.makeStream(of: Void.self)
+        let started = AsyncStream.makeStream(of: Void.self)
+        let first = Task {
+            try await driver.execute { txn in
+                try await txn.execute(Self.statement)
+                started.continuation.yield()
+                for await _ in holding { break }
+            }
+        }
+        for await _ in started.stream { break }
+        let cancelled = Task { try await run(driver) }
+        await clock.waitForSleepers(1)
+        let next = Task { try await run(driver) }
+        await clock.waitForSleepers(2)
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await cancelled.value }
+        release.yield()
+        try await first.value
+        #expect(try await next.value == 1)
+        #expect(clock.sleeperCount == 0)
     }
 }

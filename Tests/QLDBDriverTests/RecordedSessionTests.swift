@@ -13,17 +13,19 @@ import Testing
         "firstName": "Matt", "lastName": "Lewis", "email": "matt@example.com", "penaltyPoints": 0,
     ]
 
-    func replay(_ name: String) throws -> ReplayTransport? {
-        let path = "qldb/recorded-sessions/\(name).jsonl"
-        guard SharedFixtures.exists(path) else { return nil }
-        return try ReplayTransport(contentsOf: SharedFixtures.url(path))
+    /// `../shared/<path>` of a transcript.
+    static func path(_ name: String) -> String { "qldb/recorded-sessions/\(name).jsonl" }
+
+    /// A transport that replays the transcript `name`.
+    static func transcript(_ name: String) throws -> ReplayTransport {
+        try ReplayTransport(contentsOf: SharedFixtures.url(path(name)))
     }
 
-    @Test func occRetryOnTheSameSession() async throws {
-        guard let replay = try replay("pyqldb-occ-retry") else {
-            print("skipped: ../shared/qldb/recorded-sessions is absent")
-            return
-        }
+    @Test(.enabled(
+        if: SharedFixtures.isAvailable(RecordedSessionTests.path("pyqldb-occ-retry")),
+        "needs ../shared/qldb/recorded-sessions/pyqldb-occ-retry.jsonl beside the repository"))
+    func occRetryOnTheSameSession() async throws {
+        let replay = try Self.transcript("pyqldb-occ-retry")
         let driver = makeDriver(replay, ledger: "qldb-private-dev")
         try await driver.execute { txn in
             _ = try await txn.execute("SELECT email FROM BicycleLicence AS b WHERE b.email = ?", "matt@example.com").collect()
@@ -38,11 +40,11 @@ import Testing
         #expect(replay.remaining == 0)
     }
 
-    @Test func staleSessionReplacedAndUserErrorAborted() async throws {
-        guard let replay = try replay("pyqldb-stale-session-and-abort") else {
-            print("skipped: ../shared/qldb/recorded-sessions is absent")
-            return
-        }
+    @Test(.enabled(
+        if: SharedFixtures.isAvailable(RecordedSessionTests.path("pyqldb-stale-session-and-abort")),
+        "needs ../shared/qldb/recorded-sessions/pyqldb-stale-session-and-abort.jsonl beside the repository"))
+    func staleSessionReplacedAndUserErrorAborted() async throws {
+        let replay = try Self.transcript("pyqldb-stale-session-and-abort")
         let driver = makeDriver(replay, ledger: "qldb-private-dev")
         _ = try await driver.execute { txn in
             try await txn.execute("SELECT * FROM BicycleLicence AS b WHERE b.licenceId = ?", "X").collect()

@@ -5,6 +5,7 @@ import QLDBHashing
 import QLDBLedger
 import QLDBSession
 import Synchronization
+import QLDBTesting
 import Testing
 
 @Suite struct ConcurrencyTests {
@@ -78,13 +79,16 @@ import Testing
     @Test func sessionRulesMatchQLDB() async throws {
         var configuration = LedgerService.Configuration()
         configuration.transactionTimeout = .milliseconds(50)
-        let (_, service, _) = embedded(configuration: configuration)
+        let clock = TestClock()
+        let (_, service, _) = embedded(configuration: configuration, clock: clock)
         var session = RawSession(service)
         try await session.start()
         try await session.begin()
         let again = await #expect(throws: QLDBSessionError.self) { try await session.begin() }
         #expect(again?.message == "Transaction already open")
-        try await Task.sleep(for: .milliseconds(80))
+        clock.advance(by: .milliseconds(49))
+        try await session.execute("SELECT * FROM information_schema.user_tables")
+        clock.advance(by: .milliseconds(1))
         let expired = await #expect(throws: QLDBSessionError.self) { try await session.execute("SELECT 1 FROM x") }
         #expect(expired?.kind == .invalidSession)
         #expect(expired?.message == "Transaction \(session.transactionID) has expired")

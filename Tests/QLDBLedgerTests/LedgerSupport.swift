@@ -3,7 +3,9 @@ import Ion
 import Logging
 import QLDBDriver
 import QLDBLedger
+import QLDBPrimitives
 import QLDBSession
+import QLDBTesting
 
 func quietLogger() -> Logger {
     var logger = Logger(label: "test")
@@ -14,9 +16,10 @@ func quietLogger() -> Logger {
 /// A driver on a fresh in-memory ledger.
 func embedded(
     _ name: String = "test", configuration: LedgerService.Configuration = .init(), limits: LedgerLimits = .init(),
-    retries: Int = 4
+    retries: Int = 4, clock: TestClock? = nil
 ) -> (QLDBDriver, LedgerService, Ledger) {
-    let service = LedgerService(configuration: configuration, logger: quietLogger())
+    let service = LedgerService(
+        configuration: configuration, logger: quietLogger(), clock: clock.map { ErasedClock($0) } ?? .continuous)
     let ledger = Ledger(name: name, limits: limits, logger: quietLogger())
     service.add(ledger)
     var config = QLDBDriverConfiguration()

@@ -3,6 +3,7 @@ import Foundation
     import FoundationNetworking
 #endif
 import Hummingbird
+import QLDBHTTPTransport
 import Ion
 import QLDBDriver
 import QLDBLedger

@@ -7,36 +7,42 @@ import Testing
 
 /// `../shared/qldb/wire-examples.json`: botocore's SendCommand requests and the responses it
 /// parsed, and error responses with what botocore made of them.
-@Suite(.enabled(if: WireExamples.isAvailable, "../shared/qldb/wire-examples.json is absent: wire examples are skipped"))
-struct WireExampleTests {
-    @Test func everyRequestAndResponseDecodesAndReencodes() throws {
-        let examples = try WireExamples.load()
-        for (command, example) in examples.commands {
-            let request = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(example.body.utf8))
-            #expect(request.commandName == command)
-            let reencoded = try SendCommandJSON.encoder().encode(request)
-            // Same JSON values as botocore sent, whatever the spacing.
-            #expect(try WireExamples.canonicalJSON(reencoded) == WireExamples.canonicalJSON(Data(example.body.utf8)), "\(command)")
-            let response = try SendCommandJSON.decoder().decode(SendCommandResponse.self, from: example.response)
-            #expect(try WireExamples.canonicalJSON(SendCommandJSON.encoder().encode(response)) == WireExamples.canonicalJSON(example.response), "\(command)")
-        }
-        #expect(examples.commands.count == 7)
+@Suite struct WireExampleTests {
+    @Test("A botocore request and its response decode and re-encode to the same JSON",
+          .enabled(if: WireExamples.isAvailable, "needs ../shared/qldb/wire-examples.json beside the repository"),
+          arguments: WireExamples.all)
+    func requestAndResponseDecodeAndReencode(_ example: WireExamples.Example) throws {
+        let command = example.command
+        let request = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(example.body.utf8))
+        #expect(request.commandName == command, "\(example.testDescription)")
+        let reencoded = try SendCommandJSON.encoder().encode(request)
+        // Same JSON values as botocore sent, whatever the spacing.
+        #expect(try WireExamples.canonicalJSON(reencoded) == WireExamples.canonicalJSON(Data(example.body.utf8)), "\(example.testDescription)")
+        let response = try SendCommandJSON.decoder().decode(SendCommandResponse.self, from: example.response)
+        #expect(try WireExamples.canonicalJSON(SendCommandJSON.encoder().encode(response)) == WireExamples.canonicalJSON(example.response), "\(example.testDescription)")
     }
 
     /// The hand-written codec the driver and ledger use agrees with the Codable path on every example.
-    @Test func theWireCodecMatchesCodableOnEveryExample() throws {
-        let examples = try WireExamples.load()
-        for (command, example) in examples.commands {
-            let codable = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(example.body.utf8))
-            let fast = try SendCommandJSON.decodeRequest(Array(example.body.utf8))
-            #expect(fast == codable, "\(command)")
-            let written = Data(try SendCommandJSON.encode(fast))
-            #expect(try WireExamples.canonicalJSON(written) == WireExamples.canonicalJSON(Data(example.body.utf8)), "\(command)")
-            let response = try SendCommandJSON.decodeResponse(Array(example.response))
-            #expect(response == (try SendCommandJSON.decoder().decode(SendCommandResponse.self, from: example.response)), "\(command)")
-            let responseWritten = Data(try SendCommandJSON.encode(response))
-            #expect(try WireExamples.canonicalJSON(responseWritten) == WireExamples.canonicalJSON(example.response), "\(command)")
-        }
+    @Test("The wire codec matches the Codable path on a botocore request and its response",
+          .enabled(if: WireExamples.isAvailable, "needs ../shared/qldb/wire-examples.json beside the repository"),
+          arguments: WireExamples.all)
+    func theWireCodecMatchesCodable(_ example: WireExamples.Example) throws {
+        let name = example.testDescription
+        let codable = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(example.body.utf8))
+        let fast = try SendCommandJSON.decodeRequest(Array(example.body.utf8))
+        #expect(fast == codable, "\(name)")
+        let written = Data(try SendCommandJSON.encode(fast))
+        #expect(try WireExamples.canonicalJSON(written) == WireExamples.canonicalJSON(Data(example.body.utf8)), "\(name)")
+        let response = try SendCommandJSON.decodeResponse(Array(example.response))
+        #expect(response == (try SendCommandJSON.decoder().decode(SendCommandResponse.self, from: example.response)), "\(name)")
+        let responseWritten = Data(try SendCommandJSON.encode(response))
+        #expect(try WireExamples.canonicalJSON(responseWritten) == WireExamples.canonicalJSON(example.response), "\(name)")
+    }
+
+    @Test("wire-examples.json holds the seven commands",
+          .enabled(if: WireExamples.isAvailable, "needs ../shared/qldb/wire-examples.json beside the repository"))
+    func everyCommandHasAnExample() throws {
+        #expect(try WireExamples.load().commands.count == 7)
     }
 
     @Test func theWireCodecEscapesAndRejectsPrecisely() throws {
@@ -72,7 +78,8 @@ struct WireExampleTests {
         }
     }
 
-    @Test func executeStatementCarriesAnIonParameterAndCommitEchoesTheDigest() throws {
+    @Test(.enabled(if: WireExamples.isAvailable, "needs ../shared/qldb/wire-examples.json beside the repository"))
+    func executeStatementCarriesAnIonParameterAndCommitEchoesTheDigest() throws {
         let examples = try WireExamples.load()
         let body = try #require(examples.commands.first { $0.0 == "ExecuteStatement" }?.1.body)
         let request = try SendCommandJSON.decoder().decode(SendCommandRequest.self, from: Data(body.utf8))
@@ -109,20 +116,37 @@ struct WireExampleTests {
 enum WireExamples {
     static let file = SharedFixtures.url("qldb/wire-examples.json")
 
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: file.path) }
+    static var isAvailable: Bool { SharedFixtures.isAvailable("qldb/wire-examples.json") }
 
     struct Command {
         var body: String
         var response: Data
     }
 
+    /// One command's request body and response body: a test case, named by the file and the command.
+    struct Example: Sendable, CustomTestStringConvertible {
+        /// The command, e.g. `ExecuteStatement` (the example's key in the file).
+        var command: String
+        var body: String
+        var response: Data
+
+        var testDescription: String { "wire-examples.json: \(command)" }
+    }
+
+    /// The file's commands, read at test discovery; `[]` when it is absent or unreadable
+    /// (`everyCommandHasAnExample` then fails with the reason).
+    static let all: [Example] = isAvailable
+        ? ((try? load().commands.map { Example(command: $0.0, body: $0.1.body, response: $0.1.response) }) ?? [])
+        : []
+
     static func load() throws -> (commands: [(String, Command)], Void) {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any] ?? [:]
         let commands = try object.keys.filter { !$0.hasPrefix("_") }.sorted().map { key -> (String, Command) in
-            let entry = object[key] as! [String: Any]
-            let request = entry["request"] as! [String: Any]
-            let response = try JSONSerialization.data(withJSONObject: entry["response_body"]!)
-            return (key, Command(body: request["body"] as! String, response: response))
+            guard let entry = object[key] as? [String: Any], let request = entry["request"] as? [String: Any],
+                  let body = request["body"] as? String, let responseBody = entry["response_body"]
+            else { throw CocoaError(.coderReadCorrupt) }
+            let response = try JSONSerialization.data(withJSONObject: responseBody)
+            return (key, Command(body: body, response: response))
         }
         return (commands, ())
     }

@@ -5,12 +5,14 @@ import SigV4
 
 /// Reading the SigV4 suites from `../shared/conformance/sigv4`.
 enum SigV4Suite {
-    static let root = SharedFixtures.url("conformance/sigv4")
-    static let v4 = root.appendingPathComponent("aws-signing-test-suite/v4")
-    static let legacy = root.appendingPathComponent("legacy-aws4_testsuite")
+    static let v4Path = "conformance/sigv4/aws-signing-test-suite/v4"
+    static let legacyPath = "conformance/sigv4/legacy-aws4_testsuite"
+    static let v4 = SharedFixtures.url(v4Path)
+    static let legacy = SharedFixtures.url(legacyPath)
     static let legacySecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: v4.path) }
+    static var v4IsAvailable: Bool { SharedFixtures.isAvailable(v4Path) }
+    static var legacyIsAvailable: Bool { SharedFixtures.isAvailable(legacyPath) }
 
     struct Context: Decodable {
         struct Credentials: Decodable {
@@ -28,18 +30,47 @@ enum SigV4Suite {
         var omit_session_token: Bool?
     }
 
-    static func v4Cases() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: v4.path).sorted()
+    /// One case of the v4 suite: a folder holding `context.json`, `request.txt` and the expected
+    /// results of both modes.
+    struct V4Case: Sendable {
+        /// The case's folder name, e.g. `get-vanilla`.
+        var name: String
+
+        /// How test results name the case (`CustomTestStringConvertible`, declared in SigV4SuiteTests.swift).
+        var testDescription: String { "aws-signing-test-suite/v4/\(name)" }
+
+        /// The text of one of the case's files.
+        func text(_ file: String) throws -> String {
+            try SigV4Suite.text(SigV4Suite.v4.appendingPathComponent(name).appendingPathComponent(file))
+        }
+
+        func context() throws -> Context {
+            try JSONDecoder().decode(Context.self, from: Data(contentsOf: SigV4Suite.v4.appendingPathComponent(name).appendingPathComponent("context.json")))
+        }
     }
 
-    static func legacyCases() -> [String] {
-        var bases: [String] = []
-        let walker = FileManager.default.enumerator(atPath: legacy.path)
-        while let entry = walker?.nextObject() as? String {
-            if entry.hasSuffix(".req") { bases.append(legacy.appendingPathComponent(String(entry.dropLast(4))).path) }
+    /// One case of the legacy suite: `<base>.req` and the expected `.creq`, `.sts` and `.authz`.
+    struct LegacyCase: Sendable {
+        /// The case's files relative to the legacy suite, without their extension, e.g.
+        /// `normalize-path/get-slash/get-slash`.
+        var base: String
+
+        /// How test results name the case (`CustomTestStringConvertible`, declared in SigV4SuiteTests.swift).
+        var testDescription: String { "legacy-aws4_testsuite/\(base)" }
+
+        /// The text of the case's file with this extension (`.req`, `.creq`, …).
+        func text(_ fileExtension: String) throws -> String {
+            try SigV4Suite.text(SigV4Suite.legacy.appendingPathComponent(base + fileExtension))
         }
-        return bases.sorted()
     }
+
+    /// The v4 suite's cases, sorted; `[]` when the suite is absent.
+    static let v4Cases: [V4Case] = ((try? FileManager.default.contentsOfDirectory(atPath: v4.path)) ?? [])
+        .sorted().map { V4Case(name: $0) }
+
+    /// The legacy suite's cases (one per `.req` file), sorted; `[]` when the suite is absent.
+    static let legacyCases: [LegacyCase] = SharedFixtures.files(under: legacyPath, withSuffixes: [".req"])
+        .map { LegacyCase(base: String($0.dropLast(4))) }
 
     static func text(_ url: URL) throws -> String {
         String(decoding: try Data(contentsOf: url), as: UTF8.self)

@@ -3,6 +3,7 @@ import DriverWorkload
 import Ion
 import Logging
 import QLDBDriver
+import QLDBHTTPTransport
 import QLDBLedger
 import QLDBLedgerServer
 import QLDBSession

@@ -80,7 +80,6 @@ struct LedgerTransaction: Sendable {
     let id: String
     /// The last block committed when the transaction started: it reads that snapshot.
     let snapshot: Int
-    let startedAt: ContinuousClock.Instant
     var digest: CommitDigest
     var statements: [StatementRecord] = []
     var writes: [DocumentKey: PendingWrite] = [:]
@@ -94,7 +93,6 @@ struct LedgerTransaction: Sendable {
     init(id: String, snapshot: Int) {
         self.id = id
         self.snapshot = snapshot
-        self.startedAt = .now
         self.digest = CommitDigest(transactionID: id)
     }
 

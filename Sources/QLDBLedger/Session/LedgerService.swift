@@ -2,14 +2,18 @@ import Foundation
 import Ion
 import Logging
 import QLDBHashing
+import QLDBPrimitives
 import QLDBSession
+import ServiceLifecycle
 import Synchronization
 
 /// The QLDB session service over a set of ledgers: sessions, transactions, pages and QLDB's
 /// session rules and errors, answering `SendCommand` requests.
 ///
 /// ``handle(body:)`` takes and returns awsJson1_0 bodies as `qldb serve` and
-/// ``EmbeddedLedgerTransport`` use them; ``handle(_:)`` works on the decoded types.
+/// ``EmbeddedLedgerTransport`` use them; ``handle(_:)`` works on the decoded types. The session
+/// rules live in `LedgerSessionStateMachine`; this type runs the commands. As a `Service`,
+/// ``run()`` removes expired sessions (aborting their transactions) until graceful shutdown.
 public final class LedgerService: Sendable {
     /// Session and paging rules.
     public struct Configuration: Sendable {
@@ -27,27 +31,42 @@ public final class LedgerService: Sendable {
         public init() {}
     }
 
-    struct Session {
-        let token: String
-        let id: String
+    /// What the service keeps per session besides the rules' own bookkeeping.
+    struct SessionState: Sendable {
         let ledger: Ledger
-        let startedAt: ContinuousClock.Instant
-        var lastUsedAt: ContinuousClock.Instant
         var transaction: LedgerTransaction?
+        /// Result pages not yet fetched, by `NextPageToken`.
         var pages: [String: [ValueHolder]] = [:]
-        var busy = false
     }
+
+    typealias Sessions = LedgerSessionStateMachine<ErasedClock, SessionState>
 
     /// The configuration in use.
     public let configuration: Configuration
     private let ledgers = Mutex<[String: Ledger]>([:])
-    private let sessions = Mutex<[String: Session]>([:])
+    private let sessions: Mutex<Sessions>
+    private let clock: ErasedClock
     let logger: Logger
 
     /// Creates a service with no ledgers; add them with ``add(_:)``.
-    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "swift-qldb.ledger")) {
+    public convenience init(
+        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "swift-qldb.ledger")
+    ) {
+        self.init(configuration: configuration, logger: logger, clock: ErasedClock(ContinuousClock()))
+    }
+
+    /// Creates a service whose session rules run on `clock` (tests pass a clock they advance).
+    package init(configuration: Configuration, logger: Logger, clock: ErasedClock) {
         self.configuration = configuration
         self.logger = logger
+        self.clock = clock
+        self.sessions = Mutex(
+            Sessions(
+                configuration: .init(
+                    transactionTimeout: configuration.transactionTimeout,
+                    sessionIdleTimeout: configuration.sessionIdleTimeout,
+                    sessionLifetime: configuration.sessionLifetime,
+                    maxSessionsPerLedger: configuration.maxSessionsPerLedger)))
     }
 
     /// Serves a ledger under its name.
@@ -68,7 +87,8 @@ public final class LedgerService: Sendable {
             request = try SendCommandJSON.decodeRequest(body)
         } catch {
             return Self.errorResponse(
-                LedgerError(type: "SerializationException", message: "The request body is not a valid SendCommand request: \(error)"))
+                LedgerError(
+                    type: "SerializationException", message: "The request body is not a valid SendCommand request: \(error)"))
         }
         switch await handle(request) {
         case .success(let response):
@@ -92,33 +112,63 @@ public final class LedgerService: Sendable {
     // MARK: Commands
 
     /// Answers one `SendCommand` request.
-    public nonisolated(nonsending) func handle(_ request: SendCommandRequest) async -> Result<SendCommandResponse, LedgerError> {
-        let started = ContinuousClock.now
-        let commands = [
-            request.startSession != nil, request.startTransaction != nil, request.executeStatement != nil,
-            request.fetchPage != nil, request.commitTransaction != nil, request.abortTransaction != nil,
-            request.endSession != nil,
-        ].filter { $0 }.count
-        guard commands == 1 else {
-            return .failure(.badRequest("A SendCommand request must carry exactly one command; it carried \(commands)"))
+    public nonisolated(nonsending) func handle(_ request: SendCommandRequest) async -> Result<
+        SendCommandResponse, LedgerError
+    > {
+        let command: Command
+        switch Command.decode(request) {
+        case .success(let decoded): command = decoded
+        case .failure(let error): return .failure(error)
         }
-        if let start = request.startSession {
-            return startSession(start.ledgerName, started: started)
-        }
+        if case .startSession(let name) = command { return startSession(name) }
         guard let token = request.sessionToken else {
             return .failure(.badRequest("The parameter SessionToken is required for \(request.commandName ?? "this command")"))
         }
-        var session: Session
-        switch checkOut(token) {
-        case .success(let s): session = s
-        case .failure(let error): return .failure(error)
+        var session: Sessions.CheckedOut
+        switch sessions.withLock({ $0.checkOut(token, now: clock.now) }) {
+        case .success(let checkedOut): session = checkedOut
+        case .failure(let refused):
+            abortTransaction(of: refused.removed)
+            return .failure(Self.error(refused.refusal))
         }
-        let outcome = await run(request, in: &session, started: started)
-        checkIn(session, ended: request.endSession != nil || outcome.endsSession)
-        return outcome.result
+        let result = await run(command, on: &session)
+        let ended: Bool
+        if case .endSession = command { ended = true } else { ended = false }
+        let removed = sessions.withLock {
+            $0.checkIn(token, session, transaction: session.payload.transaction?.id, ended: ended, now: clock.now)
+        }
+        abortTransaction(of: removed)
+        return result
     }
 
-    private func startSession(_ name: String, started: ContinuousClock.Instant) -> Result<SendCommandResponse, LedgerError> {
+    /// The one command a request carries.
+    private enum Command {
+        case startSession(ledgerName: String)
+        case startTransaction
+        case executeStatement(ExecuteStatementRequest)
+        case fetchPage(FetchPageRequest)
+        case commitTransaction(CommitTransactionRequest)
+        case abortTransaction
+        case endSession
+
+        static func decode(_ request: SendCommandRequest) -> Result<Command, LedgerError> {
+            var found: [Command] = []
+            if let start = request.startSession { found.append(.startSession(ledgerName: start.ledgerName)) }
+            if request.startTransaction != nil { found.append(.startTransaction) }
+            if let execute = request.executeStatement { found.append(.executeStatement(execute)) }
+            if let fetch = request.fetchPage { found.append(.fetchPage(fetch)) }
+            if let commit = request.commitTransaction { found.append(.commitTransaction(commit)) }
+            if request.abortTransaction != nil { found.append(.abortTransaction) }
+            if request.endSession != nil { found.append(.endSession) }
+            guard found.count == 1 else {
+                return .failure(.badRequest("A SendCommand request must carry exactly one command; it carried \(found.count)"))
+            }
+            return .success(found[0])
+        }
+    }
+
+    private func startSession(_ name: String) -> Result<SendCommandResponse, LedgerError> {
+        let started = clock.now
         guard Self.isValidLedgerName(name) else {
             return .failure(.badRequest("Invalid ledger name \(name): 1–32 letters, digits or hyphens, not all digits"))
         }
@@ -126,194 +176,188 @@ public final class LedgerService: Sendable {
             return .failure(LedgerError(type: "BadRequestException", message: "Ledger \(name) does not exist"))
         }
         let token = Self.randomToken()
-        let now = ContinuousClock.now
-        let result: LedgerError? = sessions.withLock { sessions in
-            sweep(&sessions, now: now)
-            if sessions.values.filter({ $0.ledger === ledger }).count >= configuration.maxSessionsPerLedger {
-                return LedgerError(type: "LimitExceededException", message: "Exceeded the concurrent session limit")
-            }
-            sessions[token] = Session(
-                token: token, id: LedgerIdentifiers.random(), ledger: ledger, startedAt: now, lastUsedAt: now)
-            return nil
+        let (opened, removed) = sessions.withLock {
+            $0.start(
+                token: token, id: LedgerIdentifiers.random(), ledger: name, payload: SessionState(ledger: ledger),
+                now: started)
         }
-        if let result { return .failure(result) }
+        for state in removed { abortTransaction(of: state) }
+        guard opened else {
+            return .failure(LedgerError(type: "LimitExceededException", message: "Exceeded the concurrent session limit"))
+        }
         var response = SendCommandResponse()
         var start = StartSessionResult()
         start.sessionToken = token
-        start.timingInformation = Self.timing(since: started)
+        start.timingInformation = timing(since: started)
         response.startSession = start
         return .success(response)
     }
 
-    private func sweep(_ sessions: inout [String: Session], now: ContinuousClock.Instant) {
-        sessions = sessions.filter { _, session in
-            let keep = session.busy || (now - session.lastUsedAt < configuration.sessionIdleTimeout && now - session.startedAt < configuration.sessionLifetime)
-            if !keep, let txn = session.transaction { session.ledger.abort(txn) }
-            return keep
-        }
-    }
-
-    private func checkOut(_ token: String) -> Result<Session, LedgerError> {
-        let now = ContinuousClock.now
-        return sessions.withLock { sessions -> Result<Session, LedgerError> in
-            guard var session = sessions[token] else { return .failure(.invalidSession("No such session")) }
-            if now - session.startedAt >= configuration.sessionLifetime {
-                sessions[token] = nil
-                if let txn = session.transaction { session.ledger.abort(txn) }
-                return .failure(.invalidSession("Session \(session.id) has expired"))
-            }
-            if now - session.lastUsedAt >= configuration.sessionIdleTimeout {
-                sessions[token] = nil
-                if let txn = session.transaction { session.ledger.abort(txn) }
-                return .failure(.invalidSession("Exceeded the session idle time limit: Session \(session.id)"))
-            }
-            if let txn = session.transaction, now - txn.startedAt >= configuration.transactionTimeout {
-                sessions[token] = nil
-                session.ledger.abort(txn)
-                return .failure(.invalidSession("Transaction \(txn.id) has expired"))
-            }
-            guard !session.busy else {
-                return .failure(.badRequest("Another command is still running on this session; send commands one at a time"))
-            }
-            session.busy = true
-            session.lastUsedAt = now
-            sessions[token] = session
-            return .success(session)
-        }
-    }
-
-    private func checkIn(_ session: Session, ended: Bool) {
-        var session = session
-        session.busy = false
-        session.lastUsedAt = .now
-        sessions.withLock { sessions in
-            if ended {
-                sessions[session.token] = nil
-                if let txn = session.transaction { session.ledger.abort(txn) }
-            } else {
-                sessions[session.token] = session
-            }
-        }
-    }
-
-    private struct Outcome {
-        var result: Result<SendCommandResponse, LedgerError>
-        var endsSession = false
-    }
-
-    private nonisolated(nonsending) func run(_ request: SendCommandRequest, in session: inout Session, started: ContinuousClock.Instant) async -> Outcome {
+    private func run(_ command: Command, on session: inout Sessions.CheckedOut) async -> Result<
+        SendCommandResponse, LedgerError
+    > {
         var response = SendCommandResponse()
-        if request.startTransaction != nil {
-            guard session.transaction == nil else { return Outcome(result: .failure(.badRequest("Transaction already open"))) }
-            let txn = session.ledger.begin()
-            session.transaction = txn
-            session.pages = [:]
+        switch command {
+        case .startSession:
+            preconditionFailure("StartSession is answered before a session is checked out")
+        case .startTransaction:
+            guard session.payload.transaction == nil else { return .failure(.badRequest("Transaction already open")) }
+            let txn = session.payload.ledger.begin()
+            session.payload.transaction = txn
+            session.payload.pages = [:]
             var result = StartTransactionResult()
             result.transactionId = txn.id
-            result.timingInformation = Self.timing(since: started)
+            result.timingInformation = timing(since: session.at)
             response.startTransaction = result
-        } else if let execute = request.executeStatement {
-            guard var txn = session.transaction else { return Outcome(result: .failure(.badRequest("No open transaction"))) }
-            guard txn.id == execute.transactionId else {
-                return Outcome(result: .failure(.badRequest("Transaction \(execute.transactionId) is not the open transaction")))
+        case .executeStatement(let execute):
+            switch executeStatement(execute, on: &session) {
+            case .success(let result): response.executeStatement = result
+            case .failure(let error): return .failure(error)
             }
-            var parameters: [IonValue] = []
-            var hashes: [QLDBHash] = []
-            for (index, holder) in (execute.parameters ?? []).enumerated() {
-                do {
-                    let values: [IonValue]
-                    if let binary = holder.ionBinaryBytes {
-                        values = try IonValue.decode(binary: binary)
-                    } else if let text = holder.ionText {
-                        values = try IonValue.decode(text: text)
-                    } else {
-                        return Outcome(result: .failure(.badRequest("Parameter \(index + 1) has neither IonBinary nor IonText")))
-                    }
-                    guard values.count == 1 else {
-                        return Outcome(result: .failure(.badRequest("Parameter \(index + 1) must hold exactly one Ion value, not \(values.count)")))
-                    }
-                    parameters.append(values[0])
-                    hashes.append(CommitDigest.ionHash(values[0]))
-                } catch {
-                    return Outcome(result: .failure(.badRequest("Parameter \(index + 1) is not valid Ion: \(error)")))
-                }
+        case .fetchPage(let fetch):
+            guard let txn = session.payload.transaction, txn.id == fetch.transactionId else {
+                return .failure(.badRequest("No open transaction"))
             }
-            let values: [IonValue]
-            do {
-                values = try session.ledger.execute(execute.statement, parameters: parameters, parameterHashes: hashes, in: &txn)
-                session.transaction = txn
-            } catch {
-                session.transaction = txn
-                return Outcome(result: .failure(error))
-            }
-            let holders: [ValueHolder]
-            do {
-                holders = try values.map { ValueHolder(ionBinary: try $0.binaryEncoded()) }
-            } catch {
-                return Outcome(result: .failure(LedgerError(type: "InternalFailure", status: 500, message: "\(error)")))
-            }
-            var result = ExecuteStatementResult()
-            result.firstPage = page(holders, session: &session)
-            result.timingInformation = Self.timing(since: started)
-            result.consumedIOs = IOUsage(readIOs: Int64(max(values.count, 1)), writeIOs: 0)
-            response.executeStatement = result
-        } else if let fetch = request.fetchPage {
-            guard let txn = session.transaction, txn.id == fetch.transactionId else {
-                return Outcome(result: .failure(.badRequest("No open transaction")))
-            }
-            guard let remaining = session.pages.removeValue(forKey: fetch.nextPageToken) else {
-                return Outcome(result: .failure(.badRequest("The parameter NextPageToken is not valid")))
+            guard let remaining = session.payload.pages.removeValue(forKey: fetch.nextPageToken) else {
+                return .failure(.badRequest("The parameter NextPageToken is not valid"))
             }
             var result = FetchPageResult()
             result.page = page(remaining, session: &session)
-            result.timingInformation = Self.timing(since: started)
+            result.timingInformation = timing(since: session.at)
             result.consumedIOs = IOUsage(readIOs: Int64(result.page?.values?.count ?? 0), writeIOs: 0)
             response.fetchPage = result
-        } else if let commit = request.commitTransaction {
-            guard let txn = session.transaction else { return Outcome(result: .failure(.badRequest("No open transaction"))) }
-            guard txn.id == commit.transactionId else {
-                return Outcome(result: .failure(.badRequest("Transaction \(commit.transactionId) is not the open transaction")))
+        case .commitTransaction(let commit):
+            switch await commitTransaction(commit, on: &session) {
+            case .success(let result): response.commitTransaction = result
+            case .failure(let error): return .failure(error)
             }
-            session.transaction = nil
-            session.pages = [:]
-            do {
-                let digest = try await session.ledger.commit(txn, clientDigest: [UInt8](commit.commitDigest))
-                var result = CommitTransactionResult()
-                result.transactionId = txn.id
-                result.commitDigest = Data(digest.bytes)
-                result.timingInformation = Self.timing(since: started)
-                result.consumedIOs = IOUsage(readIOs: 0, writeIOs: Int64(txn.writes.count))
-                response.commitTransaction = result
-            } catch let error as LedgerError {
-                return Outcome(result: .failure(error))
-            } catch {
-                return Outcome(result: .failure(LedgerError(type: "InternalFailure", status: 500, message: "\(error)")))
-            }
-        } else if request.abortTransaction != nil {
-            if let txn = session.transaction { session.ledger.abort(txn) }
-            session.transaction = nil
-            session.pages = [:]
+        case .abortTransaction:
+            abortTransaction(of: session.payload)
+            session.payload.transaction = nil
+            session.payload.pages = [:]
             var result = AbortTransactionResult()
-            result.timingInformation = Self.timing(since: started)
+            result.timingInformation = timing(since: session.at)
             response.abortTransaction = result
-        } else {
+        case .endSession:
             var result = EndSessionResult()
-            result.timingInformation = Self.timing(since: started)
+            result.timingInformation = timing(since: session.at)
             response.endSession = result
         }
-        return Outcome(result: .success(response))
+        return .success(response)
     }
 
-    private func page(_ holders: [ValueHolder], session: inout Session) -> Page {
+    private func executeStatement(
+        _ execute: ExecuteStatementRequest, on session: inout Sessions.CheckedOut
+    ) -> Result<ExecuteStatementResult, LedgerError> {
+        guard var txn = session.payload.transaction else { return .failure(.badRequest("No open transaction")) }
+        guard txn.id == execute.transactionId else {
+            return .failure(.badRequest("Transaction \(execute.transactionId) is not the open transaction"))
+        }
+        let parameters: [IonValue]
+        switch Self.decodeParameters(execute.parameters ?? []) {
+        case .success(let decoded): parameters = decoded
+        case .failure(let error): return .failure(error)
+        }
+        let values: [IonValue]
+        do {
+            values = try session.payload.ledger.execute(
+                execute.statement, parameters: parameters, parameterHashes: parameters.map(CommitDigest.ionHash),
+                in: &txn)
+            session.payload.transaction = txn
+        } catch {
+            session.payload.transaction = txn
+            return .failure(error)
+        }
+        let holders: [ValueHolder]
+        do {
+            holders = try values.map { ValueHolder(ionBinary: try $0.binaryEncoded()) }
+        } catch {
+            return .failure(LedgerError(type: "InternalFailure", status: 500, message: "\(error)"))
+        }
+        var result = ExecuteStatementResult()
+        result.firstPage = page(holders, session: &session)
+        result.timingInformation = timing(since: session.at)
+        result.consumedIOs = IOUsage(readIOs: Int64(max(values.count, 1)), writeIOs: 0)
+        return .success(result)
+    }
+
+    /// Each parameter holds exactly one Ion value, binary or text.
+    private static func decodeParameters(_ holders: [ValueHolder]) -> Result<[IonValue], LedgerError> {
+        var parameters: [IonValue] = []
+        parameters.reserveCapacity(holders.count)
+        for (index, holder) in holders.enumerated() {
+            let values: [IonValue]
+            do {
+                if let binary = holder.ionBinaryBytes {
+                    values = try IonValue.decode(binary: binary)
+                } else if let text = holder.ionText {
+                    values = try IonValue.decode(text: text)
+                } else {
+                    return .failure(.badRequest("Parameter \(index + 1) has neither IonBinary nor IonText"))
+                }
+            } catch {
+                return .failure(.badRequest("Parameter \(index + 1) is not valid Ion: \(error)"))
+            }
+            guard values.count == 1 else {
+                return .failure(.badRequest("Parameter \(index + 1) must hold exactly one Ion value, not \(values.count)"))
+            }
+            parameters.append(values[0])
+        }
+        return .success(parameters)
+    }
+
+    private func commitTransaction(
+        _ commit: CommitTransactionRequest, on session: inout Sessions.CheckedOut
+    ) async -> Result<CommitTransactionResult, LedgerError> {
+        guard let txn = session.payload.transaction else { return .failure(.badRequest("No open transaction")) }
+        guard txn.id == commit.transactionId else {
+            return .failure(.badRequest("Transaction \(commit.transactionId) is not the open transaction"))
+        }
+        session.payload.transaction = nil
+        session.payload.pages = [:]
+        do {
+            let digest = try await session.payload.ledger.commit(txn, clientDigest: [UInt8](commit.commitDigest))
+            var result = CommitTransactionResult()
+            result.transactionId = txn.id
+            result.commitDigest = Data(digest.bytes)
+            result.timingInformation = timing(since: session.at)
+            result.consumedIOs = IOUsage(readIOs: 0, writeIOs: Int64(txn.writes.count))
+            return .success(result)
+        } catch let error as LedgerError {
+            return .failure(error)
+        } catch {
+            return .failure(LedgerError(type: "InternalFailure", status: 500, message: "\(error)"))
+        }
+    }
+
+    /// Aborts the open transaction of a session the rules removed or ended.
+    private func abortTransaction(of state: SessionState?) {
+        if let state, let txn = state.transaction { state.ledger.abort(txn) }
+    }
+
+    private func page(_ holders: [ValueHolder], session: inout Sessions.CheckedOut) -> Page {
         guard holders.count > configuration.pageSize else { return Page(values: holders, nextPageToken: nil) }
         let token = Self.randomToken()
-        session.pages[token] = Array(holders[configuration.pageSize...])
+        session.payload.pages[token] = Array(holders[configuration.pageSize...])
         return Page(values: Array(holders[..<configuration.pageSize]), nextPageToken: token)
     }
 
-    static func timing(since start: ContinuousClock.Instant) -> TimingInformation {
-        let elapsed = ContinuousClock.now - start
-        return TimingInformation(processingTimeMilliseconds: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    /// QLDB's messages for each refusal of the session rules.
+    static func error(_ refusal: Sessions.Refusal) -> LedgerError {
+        switch refusal {
+        case .noSuchSession: return .invalidSession("No such session")
+        case .sessionExpired(let id): return .invalidSession("Session \(id) has expired")
+        case .idleTimeout(let id): return .invalidSession("Exceeded the session idle time limit: Session \(id)")
+        case .transactionExpired(let id): return .invalidSession("Transaction \(id) has expired")
+        case .busy: return .badRequest("Another command is still running on this session; send commands one at a time")
+        }
+    }
+
+    private func timing(since start: ErasedClock.Instant) -> TimingInformation {
+        let elapsed = start.duration(to: clock.now)
+        return TimingInformation(
+            processingTimeMilliseconds: elapsed.components.seconds * 1000
+                + elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 
     static func randomToken() -> String {
@@ -324,24 +368,34 @@ public final class LedgerService: Sendable {
 
     static func isValidLedgerName(_ name: String) -> Bool {
         let scalars = name.unicodeScalars
-        guard (1...32).contains(scalars.count), !name.hasPrefix("-"), !name.hasSuffix("-"), !name.contains("--") else { return false }
-        guard scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }) else { return false }
+        guard (1...32).contains(scalars.count), !name.hasPrefix("-"), !name.hasSuffix("-"), !name.contains("--") else {
+            return false
+        }
+        guard scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") })
+        else { return false }
         return !scalars.allSatisfy { ("0"..."9").contains($0) }
+    }
+
+    /// Removes expired sessions that nobody uses.
+    func sweep() {
+        let removed = sessions.withLock { $0.sweep(now: clock.now) }
+        for state in removed { abortTransaction(of: state) }
+        if !removed.isEmpty { logger.debug("removed expired sessions", metadata: ["count": "\(removed.count)"]) }
     }
 }
 
-/// Sends `SendCommand` bodies straight to an in-process ``LedgerService``: the driver runs
-/// against an embedded ledger with no HTTP and no signing.
-public struct EmbeddedLedgerTransport: QLDBTransport {
-    /// The service that answers.
-    public let service: LedgerService
-
-    /// A transport to `service`.
-    public init(service: LedgerService) { self.service = service }
-
-    /// Hands the body to the service.
-    public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
-        try Task.checkCancellation()
-        return await service.handle(body: body)
+extension LedgerService: Service {
+    /// Removes expired sessions (aborting their transactions) every half idle timeout, until
+    /// graceful shutdown or cancellation; without it they are removed at the next `StartSession`.
+    public func run() async throws {
+        let interval = configuration.sessionIdleTimeout / 2
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: interval) }
+            } catch {
+                return
+            }
+            sweep()
+        }
     }
 }

@@ -1,18 +1,11 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import QLDBSession
 import NIOCore
 import NIOHTTP1
 import SigV4
 import Synchronization
-
-/// The package version sent in `User-Agent`.
-public enum SwiftQLDBVersion {
-    /// The version of this package.
-    public static let current = "0.1.0"
-    /// `swift-qldb/<version>`.
-    public static let userAgent = "swift-qldb/\(current)"
-}
 
 /// Sends `SendCommand` over HTTP(S) with AsyncHTTPClient, signing each request with SigV4.
 ///
