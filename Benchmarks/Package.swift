@@ -20,7 +20,8 @@ let package = Package(
         .executableTarget(
             name: "IonProfile",
             dependencies: [
-                "LicenceDataset", .product(name: "Ion", package: "swift-qldb"), .product(name: "IonHash", package: "swift-qldb"),
+                "LicenceDataset", .product(name: "Ion", package: "swift-qldb"),
+                .product(name: "IonHash", package: "swift-qldb"),
                 .product(name: "SigV4", package: "swift-qldb"),
             ]
         ),

@@ -29,11 +29,14 @@ enum Base64 {
         var i = 0
         while i < chars.count {
             let isLast = i + 4 == chars.count
-            let c0 = values[Int(chars[i])], c1 = values[Int(chars[i + 1])]
+            let c0 = values[Int(chars[i])]
+            let c1 = values[Int(chars[i + 1])]
             guard c0 != 0xFF, c1 != 0xFF else { return nil }
-            let p2 = chars[i + 2] == UInt8(ascii: "="), p3 = chars[i + 3] == UInt8(ascii: "=")
+            let p2 = chars[i + 2] == UInt8(ascii: "=")
+            let p3 = chars[i + 3] == UInt8(ascii: "=")
             guard !p2 || (p3 && isLast), !p3 || isLast else { return nil }
-            let c2 = p2 ? 0 : values[Int(chars[i + 2])], c3 = p3 ? 0 : values[Int(chars[i + 3])]
+            let c2 = p2 ? 0 : values[Int(chars[i + 2])]
+            let c3 = p3 ? 0 : values[Int(chars[i + 3])]
             guard c2 != 0xFF, c3 != 0xFF else { return nil }
             out.append(c0 << 2 | c1 >> 4)
             if !p2 { out.append((c1 & 0x0F) << 4 | c2 >> 2) } else if c1 & 0x0F != 0 { return nil }

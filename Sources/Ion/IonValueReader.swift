@@ -67,8 +67,12 @@ public struct IonValueReader: IonReader, Sendable {
     public func annotations() throws -> [IonSymbol] { currentValue?.annotations ?? [] }
 
     private func require<T>(_ extract: (IonValue) -> T?, _ name: String) throws -> T {
-        guard let value = currentValue else { throw IonError(.invalidState, "\(name) called with no value under the cursor") }
-        guard let result = extract(value) else { throw IonError(.typeMismatch, "\(name) called on \(value.isNull ? "null." : "")\(value.type)") }
+        guard let value = currentValue else {
+            throw IonError(.invalidState, "\(name) called with no value under the cursor")
+        }
+        guard let result = extract(value) else {
+            throw IonError(.typeMismatch, "\(name) called on \(value.isNull ? "null." : "")\(value.type)")
+        }
         return result
     }
 

@@ -35,7 +35,8 @@ extension IonHashFunctionHasher {
 
     public mutating func finalize(into buffer: UnsafeMutableRawBufferPointer) {
         let digest = finalize()
-        precondition(buffer.count >= digest.count, "a \(digest.count)-byte digest does not fit in \(buffer.count) bytes")
+        precondition(
+            buffer.count >= digest.count, "a \(digest.count)-byte digest does not fit in \(buffer.count) bytes")
         buffer.copyBytes(from: digest)
     }
 }
@@ -62,7 +63,9 @@ public struct SHA256IonHash: IonHashFunction {
     public struct Hasher: IonHashFunctionHasher {
         @usableFromInline var context = SHA256_CTX()
         /// Bytes not yet passed to `context`: at most one 64-byte block.
-        @usableFromInline var pending: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        @usableFromInline var pending: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+            0, 0, 0, 0, 0, 0, 0, 0
+        )
         @usableFromInline var pendingCount = 0
 
         init() { SHA256_Init(&context) }
@@ -87,7 +90,9 @@ public struct SHA256IonHash: IonHashFunction {
             if bytes.count >= blockSize {
                 SHA256_Update(&context, bytes.baseAddress, bytes.count)
             } else {
-                withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+                withUnsafeMutableBytes(of: &pending) {
+                    $0.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                }
                 pendingCount = bytes.count
             }
         }
@@ -117,7 +122,9 @@ public struct SHA256IonHash: IonHashFunction {
         public mutating func finalize(appendingTo buffer: inout [UInt8]) {
             flush()
             var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-            withUnsafeMutableBytes(of: &digest) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
+            withUnsafeMutableBytes(of: &digest) {
+                _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+            }
             withUnsafeBytes(of: &digest) { buffer.append(contentsOf: $0) }
         }
     }

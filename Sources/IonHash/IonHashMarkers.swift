@@ -64,7 +64,9 @@ enum IonHashMarkers {
     @inline(__always)
     static func holdsMarker(_ bytes: UnsafeRawBufferPointer) -> Bool {
         // The has-zero-byte test on the word XORed with each marker: exact, as a yes or no.
-        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 }
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool {
+            (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+        }
         var i = 0
         let count = bytes.count
         while i + 8 <= count {
@@ -94,7 +96,9 @@ enum IonHashMarkers {
     }
 
     /// As ``scalar(_:into:)``, building number representations in `scratch` (reused by the caller).
-    static func scalar<H: IonHashFunctionHasher>(_ content: IonValue.Content, into hasher: inout H, scratch: inout [UInt8]) {
+    static func scalar<H: IonHashFunctionHasher>(
+        _ content: IonValue.Content, into hasher: inout H, scratch: inout [UInt8]
+    ) {
         switch content {
         case .string(var text):
             // Text and lobs are their own representation: hash them in place, without a copy.
@@ -172,7 +176,9 @@ enum IonHashMarkers {
             // Always eight bytes (32-bit floats widened), every NaN alike; positive zero is empty.
             if d.bitPattern != 0 {
                 let bits = d.isNaN ? 0x7FF8_0000_0000_0000 : d.bitPattern
-                for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+                for shift in stride(from: 56, through: 0, by: -8) {
+                    out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+                }
             }
             return 0x40
         case .decimal(let d):

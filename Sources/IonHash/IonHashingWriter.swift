@@ -44,7 +44,8 @@ public struct IonHashingWriter<Function: IonHashFunction>: IonWriter {
             var hasher = function.makeHasher()
             if inStruct {
                 guard let name = pendingField else {
-                    throw IonError(.invalidState, "a value inside a struct needs a field name; call setFieldName(_:) first")
+                    throw IonError(
+                        .invalidState, "a value inside a struct needs a field name; call setFieldName(_:) first")
                 }
                 IonHashMarkers.symbol(name, into: &hasher)
             }
@@ -54,7 +55,9 @@ public struct IonHashingWriter<Function: IonHashFunction>: IonWriter {
         let annotated = !pendingAnnotations.isEmpty
         if annotated {
             IonHashMarkers.begin(&hashers[hashers.count - 1], typeQualifier: 0xE0)
-            for annotation in pendingAnnotations { IonHashMarkers.symbol(annotation, into: &hashers[hashers.count - 1]) }
+            for annotation in pendingAnnotations {
+                IonHashMarkers.symbol(annotation, into: &hashers[hashers.count - 1])
+            }
             pendingAnnotations.removeAll()
         }
         return (inStruct, annotated)
@@ -92,14 +95,22 @@ public struct IonHashingWriter<Function: IonHashFunction>: IonWriter {
     public mutating func write(blob bytes: some Collection<UInt8>) throws { try scalar(.blob(Array(bytes))) }
 
     public mutating func stepIn(_ type: IonType) throws {
-        guard type.isContainer else { throw IonError(.invalidState, "stepIn(_:) needs list, sexp or struct, not \(type)") }
+        guard type.isContainer else {
+            throw IonError(.invalidState, "stepIn(_:) needs list, sexp or struct, not \(type)")
+        }
         let (isField, annotated) = try beginValue()
-        IonHashMarkers.begin(&hashers[hashers.count - 1], typeQualifier: type == .list ? 0xB0 : type == .sexp ? 0xC0 : 0xD0)
-        frames.append(Frame(type: type, annotated: annotated, fieldDigests: IonHashMarkers.FieldDigests(capacity: 8), isField: isField))
+        IonHashMarkers.begin(
+            &hashers[hashers.count - 1], typeQualifier: type == .list ? 0xB0 : type == .sexp ? 0xC0 : 0xD0)
+        frames.append(
+            Frame(
+                type: type, annotated: annotated, fieldDigests: IonHashMarkers.FieldDigests(capacity: 8),
+                isField: isField))
     }
 
     public mutating func stepOut() throws {
-        guard var frame = frames.popLast() else { throw IonError(.invalidState, "stepOut() called with no open container") }
+        guard var frame = frames.popLast() else {
+            throw IonError(.invalidState, "stepOut() called with no open container")
+        }
         if frame.type == .struct {
             IonHashMarkers.structDigests(&frame.fieldDigests, into: &hashers[hashers.count - 1])
         } else {

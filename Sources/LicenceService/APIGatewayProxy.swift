@@ -27,7 +27,9 @@ public struct APIGatewayProxyEvent: Decodable, Sendable {
         var bytes: [UInt8]?
         if let body {
             if isBase64Encoded == true {
-                guard let data = Data(base64Encoded: body) else { throw Problem.validation("the body is marked base64 but is not") }
+                guard let data = Data(base64Encoded: body) else {
+                    throw Problem.validation("the body is marked base64 but is not")
+                }
                 bytes = [UInt8](data)
             } else {
                 bytes = Array(body.utf8)

@@ -64,15 +64,20 @@ public struct Problem: Error, Sendable, Equatable {
     }
 
     static func notFound(_ licenceID: String) -> Problem {
-        Problem(type: "/problems/not-found", title: "Licence not found", status: 404, detail: "No licence with licenceId \(licenceID)")
+        Problem(
+            type: "/problems/not-found", title: "Licence not found", status: 404,
+            detail: "No licence with licenceId \(licenceID)")
     }
 
     /// The response carrying this problem.
     public var response: LicenceResponse {
         let object: [String: Any] = ["type": type, "title": title, "status": status, "detail": detail]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return LicenceResponse(
             status: status,
-            headers: ["Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*"], body: Array(data))
+            headers: ["Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*"], body: Array(data)
+        )
     }
 }

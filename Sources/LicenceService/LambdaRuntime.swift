@@ -40,9 +40,11 @@ public struct LambdaRuntime: Sendable {
 
     /// Waits for the next invocation (the Runtime API blocks until there is one).
     public func next() async throws -> Invocation {
-        let response = try await client.execute(HTTPClientRequest(url: "\(base)/runtime/invocation/next"), timeout: .hours(24 * 365))
+        let response = try await client.execute(
+            HTTPClientRequest(url: "\(base)/runtime/invocation/next"), timeout: .hours(24 * 365))
         var body = try await response.body.collect(upTo: 6 * 1024 * 1024 + 1024)
-        guard response.status == .ok, let requestID = response.headers.first(name: "Lambda-Runtime-Aws-Request-Id") else {
+        guard response.status == .ok, let requestID = response.headers.first(name: "Lambda-Runtime-Aws-Request-Id")
+        else {
             throw RuntimeError(message: "invocation/next answered \(response.status.code) without a request id")
         }
         let deadline = response.headers.first(name: "Lambda-Runtime-Deadline-Ms").flatMap(Double.init).map {
@@ -61,7 +63,8 @@ public struct LambdaRuntime: Sendable {
 
     /// Posts an invocation's failure.
     public func fail(_ requestID: String, type: String, message: String) async throws {
-        try await post("\(base)/runtime/invocation/\(requestID)/error", body: Self.errorBody(type, message), errorType: type)
+        try await post(
+            "\(base)/runtime/invocation/\(requestID)/error", body: Self.errorBody(type, message), errorType: type)
     }
 
     /// Reports a failure to initialise (the process should exit afterwards).
@@ -103,7 +106,8 @@ public struct LambdaRuntime: Sendable {
                 logger.error("invocation ran out of time", metadata: ["requestId": "\(invocation.requestID)"])
                 try await fail(invocation.requestID, type: "Runtime.Timeout", message: error.description)
             } catch {
-                logger.error("invocation failed", metadata: ["requestId": "\(invocation.requestID)", "error": "\(error)"])
+                logger.error(
+                    "invocation failed", metadata: ["requestId": "\(invocation.requestID)", "error": "\(error)"])
                 try await fail(invocation.requestID, type: "Runtime.HandlerError", message: "\(error)")
             }
         }
@@ -113,7 +117,9 @@ public struct LambdaRuntime: Sendable {
         var description: String { "the handler did not finish before the invocation deadline" }
     }
 
-    static func withDeadline<T: Sendable>(_ deadline: Date?, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func withDeadline<T: Sendable>(_ deadline: Date?, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         guard let deadline else { return try await body() }
         let budget = deadline.timeIntervalSinceNow - 0.5
         guard budget > 0 else { throw DeadlineExceeded() }

@@ -10,7 +10,10 @@ public struct LicenceHTTPServer: Sendable {
     let logger: Logger
 
     /// A server for `api` on `host:port`.
-    public init(api: LicenceAPI, host: String = "127.0.0.1", port: Int = 3000, logger: Logger = Logger(label: "licence-service.http")) {
+    public init(
+        api: LicenceAPI, host: String = "127.0.0.1", port: Int = 3000,
+        logger: Logger = Logger(label: "licence-service.http")
+    ) {
         self.api = api
         self.host = host
         self.port = port
@@ -18,7 +21,9 @@ public struct LicenceHTTPServer: Sendable {
     }
 
     /// The Hummingbird application; `onServerRunning` receives the bound port.
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
         let router = Router()
         let api = api
         let limit = api.maxBodyBytes
@@ -26,11 +31,14 @@ public struct LicenceHTTPServer: Sendable {
             var buffer = try await request.body.collect(upTo: limit + 1)
             let body = buffer.readBytes(length: buffer.readableBytes) ?? []
             let answer = await api.handle(
-                LicenceRequest(method: request.method.rawValue, path: request.uri.path, body: body.isEmpty ? nil : body))
+                LicenceRequest(method: request.method.rawValue, path: request.uri.path, body: body.isEmpty ? nil : body)
+            )
             var headers = HTTPFields()
             // The names are the API's own constants (Content-Type, Access-Control-Allow-Origin), all valid.
             for (name, value) in answer.headers { headers[.init(name)!] = value }
-            return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+            return Response(
+                status: .init(code: answer.status), headers: headers,
+                body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
             router.on("/**", method: method, use: respond)

@@ -21,7 +21,9 @@ public struct LicenceAPI: Sendable {
     public var maxBodyBytes = 16 * 1024
 
     /// An API on a driver; `proofs` answers `/verify` (without it, `/verify` answers 501).
-    public init(driver: QLDBDriver, proofs: (any LicenceProofSource)?, logger: Logger = Logger(label: "licence-service")) {
+    public init(
+        driver: QLDBDriver, proofs: (any LicenceProofSource)?, logger: Logger = Logger(label: "licence-service")
+    ) {
         self.driver = driver
         self.proofs = proofs
         self.logger = logger
@@ -35,8 +37,11 @@ public struct LicenceAPI: Sendable {
             try await driver.execute { txn in try await txn.execute("CREATE TABLE \(Self.table)") }
         }
         let indexed = try await driver.execute { txn in
-            try await txn.execute("SELECT VALUE i.expr FROM information_schema.user_tables AS t, t.indexes AS i WHERE t.name = ?", Self.table)
-                .collect().compactMap(\.stringValue)
+            try await txn.execute(
+                "SELECT VALUE i.expr FROM information_schema.user_tables AS t, t.indexes AS i WHERE t.name = ?",
+                Self.table
+            )
+            .collect().compactMap(\.stringValue)
         }
         for field in ["email", "licenceId"] where !indexed.contains("[\(field)]") {
             try await driver.execute { txn in try await txn.execute("CREATE INDEX ON \(Self.table) (\(field))") }
@@ -55,23 +60,33 @@ public struct LicenceAPI: Sendable {
     }
 
     static func problem(for error: any Error, logger: Logger) -> Problem {
-        if let error = error as? QLDBSessionError, error.kind == .occConflict || error.status >= 500 || error.kind == .rateExceeded {
-            return Problem(type: "/problems/ledger-busy", title: "Ledger busy", status: 503, detail: "The ledger could not complete the transaction (\(error.type)); retry later")
+        if let error = error as? QLDBSessionError,
+            error.kind == .occConflict || error.status >= 500 || error.kind == .rateExceeded
+        {
+            return Problem(
+                type: "/problems/ledger-busy", title: "Ledger busy", status: 503,
+                detail: "The ledger could not complete the transaction (\(error.type)); retry later")
         }
         if let error = error as? QLDBDriverError, error.kind == .sessionPoolTimeout {
             return Problem(type: "/problems/ledger-busy", title: "Ledger busy", status: 503, detail: error.message)
         }
         if error is QLDBTransportError {
-            return Problem(type: "/problems/ledger-unreachable", title: "Ledger unreachable", status: 503, detail: "\(error)")
+            return Problem(
+                type: "/problems/ledger-unreachable", title: "Ledger unreachable", status: 503, detail: "\(error)")
         }
         logger.error("unexpected failure", metadata: ["error": "\(error)"])
-        return Problem(type: "/problems/internal", title: "Internal error", status: 500, detail: "The request failed unexpectedly; see the service log")
+        return Problem(
+            type: "/problems/internal", title: "Internal error", status: 500,
+            detail: "The request failed unexpectedly; see the service log")
     }
 
     private func route(_ request: LicenceRequest) async throws -> LicenceResponse {
-        let parts = request.path.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/").map(String.init) } ?? []
+        let parts =
+            request.path.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/").map(String.init) }
+            ?? []
         guard parts.first == "licences" else {
-            throw Problem(type: "/problems/not-found", title: "Not found", status: 404, detail: "No route for \(request.path)")
+            throw Problem(
+                type: "/problems/not-found", title: "Not found", status: 404, detail: "No route for \(request.path)")
         }
         let method = request.method.uppercased()
         func allow(_ methods: String...) throws {
@@ -108,13 +123,16 @@ public struct LicenceAPI: Sendable {
             }
         default: break
         }
-        throw Problem(type: "/problems/not-found", title: "Not found", status: 404, detail: "No route for \(request.path)")
+        throw Problem(
+            type: "/problems/not-found", title: "Not found", status: 404, detail: "No route for \(request.path)")
     }
 
     // MARK: Input
 
     private func licenceID(_ text: String) throws -> String {
-        guard text.count == 22, text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) else {
+        guard text.count == 22,
+            text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        else {
             throw Problem.validation("licenceId must be 22 letters and digits, got '\(text)'")
         }
         return text
@@ -122,7 +140,9 @@ public struct LicenceAPI: Sendable {
 
     /// The body as a JSON object, read as Ion so integers stay integers.
     private func body(_ request: LicenceRequest) throws -> IonStruct {
-        guard let bytes = request.body, !bytes.isEmpty else { throw Problem.validation("the request needs a JSON object body") }
+        guard let bytes = request.body, !bytes.isEmpty else {
+            throw Problem.validation("the request needs a JSON object body")
+        }
         guard bytes.count <= maxBodyBytes else {
             throw Problem(
                 type: "/problems/too-large", title: "Payload too large", status: 413,
@@ -133,7 +153,9 @@ public struct LicenceAPI: Sendable {
         } catch {
             throw Problem.validation("the body is not valid JSON")
         }
-        guard let value = try? IonValue.decode(json: bytes), value.count == 1, let object = value[0].structValue, !value[0].isNull else {
+        guard let value = try? IonValue.decode(json: bytes), value.count == 1, let object = value[0].structValue,
+            !value[0].isNull
+        else {
             throw Problem.validation("the body must be a JSON object")
         }
         return object
@@ -143,19 +165,24 @@ public struct LicenceAPI: Sendable {
         for field in object {
             let name = field.name.text ?? ""
             guard allowed.contains(name) else {
-                throw Problem.validation("unknown field '\(name)'; allowed: \(allowed.sorted().joined(separator: ", "))")
+                throw Problem.validation(
+                    "unknown field '\(name)'; allowed: \(allowed.sorted().joined(separator: ", "))")
             }
         }
     }
 
-    private func text(_ object: IonStruct, _ name: String, required: Bool, max: Int = 100, pattern: String? = nil, rule: String = "")
+    private func text(
+        _ object: IonStruct, _ name: String, required: Bool, max: Int = 100, pattern: String? = nil, rule: String = ""
+    )
         throws -> String?
     {
         guard let value = object[name], !value.isNull else {
             if required { throw Problem.validation("\(name) is required") }
             return nil
         }
-        guard value.type == .string, let text = value.stringValue else { throw Problem.validation("\(name) must be a string") }
+        guard value.type == .string, let text = value.stringValue else {
+            throw Problem.validation("\(name) must be a string")
+        }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw Problem.validation("\(name) must not be empty") }
         guard trimmed.count <= max else { throw Problem.validation("\(name) must be at most \(max) characters") }
@@ -183,12 +210,17 @@ public struct LicenceAPI: Sendable {
         try checkFields(body, allowed: ["firstName", "lastName", "email", "telephone", "postcode"])
         let firstName = try text(body, "firstName", required: true)!
         let lastName = try text(body, "lastName", required: true)!
-        let email = try text(body, "email", required: true, max: 254, pattern: Self.emailPattern, rule: "must be an email address")!
+        let email = try text(
+            body, "email", required: true, max: 254, pattern: Self.emailPattern, rule: "must be an email address")!
         let telephone = try text(
-            body, "telephone", required: true, max: 20, pattern: Self.telephonePattern, rule: "must be 6 to 20 digits, spaces, +, - or ()")!
-        let postcode = try text(body, "postcode", required: true, max: 10, pattern: Self.postcodePattern, rule: "must be 2 to 10 letters, digits or spaces")!
+            body, "telephone", required: true, max: 20, pattern: Self.telephonePattern,
+            rule: "must be 6 to 20 digits, spaces, +, - or ()")!
+        let postcode = try text(
+            body, "postcode", required: true, max: 10, pattern: Self.postcodePattern,
+            rule: "must be 2 to 10 letters, digits or spaces")!
         let licence = try await driver.execute { txn -> IonValue in
-            let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email).collect()
+            let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email)
+                .collect()
             guard existing.isEmpty else {
                 throw Problem(
                     type: "/problems/duplicate-email", title: "Licence already exists", status: 409,
@@ -234,8 +266,11 @@ public struct LicenceAPI: Sendable {
 
     private func addPoints(_ id: String, _ body: IonStruct) async throws -> LicenceResponse {
         try checkFields(body, allowed: ["points", "description"])
-        guard let pointsValue = body["points"], !pointsValue.isNull else { throw Problem.validation("points is required") }
-        guard pointsValue.type == .int, let points = pointsValue.intValue, (-100...100).contains(points), points != 0 else {
+        guard let pointsValue = body["points"], !pointsValue.isNull else {
+            throw Problem.validation("points is required")
+        }
+        guard pointsValue.type == .int, let points = pointsValue.intValue, (-100...100).contains(points), points != 0
+        else {
             throw Problem.validation("points must be a non-zero whole number from -100 to 100")
         }
         let description = try text(body, "description", required: true, max: 500)!
@@ -255,13 +290,23 @@ public struct LicenceAPI: Sendable {
             try await txn.execute("FROM Licence AS l WHERE l.licenceId = ? INSERT INTO l.events VALUE ?", id, event)
             return total
         }
-        return .json(200, IonValue.struct(IonStruct([.init(name: "licenceId", value: .string(id)), .init(name: "penaltyPoints", value: .int(total))])).jsonText)
+        return .json(
+            200,
+            IonValue.struct(
+                IonStruct([
+                    .init(name: "licenceId", value: .string(id)), .init(name: "penaltyPoints", value: .int(total)),
+                ])
+            ).jsonText)
     }
 
     private func updateContact(_ id: String, _ body: IonStruct) async throws -> LicenceResponse {
         try checkFields(body, allowed: ["telephone", "postcode"])
-        let telephone = try text(body, "telephone", required: false, max: 20, pattern: Self.telephonePattern, rule: "must be 6 to 20 digits, spaces, +, - or ()")
-        let postcode = try text(body, "postcode", required: false, max: 10, pattern: Self.postcodePattern, rule: "must be 2 to 10 letters, digits or spaces")
+        let telephone = try text(
+            body, "telephone", required: false, max: 20, pattern: Self.telephonePattern,
+            rule: "must be 6 to 20 digits, spaces, +, - or ()")
+        let postcode = try text(
+            body, "postcode", required: false, max: 10, pattern: Self.postcodePattern,
+            rule: "must be 2 to 10 letters, digits or spaces")
         guard telephone != nil || postcode != nil else { throw Problem.validation("give telephone, postcode or both") }
         let updated = try await driver.execute { txn -> IonStruct in
             var licence = try await fetch(txn, id)
@@ -274,7 +319,8 @@ public struct LicenceAPI: Sendable {
                 licence["postcode"] = .string(postcode)
             }
             try await txn.execute(
-                "FROM Licence AS l WHERE l.licenceId = ? INSERT INTO l.events VALUE ?", id, Self.event("ContactDetailsChanged"))
+                "FROM Licence AS l WHERE l.licenceId = ? INSERT INTO l.events VALUE ?", id,
+                Self.event("ContactDetailsChanged"))
             return licence
         }
         var out = IonStruct()
@@ -296,11 +342,14 @@ public struct LicenceAPI: Sendable {
         guard let proofs else {
             throw Problem(
                 type: "/problems/verification-unavailable", title: "Verification unavailable", status: 501,
-                detail: "This backend is a remote QLDB session endpoint: digests and proofs come from QLDB's control plane (GetDigest, GetRevision), which the session API does not serve")
+                detail:
+                    "This backend is a remote QLDB session endpoint: digests and proofs come from QLDB's control plane (GetDigest, GetRevision), which the session API does not serve"
+            )
         }
         _ = try await driver.execute { txn in try await fetch(txn, id) }
         guard let proof = proofs.latestProof(table: Self.table, documentID: id) else { throw Problem.notFound(id) }
-        let verified = JournalHashes.verify(revisionHash: proof.revision.hash, proof: proof.hashes, digest: proof.digest.digest)
+        let verified = JournalHashes.verify(
+            revisionHash: proof.revision.hash, proof: proof.hashes, digest: proof.digest.digest)
         let result: IonValue = [
             "licenceId": .string(id),
             "verified": .bool(verified),

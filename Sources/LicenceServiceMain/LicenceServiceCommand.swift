@@ -24,7 +24,8 @@ struct LicenceServiceCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free port).") var port = 3000
-    @Option(name: .customLong("data-dir"), help: "Directory of the embedded ledger's journal.") var dataDirectory = ".ledger"
+    @Option(name: .customLong("data-dir"), help: "Directory of the embedded ledger's journal.") var dataDirectory =
+        ".ledger"
     @Flag(name: .customLong("in-memory"), help: "Keep the embedded ledger in memory only.") var inMemory = false
     @Option(help: "A remote ledger's session endpoint (qldb serve, or AWS) instead of the embedded ledger.")
     var endpoint: String?
@@ -38,7 +39,8 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         let regionName = region ?? environment["AWS_REGION"] ?? "us-east-1"
         let logger = Logger(label: "licence-service")
         if let runtimeAPI = environment["AWS_LAMBDA_RUNTIME_API"] {
-            try await runLambda(api: runtimeAPI, ledger: ledgerName, region: regionName, environment: environment, logger: logger)
+            try await runLambda(
+                api: runtimeAPI, ledger: ledgerName, region: regionName, environment: environment, logger: logger)
             return
         }
         let (driver, proofs, description) = try makeBackend(
@@ -48,12 +50,15 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         let server = LicenceHTTPServer(api: api, host: host, port: port, logger: logger)
         let host = host
         try await server.application { port in
-            FileHandle.standardOutput.write(Data("licence-service: listening on http://\(host):\(port) (\(description))\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("licence-service: listening on http://\(host):\(port) (\(description))\n".utf8))
         }.runService()
         try await driver.close()
     }
 
-    func makeBackend(ledger: String, region: String, endpoint: String?, logger: Logger) throws -> (QLDBDriver, (any LicenceProofSource)?, String) {
+    func makeBackend(ledger: String, region: String, endpoint: String?, logger: Logger) throws -> (
+        QLDBDriver, (any LicenceProofSource)?, String
+    ) {
         var configuration = QLDBDriverConfiguration()
         configuration.logger = logger
         if let endpoint {
@@ -75,16 +80,21 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             }
         }
         service.add(embedded)
-        let driver = QLDBDriver(ledger: ledger, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
+        let driver = QLDBDriver(
+            ledger: ledger, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
         return (driver, embedded, "embedded ledger \(ledger), \(inMemory ? "in memory" : "data in \(dataDirectory)")")
     }
 
-    func runLambda(api: String, ledger: String, region: String, environment: [String: String], logger: Logger) async throws {
+    func runLambda(api: String, ledger: String, region: String, environment: [String: String], logger: Logger)
+        async throws
+    {
         let runtime = LambdaRuntime(api: api, logger: logger)
         let licences: LicenceAPI
         do {
             let endpoint = environment["QLDB_ENDPOINT"]
-            let (driver, proofs, _) = try makeBackend(ledger: ledger, region: region, endpoint: endpoint ?? "https://session.qldb.\(region).amazonaws.com/", logger: logger)
+            let (driver, proofs, _) = try makeBackend(
+                ledger: ledger, region: region, endpoint: endpoint ?? "https://session.qldb.\(region).amazonaws.com/",
+                logger: logger)
             licences = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
             if environment["LICENCE_PREPARE_TABLES"] == "1" { try await licences.prepare() }
         } catch {

@@ -44,20 +44,26 @@ struct DigestCommand: ParsableCommand {
             i += 1
             switch name {
             case "--transaction-id":
-                guard transactionID == nil else { throw DigestArgumentError("--transaction-id is given more than once") }
+                guard transactionID == nil else {
+                    throw DigestArgumentError("--transaction-id is given more than once")
+                }
                 transactionID = value
             case "--statement":
                 statements.append(Statement(text: value))
             case "--parameter":
-                guard !statements.isEmpty else { throw DigestArgumentError("--parameter '\(value)' comes before any --statement") }
+                guard !statements.isEmpty else {
+                    throw DigestArgumentError("--parameter '\(value)' comes before any --statement")
+                }
                 let values: [IonValue]
                 do {
                     values = try IonValue.decode(text: value)
                 } catch let error as IonError {
-                    throw DigestArgumentError("--parameter '\(value)' is not Ion text: \(error.reason) at \(error.position ?? "0")")
+                    throw DigestArgumentError(
+                        "--parameter '\(value)' is not Ion text: \(error.reason) at \(error.position ?? "0")")
                 }
                 guard values.count == 1 else {
-                    throw DigestArgumentError("--parameter '\(value)' must hold exactly one Ion value, found \(values.count)")
+                    throw DigestArgumentError(
+                        "--parameter '\(value)' must hold exactly one Ion value, found \(values.count)")
                 }
                 statements[statements.count - 1].parameters.append(values[0])
             default:

@@ -37,7 +37,8 @@ struct IonCatCommand: ParsableCommand {
         let output: [UInt8]
         switch format {
         case .binary: output = try IonValue.encode(binary: values)
-        case .text: output = Array((try IonValue.encode(text: values, style: .compact) + (values.isEmpty ? "" : "\n")).utf8)
+        case .text:
+            output = Array((try IonValue.encode(text: values, style: .compact) + (values.isEmpty ? "" : "\n")).utf8)
         case .json: output = Array(IonValue.encode(json: values).utf8)
         case .lines: output = Array(try IonValue.encode(text: values, style: .lines).utf8)
         case .pretty: output = Array(try IonValue.encode(text: values, style: .pretty).utf8)

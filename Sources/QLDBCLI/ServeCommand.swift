@@ -19,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free port).") var port = 8000
     @Option(name: .customLong("data-dir"), help: "Directory of the ledgers' journals.") var dataDirectory = ".ledger"
-    @Flag(name: .customLong("in-memory"), help: "Keep everything in memory; nothing survives a restart.") var inMemory = false
+    @Flag(name: .customLong("in-memory"), help: "Keep everything in memory; nothing survives a restart.") var inMemory =
+        false
     @Option(name: .customLong("ledger"), help: "A ledger to serve (repeatable).") var ledgers: [String] = []
     @Option(name: .customLong("credentials"), help: "An accepted access key, as AKID:SECRET (repeatable).")
     var credentials: [String] = []
@@ -46,11 +47,15 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         if credentials.isEmpty {
-            say("qldb serve: development mode: no --credentials given; any access key is accepted and only the signature's form is checked")
+            say(
+                "qldb serve: development mode: no --credentials given; any access key is accepted and only the signature's form is checked"
+            )
         } else {
             var keys: [String: String] = [:]
             for pair in credentials {
-                guard let colon = pair.firstIndex(of: ":"), colon != pair.startIndex, pair.index(after: colon) != pair.endIndex else {
+                guard let colon = pair.firstIndex(of: ":"), colon != pair.startIndex,
+                    pair.index(after: colon) != pair.endIndex
+                else {
                     throw ValidationError("--credentials must be AKID:SECRET, got \(pair)")
                 }
                 keys[String(pair[..<colon])] = String(pair[pair.index(after: colon)...])
@@ -61,7 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         let server = LedgerServer(service: service, configuration: configuration, logger: logger)
         let host = host
         try await server.run { port in
-            say("qldb serve: listening on http://\(host):\(port)/ (ledgers: \(names.joined(separator: ", ")); \(storage))")
+            say(
+                "qldb serve: listening on http://\(host):\(port)/ (ledgers: \(names.joined(separator: ", ")); \(storage))"
+            )
         }
     }
 }

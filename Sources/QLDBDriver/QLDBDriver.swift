@@ -50,11 +50,14 @@ public final class QLDBDriver: Sendable {
         self.pool = SessionPool(
             client: client, ledger: ledger,
             configuration: .init(
-                maxSessions: configuration.maxConcurrentTransactions, acquireTimeout: configuration.sessionAcquireTimeout,
+                maxSessions: configuration.maxConcurrentTransactions,
+                acquireTimeout: configuration.sessionAcquireTimeout,
                 maxSessionAge: configuration.maxSessionAge, maxSessionIdle: configuration.maxSessionIdle),
             clock: configuration.clock, logger: logger)
-        self.transactionsCommitted = Counter(label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "committed")])
-        self.transactionsFailed = Counter(label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "failed")])
+        self.transactionsCommitted = Counter(
+            label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "committed")])
+        self.transactionsFailed = Counter(
+            label: "qldb_transactions", dimensions: [("ledger", ledger), ("outcome", "failed")])
         self.latency = Metrics.Timer(label: "qldb_transaction_duration", dimensions: [("ledger", ledger)])
     }
 
@@ -114,7 +117,8 @@ public final class QLDBDriver: Sendable {
     // MARK: - The attempt loop
 
     private func runWithRetries<T>(
-        isolation: isolated (any Actor)? = #isolation, tracer: (any Tracer)?, _ body: (QLDBTransaction) async throws -> T
+        isolation: isolated (any Actor)? = #isolation, tracer: (any Tracer)?,
+        _ body: (QLDBTransaction) async throws -> T
     ) async throws -> Outcome<T> {
         let policy = configuration.retryPolicy
         let logger = configuration.logger
@@ -134,11 +138,17 @@ public final class QLDBDriver: Sendable {
                     throw failure.error
                 }
                 attempt += 1
-                Counter(label: "qldb_transaction_retries", dimensions: [("ledger", ledger), ("reason", verdict.reason.rawValue)])
-                    .increment()
+                Counter(
+                    label: "qldb_transaction_retries",
+                    dimensions: [("ledger", ledger), ("reason", verdict.reason.rawValue)]
+                )
+                .increment()
                 logger.info(
                     "retrying transaction",
-                    metadata: ["ledger": "\(ledger)", "attempt": "\(attempt + 1)", "reason": "\(verdict.reason.rawValue)", "error": "\(failure.error)"])
+                    metadata: [
+                        "ledger": "\(ledger)", "attempt": "\(attempt + 1)", "reason": "\(verdict.reason.rawValue)",
+                        "error": "\(failure.error)",
+                    ])
                 if case .retryNow = verdict.action { continue }
                 try await configuration.clock.sleep(for: policy.backoff(attempt))
             }
@@ -154,13 +164,15 @@ public final class QLDBDriver: Sendable {
     /// leaves as an `AttemptFailure` saying whether to retry, after the session was aborted,
     /// returned or dropped as the error requires.
     private func runAttempt<T>(
-        isolation: isolated (any Actor)? = #isolation, attempt: Int, tracer: (any Tracer)?, _ body: (QLDBTransaction) async throws -> T
+        isolation: isolated (any Actor)? = #isolation, attempt: Int, tracer: (any Tracer)?,
+        _ body: (QLDBTransaction) async throws -> T
     ) async throws -> Outcome<T> {
         let session: PooledSession
         do {
             session = try await pool.acquire()
         } catch {
-            throw AttemptFailure(error: error, verdict: RetryVerdict.classifyWithoutSession(error, policy: configuration.retryPolicy))
+            throw AttemptFailure(
+                error: error, verdict: RetryVerdict.classifyWithoutSession(error, policy: configuration.retryPolicy))
         }
         var transaction: QLDBTransaction?
         do {
@@ -171,7 +183,8 @@ public final class QLDBDriver: Sendable {
                 throw QLDBDriverError(.protocolViolation, "StartTransaction answered without a TransactionId")
             }
             let txn = QLDBTransaction(
-                transactionID: id, client: client, sessionToken: session.token, logger: configuration.logger, tracer: tracer,
+                transactionID: id, client: client, sessionToken: session.token, logger: configuration.logger,
+                tracer: tracer,
                 startTime: response.startTransaction?.timingInformation?.processingTimeMilliseconds)
             transaction = txn
             let value = try await body(txn)
@@ -222,7 +235,6 @@ public final class QLDBDriver: Sendable {
             return false
         }
     }
-
 }
 
 extension QLDBDriver.Outcome: Sendable where Value: Sendable {}

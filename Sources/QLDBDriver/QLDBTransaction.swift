@@ -42,7 +42,7 @@ public actor QLDBTransaction {
     /// The statements executed so far.
     public private(set) var statementCount = 0
 
-    /// - Parameter startTime: the server time `StartTransaction` reported, counted in ``stats``.
+    /// `startTime` is the server time `StartTransaction` reported; it is counted in ``stats``.
     init(
         transactionID: String, client: SendCommandClient, sessionToken: String, logger: Logger, tracer: (any Tracer)?,
         startTime: Int64?
@@ -91,7 +91,8 @@ public actor QLDBTransaction {
         guard state == .active else {
             throw QLDBDriverError(
                 .transactionEnded,
-                "statement '\(statement.prefix(60))' issued after transaction \(transactionID) ended; run statements inside the execute closure")
+                "statement '\(statement.prefix(60))' issued after transaction \(transactionID) ended; run statements inside the execute closure"
+            )
         }
         var holders: [ValueHolder] = []
         holders.reserveCapacity(parameters.count)
@@ -115,7 +116,8 @@ public actor QLDBTransaction {
             throw QLDBDriverError(.protocolViolation, "ExecuteStatement answered without an ExecuteStatement member")
         }
         var cursorStats = ExecutionStats()
-        cursorStats.add(ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
+        cursorStats.add(
+            ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
         stats.add(cursorStats)
         let page = result.firstPage
         let id = cursors.count
@@ -173,7 +175,8 @@ public actor QLDBTransaction {
     }
 
     private var readAfterEnd: QLDBDriverError {
-        QLDBDriverError(.transactionEnded, "a result of transaction \(transactionID) was read after the transaction ended")
+        QLDBDriverError(
+            .transactionEnded, "a result of transaction \(transactionID) was read after the transaction ended")
     }
 
     /// Every value of a result not yet delivered, reading its remaining pages: one call for what
@@ -210,7 +213,8 @@ public actor QLDBTransaction {
             throw QLDBDriverError(.protocolViolation, "FetchPage answered without a FetchPage member")
         }
         var pageStats = ExecutionStats()
-        pageStats.add(ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
+        pageStats.add(
+            ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
         cursor.stats.add(pageStats)
         stats.add(pageStats)
         cursor.buffer += try Self.decode(result.page?.values ?? [])
@@ -260,7 +264,8 @@ public actor QLDBTransaction {
         guard let result = response.commitTransaction else {
             throw QLDBDriverError(.protocolViolation, "CommitTransaction answered without a CommitTransaction member")
         }
-        stats.add(ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
+        stats.add(
+            ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
         guard let echoed = result.commitDigest, echoed.withUnsafeBytes({ $0.elementsEqual(digest.digest.bytes) }) else {
             throw QLDBDriverError(
                 .commitDigestMismatch,

@@ -79,7 +79,9 @@ struct RetryVerdict: Sendable, Equatable {
             case .occConflict:
                 return RetryVerdict(action: .retry, reason: .occConflict)
             case .invalidSession:
-                if isTransactionExpiry(error.message) { return RetryVerdict(action: .fail, reason: .transactionExpired) }
+                if isTransactionExpiry(error.message) {
+                    return RetryVerdict(action: .fail, reason: .transactionExpired)
+                }
                 return RetryVerdict(action: attempt == 0 ? .retryNow : .retry, reason: .invalidSession)
             case .badRequest where error.message.contains("SessionToken is not valid"):
                 // QLDB sometimes reports a session it has forgotten this way instead of ISE.
@@ -92,7 +94,8 @@ struct RetryVerdict: Sendable, Equatable {
                 return RetryVerdict(action: .fail, reason: .badRequest)
             case .other:
                 return error.status >= 500
-                    ? RetryVerdict(action: .retry, reason: .serverError) : RetryVerdict(action: .fail, reason: .clientError)
+                    ? RetryVerdict(action: .retry, reason: .serverError)
+                    : RetryVerdict(action: .fail, reason: .clientError)
             }
         }
         if error is QLDBTransportError { return RetryVerdict(action: .retry, reason: .transport) }

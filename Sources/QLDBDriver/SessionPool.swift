@@ -165,7 +165,8 @@ actor SessionPool {
         } else if endQueue.count > machine.configuration.maxSessions {
             let dropped = endQueue.count - machine.configuration.maxSessions
             endQueue.removeFirst(dropped)
-            logger.debug("dropped stale sessions without EndSession; run() is not running", metadata: ["count": "\(dropped)"])
+            logger.debug(
+                "dropped stale sessions without EndSession; run() is not running", metadata: ["count": "\(dropped)"])
         }
     }
 

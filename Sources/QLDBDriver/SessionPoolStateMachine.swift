@@ -108,7 +108,9 @@ struct SessionPoolStateMachine<Clock: _Concurrency.Clock> where Clock.Duration =
 
     /// The timer of a waiting request fired: it fails if it is still waiting.
     mutating func timerFired(_ id: RequestID, now: Clock.Instant) -> Action {
-        guard let index = waiters.firstIndex(where: { $0.id == id }), now >= waiters[index].deadline else { return .none }
+        guard let index = waiters.firstIndex(where: { $0.id == id }), now >= waiters[index].deadline else {
+            return .none
+        }
         waiters.remove(at: index)
         var action = Action()
         action.failures[id] = .timedOut

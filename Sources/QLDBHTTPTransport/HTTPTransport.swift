@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import QLDBSession
 import NIOCore
 import NIOHTTP1
+import QLDBSession
 import SigV4
 import Synchronization
 
@@ -87,7 +87,8 @@ public final class HTTPTransport: QLDBTransport {
 
     /// Creates a transport with its own `HTTPClient` built from the configuration's connect
     /// timeout and connection limit. Call ``shutdown()`` before releasing it.
-    public static func withOwnClient(configuration: Configuration, credentials: any CredentialProvider) -> HTTPTransport {
+    public static func withOwnClient(configuration: Configuration, credentials: any CredentialProvider) -> HTTPTransport
+    {
         var config = HTTPClient.Configuration(
             timeout: .init(connect: .init(configuration.connectTimeout), read: .init(configuration.requestTimeout)))
         config.connectionPool = .init(
@@ -97,7 +98,9 @@ public final class HTTPTransport: QLDBTransport {
         return HTTPTransport(configuration: configuration, credentials: credentials, client: client, owns: true)
     }
 
-    private convenience init(configuration: Configuration, credentials: any CredentialProvider, client: HTTPClient, owns: Bool) {
+    private convenience init(
+        configuration: Configuration, credentials: any CredentialProvider, client: HTTPClient, owns: Bool
+    ) {
         self.init(configuration: configuration, credentials: credentials, httpClient: client)
         ownsClient.withLock { $0 = owns }
     }
@@ -108,7 +111,9 @@ public final class HTTPTransport: QLDBTransport {
         let signature = signer.sign(sendCommand, payload: .bytes(body), credentials: credentials)
         var request = HTTPClientRequest(url: configuration.endpoint.absoluteString)
         request.method = .POST
-        for (name, value) in sendCommand.headers + signature.headersToAdd { request.headers.add(name: name, value: value) }
+        for (name, value) in sendCommand.headers + signature.headersToAdd {
+            request.headers.add(name: name, value: value)
+        }
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
@@ -120,7 +125,8 @@ public final class HTTPTransport: QLDBTransport {
                 _ = signer.clock.update(serverDateHeader: date)
             }
             return TransportResponse(
-                status: Int(response.status.code), body: bytes, errorType: response.headers.first(name: "x-amzn-ErrorType"))
+                status: Int(response.status.code), body: bytes,
+                errorType: response.headers.first(name: "x-amzn-ErrorType"))
         } catch {
             throw Self.classify(error)
         }

@@ -11,7 +11,8 @@ extension QLDBDriver {
     ) {
         var http = HTTPTransport.Configuration.regional(region)
         if let endpoint { http.endpoint = endpoint }
-        let transport = HTTPTransport(configuration: http, credentials: credentials ?? CredentialProviderChain.default())
+        let transport = HTTPTransport(
+            configuration: http, credentials: credentials ?? CredentialProviderChain.default())
         self.init(ledger: ledger, transport: transport, configuration: configuration)
     }
 }

@@ -60,7 +60,9 @@ public struct QLDBHash: Sendable, Hashable, CustomStringConvertible {
         var out: [UInt8] = []
         var i = 0
         while i < bytes.count {
-            let a = bytes[i], b = i + 1 < bytes.count ? bytes[i + 1] : 0, c = i + 2 < bytes.count ? bytes[i + 2] : 0
+            let a = bytes[i]
+            let b = i + 1 < bytes.count ? bytes[i + 1] : 0
+            let c = i + 2 < bytes.count ? bytes[i + 2] : 0
             out.append(alphabet[Int(a >> 2)])
             out.append(alphabet[Int((a & 0x03) << 4 | b >> 4)])
             out.append(i + 1 < bytes.count ? alphabet[Int((b & 0x0F) << 2 | c >> 6)] : UInt8(ascii: "="))
@@ -114,7 +116,9 @@ extension QLDBHash {
     /// SHA-256 of two non-empty hashes concatenated in ``compare(_:_:)`` order, written to `out`
     /// (32 bytes). Two updates instead of hashing a concatenated copy: a commit digest takes a
     /// `dot` per statement and per parameter.
-    static func dot(bytes a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+    static func dot(
+        bytes a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer
+    ) {
         let aFirst = compare(bytes: a, b) < 0
         var hasher = SHA256IonHash().makeHasher()
         hasher.update(aFirst ? a : b)

@@ -36,7 +36,9 @@ public struct LedgerServer: Sendable {
     let logger: Logger
 
     /// A server for `service`.
-    public init(service: LedgerService, configuration: Configuration, logger: Logger = Logger(label: "swift-qldb.serve")) {
+    public init(
+        service: LedgerService, configuration: Configuration, logger: Logger = Logger(label: "swift-qldb.serve")
+    ) {
         self.service = service
         self.configuration = configuration
         self.logger = logger
@@ -52,7 +54,8 @@ public struct LedgerServer: Sendable {
         router.post("/**") { request, context in try await handler.respond(to: request, context: context) }
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swift-qldb"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "swift-qldb"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
@@ -109,20 +112,23 @@ struct SendCommandHandler: Sendable {
         guard let verifier else {
             guard let authorization = request.headers[.authorization],
                 authorization.range(
-                    of: #"^AWS4-HMAC-SHA256 Credential=[^/\s]+/\d{8}/[a-z0-9-]+/qldb/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$"#,
+                    of:
+                        #"^AWS4-HMAC-SHA256 Credential=[^/\s]+/\d{8}/[a-z0-9-]+/qldb/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$"#,
                     options: .regularExpression) != nil
             else {
                 return Self.json(
                     status: .forbidden,
                     [
                         "__type": "MissingAuthenticationTokenException",
-                        "message": "Request is missing a valid SigV4 Authorization header (development mode checks its form only)",
+                        "message":
+                            "Request is missing a valid SigV4 Authorization header (development mode checks its form only)",
                     ])
             }
             return nil
         }
         let path = request.uri.path.isEmpty ? "/" : request.uri.path
-        let signed = SigV4Request(method: "POST", path: path, query: request.uri.query ?? "", headers: headers, payload: .bytes(body))
+        let signed = SigV4Request(
+            method: "POST", path: path, query: request.uri.query ?? "", headers: headers, payload: .bytes(body))
         do {
             _ = try verifier.verify(signed)
             return nil

@@ -22,7 +22,8 @@ package struct ErasedClock: Clock {
     package init<Wrapped: Clock>(_ clock: Wrapped) where Wrapped.Duration == Duration {
         let origin = clock.now
         elapsed = { origin.duration(to: clock.now) }
-        sleeper = { offset, tolerance in try await clock.sleep(until: origin.advanced(by: offset), tolerance: tolerance) }
+        sleeper = { offset, tolerance in try await clock.sleep(until: origin.advanced(by: offset), tolerance: tolerance)
+        }
         minimumResolution = clock.minimumResolution
     }
 

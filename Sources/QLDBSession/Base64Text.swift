@@ -25,9 +25,12 @@ enum Base64Text {
                 var g = 0
                 while g < text.count {
                     let last = g + 4 == text.count
-                    let c0 = table[Int(text[g])], c1 = table[Int(text[g + 1])]
-                    let p2 = last && padding == 2, p3 = last && padding >= 1
-                    let c2 = p2 ? 0 : table[Int(text[g + 2])], c3 = p3 ? 0 : table[Int(text[g + 3])]
+                    let c0 = table[Int(text[g])]
+                    let c1 = table[Int(text[g + 1])]
+                    let p2 = last && padding == 2
+                    let p3 = last && padding >= 1
+                    let c2 = p2 ? 0 : table[Int(text[g + 2])]
+                    let c3 = p3 ? 0 : table[Int(text[g + 3])]
                     guard c0 < 64, c1 < 64, c2 < 64, c3 < 64 else { return false }
                     out[o] = c0 << 2 | c1 >> 4
                     if !p2 { out[o + 1] = (c1 & 0x0F) << 4 | c2 >> 2 }

@@ -54,4 +54,3 @@ public struct QLDBSessionError: Error, Sendable, Hashable, CustomStringConvertib
         }
     }
 }
-

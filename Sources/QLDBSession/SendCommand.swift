@@ -27,7 +27,8 @@ public struct SendCommandRequest: Codable, Sendable, Hashable {
     /// The name of the command this request carries, or `nil` when it carries none or several.
     public var commandName: String? {
         let present: [(String, Bool)] = [
-            ("StartSession", startSession != nil), ("StartTransaction", startTransaction != nil), ("EndSession", endSession != nil),
+            ("StartSession", startSession != nil), ("StartTransaction", startTransaction != nil),
+            ("EndSession", endSession != nil),
             ("CommitTransaction", commitTransaction != nil), ("AbortTransaction", abortTransaction != nil),
             ("ExecuteStatement", executeStatement != nil), ("FetchPage", fetchPage != nil),
         ]

@@ -21,12 +21,14 @@ extension SendCommandWireCodec {
             while let key = try reader.nextKey(first: &first) {
                 if key == "StartSession" {
                     response.startSession = try reader.result("StartSession") { reader, key, result in
-                        if key == "SessionToken" { result.sessionToken = try reader.optionalString() } else { return false }
+                        guard key == "SessionToken" else { return false }
+                        result.sessionToken = try reader.optionalString()
                         return true
                     }
                 } else if key == "StartTransaction" {
                     response.startTransaction = try reader.result("StartTransaction") { reader, key, result in
-                        if key == "TransactionId" { result.transactionId = try reader.optionalString() } else { return false }
+                        guard key == "TransactionId" else { return false }
+                        result.transactionId = try reader.optionalString()
                         return true
                     }
                 } else if key == "ExecuteStatement" {
@@ -135,7 +137,8 @@ extension SendCommandWireCodec.Reader {
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string") }
         let start = i + 1
         var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20
+        { end += 1 }
         var key: Key
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             key = Key(raw: UnsafeBufferPointer(rebasing: bytes[start..<end]))
@@ -210,7 +213,9 @@ extension SendCommandWireCodec.Reader {
             digits += 1
             i += 1
         }
-        let ends = i == bytes.count || !(bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E"))
+        let ends =
+            i == bytes.count
+            || !(bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E"))
         if digits > 0, ends, !overflow {
             if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
             return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
@@ -273,7 +278,9 @@ extension SendCommandWireCodec.Reader {
     /// `[{"IonBinary": "base64"} or {"IonText": "…"}, …]`.
     mutating func valueHolders() throws -> [ValueHolder] {
         if takeNull() { return [] }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { throw ShapeError(description: "Values must be a list") }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else {
+            throw ShapeError(description: "Values must be a list")
+        }
         i += 1
         var holders: [ValueHolder] = []
         skipSpace()
@@ -314,7 +321,9 @@ extension SendCommandWireCodec.Reader {
     /// A base64 blob member as bytes; `nil` for `null`.
     mutating func optionalBase64Bytes(_ name: String) throws -> [UInt8]? {
         if takeNull() { return nil }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw ShapeError(description: "\(name) must be base64") }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+            throw ShapeError(description: "\(name) must be base64")
+        }
         let start = i + 1
         var end = start
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }

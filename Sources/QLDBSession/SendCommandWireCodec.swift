@@ -56,13 +56,16 @@ enum SendCommandWireCodec {
         /// JSON as it is.
         @inline(__always)
         static func mayNeedEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
-            @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 }
+            @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool {
+                (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+            }
             var i = 0
             let count = bytes.count
             while i + 8 <= count {
                 let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 // Below 0x20 (the has-less-than test), or equal to a quote or a backslash.
-                if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 || hasZeroByte(word ^ 0x2222_2222_2222_2222)
+                if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
+                    || hasZeroByte(word ^ 0x2222_2222_2222_2222)
                     || hasZeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C)
                 {
                     return true
@@ -96,7 +99,9 @@ enum SendCommandWireCodec {
             } else {
                 let start = out.count
                 out.append(contentsOf: repeatElement(0, count: encodedCount))
-                out.withUnsafeMutableBufferPointer { Self.encodeBase64(bytes, into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+                out.withUnsafeMutableBufferPointer {
+                    Self.encodeBase64(bytes, into: UnsafeMutableBufferPointer(rebasing: $0[start...]))
+                }
             }
             out.append(UInt8(ascii: "\""))
         }
@@ -347,7 +352,9 @@ enum SendCommandWireCodec {
         var i = 0
 
         mutating func skipSpace() {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+                i += 1
+            }
         }
 
         func fail(_ message: String) -> ParseError { ParseError(message: message, offset: i) }
@@ -398,7 +405,9 @@ enum SendCommandWireCodec {
         /// `false`, or consumes `close` and returns `true`.
         mutating func closes(_ close: UInt8) throws(ParseError) -> Bool {
             skipSpace()
-            guard i < bytes.count else { throw fail(close == UInt8(ascii: "}") ? "unterminated object" : "unterminated array") }
+            guard i < bytes.count else {
+                throw fail(close == UInt8(ascii: "}") ? "unterminated object" : "unterminated array")
+            }
             if bytes[i] == UInt8(ascii: ",") {
                 i += 1
                 return false
@@ -424,7 +433,8 @@ enum SendCommandWireCodec {
                 let b = bytes[i]
                 if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
                     i += 1
-                } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+")
+                } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+                    || b == UInt8(ascii: "+")
                     || b == UInt8(ascii: "-")
                 {
                     integral = false
@@ -479,7 +489,8 @@ enum SendCommandWireCodec {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {
-                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                        else {
                             throw fail("unpaired surrogate")
                         }
                         i += 2
@@ -558,22 +569,31 @@ enum SendCommandWireCodec {
         let json = try parse(body)
         guard json.isObject else { throw ShapeError(description: "the body must be a JSON object") }
         var request = SendCommandRequest(sessionToken: json["SessionToken"]?.string)
-        if let start = json["StartSession"] { request.startSession = StartSessionRequest(ledgerName: try requireString(start, "LedgerName")) }
+        if let start = json["StartSession"] {
+            request.startSession = StartSessionRequest(ledgerName: try requireString(start, "LedgerName"))
+        }
         if json["StartTransaction"]?.isObject == true { request.startTransaction = StartTransactionRequest() }
         if let execute = json["ExecuteStatement"] {
             var statement = ExecuteStatementRequest(
-                transactionID: try requireString(execute, "TransactionId"), statement: try requireString(execute, "Statement"),
+                transactionID: try requireString(execute, "TransactionId"),
+                statement: try requireString(execute, "Statement"),
                 parameters: [])
-            if let parameters = execute["Parameters"] { statement.parameters = try holders(parameters) } else { statement.parameters = nil }
+            if let parameters = execute["Parameters"] {
+                statement.parameters = try holders(parameters)
+            } else {
+                statement.parameters = nil
+            }
             request.executeStatement = statement
         }
         if let fetch = json["FetchPage"] {
             request.fetchPage = FetchPageRequest(
-                transactionID: try requireString(fetch, "TransactionId"), nextPageToken: try requireString(fetch, "NextPageToken"))
+                transactionID: try requireString(fetch, "TransactionId"),
+                nextPageToken: try requireString(fetch, "NextPageToken"))
         }
         if let commit = json["CommitTransaction"] {
             request.commitTransaction = CommitTransactionRequest(
-                transactionID: try requireString(commit, "TransactionId"), commitDigest: try blob(commit, "CommitDigest"))
+                transactionID: try requireString(commit, "TransactionId"),
+                commitDigest: try blob(commit, "CommitDigest"))
         }
         if json["AbortTransaction"]?.isObject == true { request.abortTransaction = AbortTransactionRequest() }
         if json["EndSession"]?.isObject == true { request.endSession = EndSessionRequest() }

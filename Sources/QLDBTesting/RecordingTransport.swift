@@ -16,7 +16,9 @@ public final class RecordingTransport: QLDBTransport {
     public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         let response = try await upstream.send(body)
         recorded.withLock {
-            $0.append(RecordedExchange(sequence: $0.count + 1, request: body, status: response.status, response: response.body))
+            $0.append(
+                RecordedExchange(
+                    sequence: $0.count + 1, request: body, status: response.status, response: response.body))
         }
         return response
     }

@@ -29,7 +29,9 @@ public final class ReplayTransport: QLDBTransport {
 
     /// Plays the JSON-lines recording at `url`.
     public convenience init(contentsOf url: URL) throws {
-        self.init(exchanges: try RecordedExchange.parse(jsonLines: String(decoding: try Data(contentsOf: url), as: UTF8.self)))
+        self.init(
+            exchanges: try RecordedExchange.parse(jsonLines: String(decoding: try Data(contentsOf: url), as: UTF8.self))
+        )
     }
 
     /// Every difference found so far, with the exchange number.
@@ -44,7 +46,8 @@ public final class ReplayTransport: QLDBTransport {
     public nonisolated(nonsending) func send(_ body: [UInt8]) async throws -> TransportResponse {
         try state.withLock { state in
             guard state.next < exchanges.count else {
-                let message = "request \(state.next + 1) beyond the recording's \(exchanges.count): \(String(decoding: body, as: UTF8.self))"
+                let message =
+                    "request \(state.next + 1) beyond the recording's \(exchanges.count): \(String(decoding: body, as: UTF8.self))"
                 state.mismatches.append(message)
                 throw ReplayError(message)
             }
@@ -70,7 +73,7 @@ public final class ReplayTransport: QLDBTransport {
         _ expected: Any, _ actual: Any, path: String, state: inout State, differences: inout [String]
     ) {
         switch (expected, actual) {
-        case let (e as [String: Any], a as [String: Any]):
+        case (let e as [String: Any], let a as [String: Any]):
             for key in Set(e.keys).union(a.keys).sorted() {
                 let child = path.isEmpty ? key : "\(path).\(key)"
                 guard let ev = e[key] else {
@@ -81,22 +84,26 @@ public final class ReplayTransport: QLDBTransport {
                     differences.append("\(child) recorded but not sent")
                     continue
                 }
-                if positionalKeys.contains(key), let es = ev as? String, let as_ = av as? String {
+                if positionalKeys.contains(key), let es = ev as? String, let actualText = av as? String {
                     if let paired = state.pairs[es] {
-                        if paired != as_ { differences.append("\(child): expected the value paired with \(es) (\(paired)), got \(as_)") }
-                    } else if let owner = state.reversePairs[as_], owner != es {
-                        differences.append("\(child): \(as_) is already paired with recorded \(owner), not \(es)")
+                        if paired != actualText {
+                            differences.append(
+                                "\(child): expected the value paired with \(es) (\(paired)), got \(actualText)")
+                        }
+                    } else if let owner = state.reversePairs[actualText], owner != es {
+                        differences.append(
+                            "\(child): \(actualText) is already paired with recorded \(owner), not \(es)")
                     } else {
-                        state.pairs[es] = as_
-                        state.reversePairs[as_] = es
+                        state.pairs[es] = actualText
+                        state.reversePairs[actualText] = es
                     }
-                } else if key == "IonBinary", let es = ev as? String, let as_ = av as? String {
-                    compareIon(es, as_, path: child, differences: &differences)
+                } else if key == "IonBinary", let es = ev as? String, let actualText = av as? String {
+                    compareIon(es, actualText, path: child, differences: &differences)
                 } else {
                     compare(ev, av, path: child, state: &state, differences: &differences)
                 }
             }
-        case let (e as [Any], a as [Any]):
+        case (let e as [Any], let a as [Any]):
             if e.count != a.count {
                 differences.append("\(path): \(e.count) elements recorded, \(a.count) sent")
                 return
@@ -113,8 +120,8 @@ public final class ReplayTransport: QLDBTransport {
 
     private static func scalarsEqual(_ a: Any, _ b: Any) -> Bool {
         switch (a, b) {
-        case let (x as String, y as String): return x == y
-        case let (x as NSNumber, y as NSNumber): return x == y
+        case (let x as String, let y as String): return x == y
+        case (let x as NSNumber, let y as NSNumber): return x == y
         case (is NSNull, is NSNull): return true
         default: return false
         }
@@ -130,7 +137,8 @@ public final class ReplayTransport: QLDBTransport {
             let av = try IonValue.decode(binary: [UInt8](a))
             if ev != av {
                 differences.append(
-                    "\(path): recorded Ion \((try? IonValue.encode(text: ev)) ?? "?"), sent \((try? IonValue.encode(text: av)) ?? "?")")
+                    "\(path): recorded Ion \((try? IonValue.encode(text: ev)) ?? "?"), sent \((try? IonValue.encode(text: av)) ?? "?")"
+                )
             }
         } catch {
             differences.append("\(path): Ion that does not decode: \(error)")

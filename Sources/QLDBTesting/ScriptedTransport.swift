@@ -173,7 +173,9 @@ public final class ScriptedTransport: QLDBTransport {
 
 extension TransportResponse {
     /// An awsJson1_0 error response as QLDB sends it: `{"__type": "com.amazonaws.qldbsession#<type>", "Message": …}`.
-    public static func serviceError(status: Int = 400, type: String, message: String, code: String? = nil) -> TransportResponse {
+    public static func serviceError(status: Int = 400, type: String, message: String, code: String? = nil)
+        -> TransportResponse
+    {
         var object: [String: String] = ["__type": "com.amazonaws.qldbsession#\(type)", "Message": message]
         if let code { object["Code"] = code }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

@@ -36,7 +36,9 @@ public enum SigV4Canonical {
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]),
+                let lo = hexValue(bytes[i + 2])
+            {
                 out.append(hi << 4 | lo)
                 i += 3
             } else {
@@ -141,8 +143,10 @@ public enum SigV4Canonical {
     /// values of repeated names are joined with `,` in the order sent.
     public static func headers(_ headers: [(name: String, value: String)]) -> (canonical: String, signed: String) {
         // Sort by name, keeping the sent order among repeats (the index breaks ties).
-        let entries = headers.enumerated().map { (name: lowercaseName($0.element.name), value: $0.element.value, index: $0.offset) }
-            .sorted { $0.name != $1.name ? $0.name < $1.name : $0.index < $1.index }
+        let entries = headers.enumerated().map {
+            (name: lowercaseName($0.element.name), value: $0.element.value, index: $0.offset)
+        }
+        .sorted { $0.name != $1.name ? $0.name < $1.name : $0.index < $1.index }
         var canonical = ""
         var signed = ""
         var i = 0
@@ -167,9 +171,13 @@ public enum SigV4Canonical {
     /// Lowercase hex of SHA-256.
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         #if canImport(CLibCrypto)
-        if let hex = bytes.withContiguousStorageIfAvailable({ HMACSHA256.sha256Hex(UnsafeRawBufferPointer($0)) }) { return hex }
+        if let hex = bytes.withContiguousStorageIfAvailable({ HMACSHA256.sha256Hex(UnsafeRawBufferPointer($0)) }) {
+            return hex
+        }
         #endif
-        let digest = bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(bytes))
+        let digest =
+            bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+            ?? SHA256.hash(data: Array(bytes))
         return digest.withUnsafeBytes { hex($0) }
     }
 

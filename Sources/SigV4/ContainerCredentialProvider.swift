@@ -30,28 +30,35 @@ public struct ContainerCredentialProvider: CredentialProvider {
         self.attempts = attempts
         if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], !relative.isEmpty {
             guard let url = URL(string: "http://169.254.170.2" + relative) else {
-                throw CredentialProviderError(provider: "container", reason: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI '\(relative)' is not a path")
+                throw CredentialProviderError(
+                    provider: "container", reason: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI '\(relative)' is not a path")
             }
             self.url = url
         } else if let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"], !full.isEmpty {
             guard let url = URL(string: full), let host = url.host, let scheme = url.scheme?.lowercased() else {
-                throw CredentialProviderError(provider: "container", reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' is not a URL")
+                throw CredentialProviderError(
+                    provider: "container", reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' is not a URL")
             }
             guard scheme == "https" || (scheme == "http" && Self.isAllowedHTTPHost(host)) else {
                 throw CredentialProviderError(
                     provider: "container",
-                    reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI host '\(host)' must use https, or be loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23")
+                    reason:
+                        "AWS_CONTAINER_CREDENTIALS_FULL_URI host '\(host)' must use https, or be loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23"
+                )
             }
             self.url = url
         } else {
             throw CredentialProviderError(
-                provider: "container", reason: "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set")
+                provider: "container",
+                reason: "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set")
         }
     }
 
     static func isAllowedHTTPHost(_ rawHost: String) -> Bool {
         let host = rawHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if host == "localhost" || host == "::1" || host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23" {
+        if host == "localhost" || host == "::1" || host == "169.254.170.2" || host == "169.254.170.23"
+            || host == "fd00:ec2::23"
+        {
             return true
         }
         let octets = host.split(separator: ".")
@@ -62,14 +69,16 @@ public struct ContainerCredentialProvider: CredentialProvider {
         var token: String? = nil
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !file.isEmpty {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw CredentialProviderError(provider: "container", reason: "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)")
+                throw CredentialProviderError(
+                    provider: "container", reason: "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)")
             }
             token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let value = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !value.isEmpty {
             token = value
         }
         if let token, token.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw CredentialProviderError(provider: "container", reason: "the authorization token contains a line break")
+            throw CredentialProviderError(
+                provider: "container", reason: "the authorization token contains a line break")
         }
         return token
     }
@@ -91,7 +100,9 @@ public struct ContainerCredentialProvider: CredentialProvider {
             guard status == 200 else {
                 let failure = "\(url) answered HTTP \(status)"
                 // Client errors will not change on retry.
-                if (400..<500).contains(status) { throw CredentialProviderError(provider: "container", reason: failure) }
+                if (400..<500).contains(status) {
+                    throw CredentialProviderError(provider: "container", reason: failure)
+                }
                 lastFailure = failure
                 continue
             }
@@ -99,10 +110,12 @@ public struct ContainerCredentialProvider: CredentialProvider {
             do {
                 document = try JSONDecoder().decode(CredentialDocument.self, from: body)
             } catch {
-                throw CredentialProviderError(provider: "container", reason: "\(url) returned a body that is not a credential document")
+                throw CredentialProviderError(
+                    provider: "container", reason: "\(url) returned a body that is not a credential document")
             }
             return try document.credentials(provider: "container")
         }
-        throw CredentialProviderError(provider: "container", reason: lastFailure + " (after \(max(1, attempts)) attempts)")
+        throw CredentialProviderError(
+            provider: "container", reason: lastFailure + " (after \(max(1, attempts)) attempts)")
     }
 }

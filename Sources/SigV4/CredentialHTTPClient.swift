@@ -6,7 +6,9 @@ import NIOHTTP1
 /// The HTTP calls credential providers make (container endpoint, IMDS). Injectable for tests.
 public protocol CredentialHTTPClient: Sendable {
     /// Sends a request and returns the status and body.
-    func send(method: String, url: URL, headers: [String: String], timeout: TimeInterval) async throws -> (status: Int, body: Data)
+    func send(method: String, url: URL, headers: [String: String], timeout: TimeInterval) async throws -> (
+        status: Int, body: Data
+    )
 }
 
 /// ``CredentialHTTPClient`` over AsyncHTTPClient (`HTTPClient.shared` unless another client is
@@ -22,7 +24,9 @@ public struct AsyncHTTPCredentialClient: CredentialHTTPClient {
     /// Creates the client; `nil` sends through `HTTPClient.shared`, which needs no shutdown.
     public init(httpClient: HTTPClient? = nil) { client = httpClient ?? HTTPClient.shared }
 
-    public func send(method: String, url: URL, headers: [String: String], timeout: TimeInterval) async throws -> (status: Int, body: Data) {
+    public func send(method: String, url: URL, headers: [String: String], timeout: TimeInterval) async throws -> (
+        status: Int, body: Data
+    ) {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -33,6 +37,8 @@ public struct AsyncHTTPCredentialClient: CredentialHTTPClient {
 }
 
 /// The credential document the container endpoint and IMDS return.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// The members mirror the document's JSON keys, which Decodable matches by name.
 struct CredentialDocument: Decodable {
     var AccessKeyId: String
     var SecretAccessKey: String
@@ -43,11 +49,13 @@ struct CredentialDocument: Decodable {
         var expiration: Date? = nil
         if let text = Expiration {
             guard let date = ISO8601.parse(text) else {
-                throw CredentialProviderError(provider: provider, reason: "Expiration '\(text)' is not an ISO 8601 time")
+                throw CredentialProviderError(
+                    provider: provider, reason: "Expiration '\(text)' is not an ISO 8601 time")
             }
             expiration = date
         }
-        return AWSCredentials(accessKeyID: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: Token, expiration: expiration)
+        return AWSCredentials(
+            accessKeyID: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: Token, expiration: expiration)
     }
 }
 

@@ -46,7 +46,8 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
         guard let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty,
             let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
         else {
-            throw CredentialProviderError(provider: "environment", reason: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set")
+            throw CredentialProviderError(
+                provider: "environment", reason: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set")
         }
         let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token)
@@ -62,7 +63,9 @@ public struct CredentialProviderChain: CredentialProvider {
 
     /// The default chain for a Lambda-hosted client: environment, container endpoint (SnapStart),
     /// shared files, then IMDSv2 (never inside Lambda).
-    public static func `default`(environment: [String: String] = ProcessInfo.processInfo.environment) -> CredentialProviderChain {
+    public static func `default`(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> CredentialProviderChain
+    {
         var providers: [any CredentialProvider] = [EnvironmentCredentialProvider(environment: environment)]
         if let container = try? ContainerCredentialProvider(environment: environment) {
             providers.append(RefreshingCredentialProvider(container))
@@ -83,6 +86,7 @@ public struct CredentialProviderChain: CredentialProvider {
                 reasons.append(String(describing: error))
             }
         }
-        throw CredentialProviderError(provider: "chain", reason: "no provider had credentials: " + reasons.joined(separator: "; "))
+        throw CredentialProviderError(
+            provider: "chain", reason: "no provider had credentials: " + reasons.joined(separator: "; "))
     }
 }

@@ -30,7 +30,9 @@ struct HMACSHA256: Sendable {
         var context = inner
         SHA256_Update(&context, message.baseAddress, message.count)
         var innerDigest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &innerDigest) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
+        withUnsafeMutableBytes(of: &innerDigest) {
+            _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+        }
         var outerContext = outer
         withUnsafeBytes(of: &innerDigest) { _ = SHA256_Update(&outerContext, $0.baseAddress, 32) }
         SHA256_Final(out, &outerContext)
@@ -50,7 +52,9 @@ struct HMACSHA256: Sendable {
         SHA256_Init(&context)
         SHA256_Update(&context, bytes.baseAddress, bytes.count)
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digest) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
+        withUnsafeMutableBytes(of: &digest) {
+            _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+        }
         return withUnsafeBytes(of: &digest) { SigV4Canonical.hex($0) }
     }
 }

@@ -19,10 +19,14 @@ public struct IMDSCredentialProvider: CredentialProvider {
         self.timeout = timeout
     }
 
-    func url(_ path: String) -> URL { URL(string: endpoint.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)! }
+    func url(_ path: String) -> URL {
+        URL(string: endpoint.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)!
+    }
 
     /// One request; a failure to get any response names the endpoint.
-    private func send(_ method: String, _ path: String, headers: [String: String]) async throws -> (status: Int, body: Data) {
+    private func send(_ method: String, _ path: String, headers: [String: String]) async throws -> (
+        status: Int, body: Data
+    ) {
         do {
             return try await http.send(method: method, url: url(path), headers: headers, timeout: timeout)
         } catch {
@@ -31,7 +35,8 @@ public struct IMDSCredentialProvider: CredentialProvider {
     }
 
     public func credentials() async throws -> AWSCredentials {
-        let (tokenStatus, tokenBody) = try await send("PUT", "/latest/api/token", headers: ["X-aws-ec2-metadata-token-ttl-seconds": "21600"])
+        let (tokenStatus, tokenBody) = try await send(
+            "PUT", "/latest/api/token", headers: ["X-aws-ec2-metadata-token-ttl-seconds": "21600"])
         guard tokenStatus == 200 else {
             throw CredentialProviderError(provider: "imds", reason: "token request answered HTTP \(tokenStatus)")
         }
@@ -39,15 +44,19 @@ public struct IMDSCredentialProvider: CredentialProvider {
         let headers = ["X-aws-ec2-metadata-token": token]
         let base = "/latest/meta-data/iam/security-credentials/"
         let (roleStatus, roleBody) = try await send("GET", base, headers: headers)
-        guard roleStatus == 200, let role = String(decoding: roleBody, as: UTF8.self).split(whereSeparator: \.isNewline).first else {
+        guard roleStatus == 200,
+            let role = String(decoding: roleBody, as: UTF8.self).split(whereSeparator: \.isNewline).first
+        else {
             throw CredentialProviderError(provider: "imds", reason: "no instance role (HTTP \(roleStatus))")
         }
         let (status, body) = try await send("GET", base + role, headers: headers)
         guard status == 200 else {
-            throw CredentialProviderError(provider: "imds", reason: "credentials of role \(role) answered HTTP \(status)")
+            throw CredentialProviderError(
+                provider: "imds", reason: "credentials of role \(role) answered HTTP \(status)")
         }
         guard let document = try? JSONDecoder().decode(CredentialDocument.self, from: body) else {
-            throw CredentialProviderError(provider: "imds", reason: "credentials of role \(role) are not a credential document")
+            throw CredentialProviderError(
+                provider: "imds", reason: "credentials of role \(role) are not a credential document")
         }
         return try document.credentials(provider: "imds")
     }

@@ -25,7 +25,10 @@ public struct ProfileCredentialProvider: CredentialProvider {
         let merged = fromConfig.merging(fromCredentials) { _, credentials in credentials }
         guard let key = merged["aws_access_key_id"], let secret = merged["aws_secret_access_key"] else {
             throw CredentialProviderError(
-                provider: "profile", reason: "profile '\(profile)' has no aws_access_key_id and aws_secret_access_key in \(credentialsFile) or \(configFile)")
+                provider: "profile",
+                reason:
+                    "profile '\(profile)' has no aws_access_key_id and aws_secret_access_key in \(credentialsFile) or \(configFile)"
+            )
         }
         return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: merged["aws_session_token"])
     }
@@ -36,7 +39,8 @@ public struct ProfileCredentialProvider: CredentialProvider {
         return Self.section(profile, in: Self.parse(file: configFile), isConfig: true)["region"]
     }
 
-    static func section(_ profile: String, in sections: [String: [String: String]], isConfig: Bool) -> [String: String] {
+    static func section(_ profile: String, in sections: [String: [String: String]], isConfig: Bool) -> [String: String]
+    {
         if isConfig && profile != "default" { return sections["profile " + profile] ?? [:] }
         return sections[profile] ?? [:]
     }

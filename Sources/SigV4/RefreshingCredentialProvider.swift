@@ -15,7 +15,10 @@ public actor RefreshingCredentialProvider: CredentialProvider {
     public private(set) var fetchCount = 0
 
     /// Wraps `base`, refreshing `refreshAhead` seconds (5 minutes by default) before expiry.
-    public init(_ base: any CredentialProvider, refreshAhead: TimeInterval = 300, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        _ base: any CredentialProvider, refreshAhead: TimeInterval = 300,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.base = base
         self.refreshAhead = refreshAhead
         self.now = now

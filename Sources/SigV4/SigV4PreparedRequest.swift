@@ -101,10 +101,12 @@ extension SigV4Signer {
         // In the order `SigV4Canonical.headers` sorts names.
         let placements = AddedHeader.allCases.map { added in
             let line = lineNames.firstIndex { !($0 < added.canonicalName) } ?? lineNames.count
-            return PreparedRequest.Placement(line: line, joins: line < lineNames.count && lineNames[line] == added.canonicalName)
+            return PreparedRequest.Placement(
+                line: line, joins: line < lineNames.count && lineNames[line] == added.canonicalName)
         }
         return PreparedRequest(
-            method: method, path: path, query: query, headers: headers, normalizedPath: options.normalizePath, head: head,
+            method: method, path: path, query: query, headers: headers, normalizedPath: options.normalizePath,
+            head: head,
             canonicalHeaders: canonicalHeaders, lineStarts: lineStarts, names: names, nameStarts: nameStarts,
             placements: placements)
     }

@@ -25,7 +25,9 @@ public struct SigV4Request: Sendable, Hashable {
     public var payload: Payload
 
     /// Creates a request.
-    public init(method: String, path: String, query: String = "", headers: [(name: String, value: String)], payload: Payload) {
+    public init(
+        method: String, path: String, query: String = "", headers: [(name: String, value: String)], payload: Payload
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -41,7 +43,8 @@ public struct SigV4Request: Sendable, Hashable {
 
     public static func == (lhs: SigV4Request, rhs: SigV4Request) -> Bool {
         lhs.method == rhs.method && lhs.path == rhs.path && lhs.query == rhs.query && lhs.payload == rhs.payload
-            && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
+            && lhs.headers.map(\.name) == rhs.headers.map(\.name)
+            && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 
     public func hash(into hasher: inout Hasher) {

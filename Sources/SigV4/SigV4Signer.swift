@@ -22,7 +22,9 @@ public struct SigV4Signer: Sendable {
         public var omitSessionTokenFromSignature: Bool
 
         /// Creates options; the defaults suit QLDB.
-        public init(normalizePath: Bool = true, signBodyHashHeader: Bool = false, omitSessionTokenFromSignature: Bool = false) {
+        public init(
+            normalizePath: Bool = true, signBodyHashHeader: Bool = false, omitSessionTokenFromSignature: Bool = false
+        ) {
             self.normalizePath = normalizePath
             self.signBodyHashHeader = signBodyHashHeader
             self.omitSessionTokenFromSignature = omitSessionTokenFromSignature
@@ -102,7 +104,8 @@ public struct SigV4Signer: Sendable {
     ) -> (request: String, signedHeaders: String) {
         let (canonicalHeaders, signedHeaders) = SigV4Canonical.headers(headers)
         var request = method
-        request.reserveCapacity(method.utf8.count + path.utf8.count + query.utf8.count + canonicalHeaders.utf8.count + 160)
+        request.reserveCapacity(
+            method.utf8.count + path.utf8.count + query.utf8.count + canonicalHeaders.utf8.count + 160)
         request += "\n"
         request += SigV4Canonical.uri(path, normalize: options.normalizePath)
         request += "\n"
@@ -135,7 +138,11 @@ public struct SigV4Signer: Sendable {
         }
         #else
         let key = keyCache.key(secret: secret, date: date, region: region, service: service)
-        return text.withUTF8 { HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key).withUnsafeBytes { SigV4Canonical.hex($0) } }
+        return text.withUTF8 {
+            HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key).withUnsafeBytes {
+                SigV4Canonical.hex($0)
+            }
+        }
         #endif
     }
 
@@ -161,7 +168,9 @@ public struct SigV4Signer: Sendable {
             for i in 1..<names.count {
                 let item = names[i]
                 var j = i - 1
-                while j >= 0 && (names[j].name > item.name || (names[j].name == item.name && names[j].order > item.order)) {
+                while j >= 0
+                    && (names[j].name > item.name || (names[j].name == item.name && names[j].order > item.order))
+                {
                     names[j + 1] = names[j]
                     j -= 1
                 }
@@ -172,7 +181,8 @@ public struct SigV4Signer: Sendable {
         let query = SigV4Canonical.query(request.query)
         var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count
         for (name, value) in request.headers { estimate += 3 * name.utf8.count + value.utf8.count + 4 }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchSize(estimate, added, credentials)) { scratch in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchSize(estimate, added, credentials)) {
+            scratch in
             var buffer = SigningBuffer(scratch)
             buffer.append(request.method)
             buffer.byte(0x0A)
@@ -202,7 +212,9 @@ public struct SigV4Signer: Sendable {
                 buffer.append(entry.name)
                 previous = entry.name
             }
-            return finish(&buffer, signedHeaders: signedStart..<buffer.count, payload: request.payload, added, credentials: credentials)
+            return finish(
+                &buffer, signedHeaders: signedStart..<buffer.count, payload: request.payload, added,
+                credentials: credentials)
         }
     }
 
@@ -218,7 +230,8 @@ public struct SigV4Signer: Sendable {
             "a prepared request must be signed by a signer with the path normalisation it was prepared with")
         let added = AddedHeaders(signer: self, payload: payload, credentials: credentials, date: date)
         let estimate = prepared.head.count + prepared.canonicalHeaders.count + prepared.names.count
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchSize(estimate, added, credentials)) { scratch in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchSize(estimate, added, credentials)) {
+            scratch in
             var buffer = SigningBuffer(scratch)
             prepared.head.withUnsafeBytes { buffer.append($0) }
             prepared.canonicalHeaders.withUnsafeBytes { lines in
@@ -258,7 +271,8 @@ public struct SigV4Signer: Sendable {
                 buffer.append(names, prepared.nameStarts[line]..<prepared.nameStarts[prepared.nameStarts.count - 1])
             }
             if buffer.count > signedStart { buffer.count -= 1 }
-            return finish(&buffer, signedHeaders: signedStart..<buffer.count, payload: payload, added, credentials: credentials)
+            return finish(
+                &buffer, signedHeaders: signedStart..<buffer.count, payload: payload, added, credentials: credentials)
         }
     }
 
@@ -312,8 +326,12 @@ public struct SigV4Signer: Sendable {
     /// signed name and its place in `Authorization`), and the rest of the string to sign and
     /// `Authorization`.
     @inline(__always)
-    private func scratchSize(_ canonicalHeadLength: Int, _ added: borrowing AddedHeaders, _ credentials: borrowing AWSCredentials) -> Int {
-        var size = canonicalHeadLength + 512 + 2 * (region.utf8.count + service.utf8.count) + credentials.accessKeyID.utf8.count
+    private func scratchSize(
+        _ canonicalHeadLength: Int, _ added: borrowing AddedHeaders, _ credentials: borrowing AWSCredentials
+    ) -> Int {
+        var size =
+            canonicalHeadLength + 512 + 2 * (region.utf8.count + service.utf8.count)
+            + credentials.accessKeyID.utf8.count
         for header in AddedHeader.allCases {
             guard let value = added.signedValue(header) else { continue }
             size += 3 * (header.canonicalName.utf8.count + 2) + value.utf8.count
@@ -356,7 +374,8 @@ public struct SigV4Signer: Sendable {
 
         let signatureStart = buffer.count
         appendSignature(
-            of: toSignRange, in: &buffer, secret: credentials.secretAccessKey, date: String(added.amzDate.utf8.prefix(8))!)
+            of: toSignRange, in: &buffer, secret: credentials.secretAccessKey,
+            date: String(added.amzDate.utf8.prefix(8))!)
         let signatureRange = signatureStart..<buffer.count
         let transcript = Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
         let authorizationStart = buffer.count
@@ -370,7 +389,8 @@ public struct SigV4Signer: Sendable {
         buffer.append(buffer.bytes(signatureRange))
         let authorization = buffer.string(authorizationStart..<buffer.count)
         return HeaderSignature(
-            headersToAdd: added.headersToAdd(authorization: authorization), authorization: authorization, transcript: transcript,
+            headersToAdd: added.headersToAdd(authorization: authorization), authorization: authorization,
+            transcript: transcript,
             canonicalRange: canonicalRange, stringToSignRange: toSignRange, signatureRange: signatureRange)
     }
 
@@ -380,7 +400,9 @@ public struct SigV4Signer: Sendable {
         #if canImport(CLibCrypto)
         let mac = keyCache.mac(secret: secret, date: date, region: region, service: service)
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digest) { mac.authenticate(stringToSign, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        withUnsafeMutableBytes(of: &digest) {
+            mac.authenticate(stringToSign, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
         withUnsafeBytes(of: &digest) { buffer.appendHex($0) }
         #else
         let key = keyCache.key(secret: secret, date: date, region: region, service: service)
@@ -389,7 +411,9 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Presigns a request: the signature travels in the query, valid for `expires` seconds.
-    public func presign(_ request: SigV4Request, credentials: AWSCredentials, expires: Int, date: Date? = nil) -> QuerySignature {
+    public func presign(_ request: SigV4Request, credentials: AWSCredentials, expires: Int, date: Date? = nil)
+        -> QuerySignature
+    {
         let amzDate = HTTPDate.amzDate(date ?? clock.currentDate())
         let day = String(amzDate.prefix(8))
         let (_, signedHeaders) = SigV4Canonical.headers(request.headers)
@@ -403,7 +427,8 @@ public struct SigV4Signer: Sendable {
         ]
         let token = credentials.sessionToken.map { ("X-Amz-Security-Token", encode($0)) }
         if let token, !options.omitSessionTokenFromSignature { items.append(token) }
-        let query = ([request.query] + items.map { "\($0.name)=\($0.value)" }).filter { !$0.isEmpty }.joined(separator: "&")
+        let query = ([request.query] + items.map { "\($0.name)=\($0.value)" }).filter { !$0.isEmpty }.joined(
+            separator: "&")
         let (canonical, _) = canonicalRequest(
             method: request.method, path: request.path, query: query, headers: request.headers,
             payloadHash: Self.payloadHash(request.payload))
@@ -411,6 +436,7 @@ public struct SigV4Signer: Sendable {
         let signature = signature(stringToSign: toSign, secret: credentials.secretAccessKey, date: day)
         if let token, options.omitSessionTokenFromSignature { items.append(token) }
         items.append(("X-Amz-Signature", signature))
-        return QuerySignature(queryItemsToAdd: items, signature: signature, canonicalRequest: canonical, stringToSign: toSign)
+        return QuerySignature(
+            queryItemsToAdd: items, signature: signature, canonicalRequest: canonical, stringToSign: toSign)
     }
 }

@@ -90,13 +90,19 @@ public struct SigV4Verifier: Sendable {
         return Credential(accessKeyID: parts[0], date: parts[1], region: parts[2], service: parts[3])
     }
 
-    func check(_ credential: Credential, amzDate: String, now: Date, expires: TimeInterval?) throws(SigV4VerificationError) -> (Date, String) {
-        guard let signedAt = HTTPDate.parseAmzDate(amzDate) else { throw .malformed("X-Amz-Date '\(amzDate)' is not yyyymmddThhmmssZ") }
+    func check(_ credential: Credential, amzDate: String, now: Date, expires: TimeInterval?)
+        throws(SigV4VerificationError) -> (Date, String)
+    {
+        guard let signedAt = HTTPDate.parseAmzDate(amzDate) else {
+            throw .malformed("X-Amz-Date '\(amzDate)' is not yyyymmddThhmmssZ")
+        }
         guard credential.date == String(amzDate.prefix(8)) else {
             throw .wrongScope("scope date \(credential.date) is not the signing date \(amzDate.prefix(8))")
         }
         guard credential.region == region else { throw .wrongScope("region \(credential.region), expected \(region)") }
-        guard credential.service == service else { throw .wrongScope("service \(credential.service), expected \(service)") }
+        guard credential.service == service else {
+            throw .wrongScope("service \(credential.service), expected \(service)")
+        }
         let age = now.timeIntervalSince(signedAt)
         if let expires {
             guard age <= expires, age >= -allowedSkew else {
@@ -104,24 +110,34 @@ public struct SigV4Verifier: Sendable {
             }
         } else {
             guard abs(age) <= allowedSkew else {
-                throw .expiredOrSkewed("signed at \(amzDate), \(Int(abs(age))) s from the server's time; at most \(Int(allowedSkew)) s is allowed")
+                throw .expiredOrSkewed(
+                    "signed at \(amzDate), \(Int(abs(age))) s from the server's time; at most \(Int(allowedSkew)) s is allowed"
+                )
             }
         }
-        guard let secret = secretForAccessKey(credential.accessKeyID) else { throw .unknownAccessKey(credential.accessKeyID) }
+        guard let secret = secretForAccessKey(credential.accessKeyID) else {
+            throw .unknownAccessKey(credential.accessKeyID)
+        }
         return (signedAt, secret)
     }
 
-    func verifyHeader(_ request: SigV4Request, authorization: String, now: Date) throws(SigV4VerificationError) -> Verified {
+    func verifyHeader(_ request: SigV4Request, authorization: String, now: Date) throws(SigV4VerificationError)
+        -> Verified
+    {
         guard authorization.hasPrefix(SigV4Signer.algorithm + " ") else {
             throw .malformed("Authorization must start with \(SigV4Signer.algorithm)")
         }
         var fields: [String: String] = [:]
         for part in authorization.dropFirst(SigV4Signer.algorithm.count + 1).split(separator: ",") {
             let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard let eq = trimmed.firstIndex(of: "=") else { throw .malformed("Authorization part '\(trimmed)' has no '='") }
+            guard let eq = trimmed.firstIndex(of: "=") else {
+                throw .malformed("Authorization part '\(trimmed)' has no '='")
+            }
             fields[String(trimmed[..<eq])] = String(trimmed[trimmed.index(after: eq)...])
         }
-        guard let credentialText = fields["Credential"], let signedHeaders = fields["SignedHeaders"], let signature = fields["Signature"] else {
+        guard let credentialText = fields["Credential"], let signedHeaders = fields["SignedHeaders"],
+            let signature = fields["Signature"]
+        else {
             throw .malformed("Authorization needs Credential, SignedHeaders and Signature")
         }
         guard let amzDate = request.header("X-Amz-Date") else { throw .malformed("missing X-Amz-Date header") }
@@ -130,17 +146,24 @@ public struct SigV4Verifier: Sendable {
         let names = Set(signedHeaders.split(separator: ";").map(String.init))
         guard names.contains("host") else { throw .malformed("SignedHeaders must include host") }
         let headers = request.headers.filter { names.contains($0.name.lowercased()) }
-        let payloadHash = request.header("x-amz-content-sha256").map { hash in
-            if case .bytes(let body) = request.payload, hash != "UNSIGNED-PAYLOAD", SigV4Canonical.sha256Hex(body) != hash {
-                return "mismatch"
-            }
-            return hash
-        } ?? SigV4Signer.payloadHash(request.payload)
+        let payloadHash =
+            request.header("x-amz-content-sha256").map { hash in
+                if case .bytes(let body) = request.payload, hash != "UNSIGNED-PAYLOAD",
+                    SigV4Canonical.sha256Hex(body) != hash
+                {
+                    return "mismatch"
+                }
+                return hash
+            } ?? SigV4Signer.payloadHash(request.payload)
         let (canonical, recomputedSigned) = signer.canonicalRequest(
-            method: request.method, path: request.path, query: request.query, headers: headers, payloadHash: payloadHash)
-        guard recomputedSigned == signedHeaders else { throw .malformed("SignedHeaders names headers that are not in the request") }
+            method: request.method, path: request.path, query: request.query, headers: headers, payloadHash: payloadHash
+        )
+        guard recomputedSigned == signedHeaders else {
+            throw .malformed("SignedHeaders names headers that are not in the request")
+        }
         let expected = signer.signature(
-            stringToSign: signer.stringToSign(amzDate: amzDate, canonicalRequest: canonical), secret: secret, date: credential.date)
+            stringToSign: signer.stringToSign(amzDate: amzDate, canonicalRequest: canonical), secret: secret,
+            date: credential.date)
         guard Self.constantTimeEqual(expected, signature) else { throw .signatureMismatch }
         return Verified(accessKeyID: credential.accessKeyID, signedAt: signedAt)
     }
@@ -155,11 +178,16 @@ public struct SigV4Verifier: Sendable {
             params[name] = value
             if name != "X-Amz-Signature" { unsignedQuery.append(item) }
         }
-        guard params["X-Amz-Algorithm"] == SigV4Signer.algorithm else { throw .malformed("X-Amz-Algorithm must be \(SigV4Signer.algorithm)") }
+        guard params["X-Amz-Algorithm"] == SigV4Signer.algorithm else {
+            throw .malformed("X-Amz-Algorithm must be \(SigV4Signer.algorithm)")
+        }
         guard let credentialText = params["X-Amz-Credential"], let amzDate = params["X-Amz-Date"],
             let signedHeaders = params["X-Amz-SignedHeaders"], let signature = params["X-Amz-Signature"],
             let expiresText = params["X-Amz-Expires"], let expires = Int(expiresText), expires > 0, expires <= 604_800
-        else { throw .malformed("presigned query needs X-Amz-Credential, -Date, -SignedHeaders, -Expires (1…604800) and -Signature") }
+        else {
+            throw .malformed(
+                "presigned query needs X-Amz-Credential, -Date, -SignedHeaders, -Expires (1…604800) and -Signature")
+        }
         let credential = try parseCredential(credentialText)
         let (signedAt, secret) = try check(credential, amzDate: amzDate, now: now, expires: TimeInterval(expires))
         let names = Set(signedHeaders.split(separator: ";").map(String.init))
@@ -168,14 +196,16 @@ public struct SigV4Verifier: Sendable {
             method: request.method, path: request.path, query: unsignedQuery.joined(separator: "&"), headers: headers,
             payloadHash: SigV4Signer.payloadHash(request.payload))
         let expected = signer.signature(
-            stringToSign: signer.stringToSign(amzDate: amzDate, canonicalRequest: canonical), secret: secret, date: credential.date)
+            stringToSign: signer.stringToSign(amzDate: amzDate, canonicalRequest: canonical), secret: secret,
+            date: credential.date)
         guard Self.constantTimeEqual(expected, signature) else { throw .signatureMismatch }
         return Verified(accessKeyID: credential.accessKeyID, signedAt: signedAt)
     }
 
     /// Compares two strings without stopping at the first difference.
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0
         for i in 0..<x.count { diff |= x[i] ^ y[i] }

@@ -36,8 +36,9 @@ struct IonTestsConformanceTests {
 
     static let badFiles: [ConformanceFile] = allFiles("bad").map { ConformanceFile(path: $0) }
 
-    @Test("A good file reads, round-trips through every format and keeps its equivalences",
-          arguments: IonTestsConformanceTests.goodFiles)
+    @Test(
+        "A good file reads, round-trips through every format and keeps its equivalences",
+        arguments: IonTestsConformanceTests.goodFiles)
     func goodFileReadsAndRoundTrips(_ file: ConformanceFile) throws {
         let values = try IonDocument.decode(try ConformanceSuite.bytes(file.path))
         let roundTrip = try Self.roundTripProblem(values)
@@ -57,8 +58,9 @@ struct IonTestsConformanceTests {
         #expect(equivalence == nil, "\(file.path): \(equivalence ?? "")")
     }
 
-    @Test("A bad file is rejected with an IonError that gives a position",
-          arguments: IonTestsConformanceTests.badFiles)
+    @Test(
+        "A bad file is rejected with an IonError that gives a position",
+        arguments: IonTestsConformanceTests.badFiles)
     func badFileThrows(_ file: ConformanceFile) throws {
         let bytes = try ConformanceSuite.bytes(file.path)
         do {
@@ -107,7 +109,8 @@ struct IonTestsConformanceTests {
             return nil
         }
         let streamed = try writer.finish()
-        return try IonValue.encode(binary: values) == streamed ? nil : "whole-value encoding differs from the streaming writer's"
+        return try IonValue.encode(binary: values) == streamed
+            ? nil : "whole-value encoding differs from the streaming writer's"
     }
 
     /// The members of a group; `embedded_documents` groups hold documents, compared as sequences.

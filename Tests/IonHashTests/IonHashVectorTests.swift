@@ -1,20 +1,24 @@
 import Foundation
-import SharedFixtures
 import Ion
 import IonHash
+import SharedFixtures
 import Testing
 
 /// Runs `../shared/conformance/ion-hash-test/ion_hash_tests.ion`: every case through the DOM, the
 /// binary reader (hashing while reading) and the text reader, checking the whole sequence of
 /// update and digest calls.
-@Suite(.enabled(if: IonHashVectors.isAvailable, "needs ../shared/conformance/ion-hash-test beside the repository: Ion Hash vectors are skipped"))
+@Suite(
+    .enabled(
+        if: IonHashVectors.isAvailable,
+        "needs ../shared/conformance/ion-hash-test beside the repository: Ion Hash vectors are skipped"))
 struct IonHashVectorTests {
     enum Path: String, CaseIterable {
         case dom, binaryReader, textReader
     }
 
-    @Test("An Ion Hash vector gives its update and digest calls on every path",
-          arguments: IonHashVectors.all)
+    @Test(
+        "An Ion Hash vector gives its update and digest calls on every path",
+        arguments: IonHashVectors.all)
     func vectorOnEveryPath(_ testCase: IonHashVectors.Case) throws {
         for path in Path.allCases {
             for (algorithm, expected) in testCase.expectations {
@@ -29,7 +33,9 @@ struct IonHashVectorTests {
         #expect(try IonHashVectors.cases().count == 167)
     }
 
-    static func check(_ testCase: IonHashVectors.Case, path: Path, algorithm: String, expected: [IonHashVectors.Step]) throws -> String? {
+    static func check(_ testCase: IonHashVectors.Case, path: Path, algorithm: String, expected: [IonHashVectors.Step])
+        throws -> String?
+    {
         let trace = HashTrace()
         switch algorithm {
         case "identity": try run(IonHasher(IdentityHash(trace: trace)), testCase, path)
@@ -56,7 +62,8 @@ struct IonHashVectorTests {
         }
         if events != wanted {
             let i = Array(zip(events, wanted)).firstIndex(where: { $0.0 != $0.1 }) ?? min(events.count, wanted.count)
-            return "call \(i): got \(i < events.count ? events[i].description : "nothing"), expected \(i < wanted.count ? wanted[i].description : "nothing")"
+            return
+                "call \(i): got \(i < events.count ? events[i].description : "nothing"), expected \(i < wanted.count ? wanted[i].description : "nothing")"
         }
         return nil
     }
@@ -109,7 +116,9 @@ enum IonHashVectors {
     static func bytes(_ value: IonValue) throws -> [UInt8] {
         guard let elements = value.elements else { throw IonError(.typeMismatch, "expected a sexp of bytes") }
         return try elements.map {
-            guard let i = $0.intValue, let b = UInt8(exactly: i) else { throw IonError(.typeMismatch, "expected a byte") }
+            guard let i = $0.intValue, let b = UInt8(exactly: i) else {
+                throw IonError(.typeMismatch, "expected a byte")
+            }
             return b
         }
     }

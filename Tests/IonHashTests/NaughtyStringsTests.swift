@@ -1,18 +1,22 @@
 import Foundation
-import SharedFixtures
 import Ion
 import IonHash
+import SharedFixtures
 import Testing
 
 /// The naughty-strings test of ion-hash-test: every string, as a symbol, string, clob, blob,
 /// annotation, field and inside containers, must hash alike through the hashing reader and the
 /// hashing writer; lines marked `invalid_ion::` must be rejected where they are used as Ion text.
-@Suite(.enabled(if: NaughtyStrings.isAvailable, "needs ../shared/conformance/ion-hash-test beside the repository: naughty strings are skipped"))
+@Suite(
+    .enabled(
+        if: NaughtyStrings.isAvailable,
+        "needs ../shared/conformance/ion-hash-test beside the repository: naughty strings are skipped"))
 struct NaughtyStringsTests {
     /// Every Ion text document built from one line either hashes alike through the hashing
     /// reader, the hashing writer and the DOM, or (for an `invalid_ion::` line only) is rejected.
-    @Test("A naughty string hashes alike through the hashing reader and writer in every form",
-          arguments: NaughtyStrings.all)
+    @Test(
+        "A naughty string hashes alike through the hashing reader and writer in every form",
+        arguments: NaughtyStrings.all)
     func hashingReaderAndWriterAgree(_ line: NaughtyStrings.Line) throws {
         var agreed = 0
         var rejected = 0
@@ -34,7 +38,8 @@ struct NaughtyStringsTests {
             while try reader.next() != nil { readerDigests.append(try IonHasher.md5.digest(of: &reader)) }
             var writer = IonHashingWriter(MD5IonHash())
             for value in values { try writer.write(value) }
-            let agrees = readerDigests == writer.digests && readerDigests == values.map({ IonHasher.md5.digest(of: $0) })
+            let agrees =
+                readerDigests == writer.digests && readerDigests == values.map({ IonHasher.md5.digest(of: $0) })
             #expect(agrees, "\(line.testDescription): \(text): reader and writer digests differ")
             if agrees { agreed += 1 }
         }
@@ -71,13 +76,16 @@ enum NaughtyStrings {
         var isValid: Bool?
 
         func escaped(_ quote: Character) -> String {
-            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: String(quote), with: "\\\(quote)")
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: String(quote), with: "\\\(quote)")
         }
         var symbol: String { "'" + escaped("'") + "'" }
         var string: String { "\"" + escaped("\"") + "\"" }
         var longString: String { "'''" + escaped("'") + "'''" }
         var clob: String {
-            "{{" + string.unicodeScalars.map { $0.value >= 128 ? "\\x" + String($0.value, radix: 16) : String($0) }.joined() + "}}"
+            "{{"
+                + string.unicodeScalars.map { $0.value >= 128 ? "\\x" + String($0.value, radix: 16) : String($0) }
+                .joined() + "}}"
         }
         var blob: String { "{{" + Data(text.utf8).base64EncodedString() + "}}" }
 
@@ -90,8 +98,10 @@ enum NaughtyStrings {
             out += forms.map { symbol + "::" + $0 }
             out += forms.map { symbol + "::{" + symbol + ":" + $0 + "}" }
             if isValid == true {
-                out += [text, symbol + "::" + text, symbol + "::{" + symbol + ":" + text + "}",
-                        symbol + "::{" + symbol + ":" + symbol + "::" + text + "}"]
+                out += [
+                    text, symbol + "::" + text, symbol + "::{" + symbol + ":" + text + "}",
+                    symbol + "::{" + symbol + ":" + symbol + "::" + text + "}",
+                ]
             }
             let tail = isValid == true ? text : ""
             out.append(symbol + "::[" + forms.joined(separator: ", ") + ", " + tail + "]")
@@ -107,8 +117,12 @@ enum NaughtyStrings {
             var text = String(raw)
             if text.hasSuffix("\r") { text.removeLast() }
             guard !text.isEmpty, !text.hasPrefix("#") else { return nil }
-            if text.hasPrefix("ion::") { return Line(number: index + 1, text: String(text.dropFirst(5)), isValid: true) }
-            if text.hasPrefix("invalid_ion::") { return Line(number: index + 1, text: String(text.dropFirst(13)), isValid: false) }
+            if text.hasPrefix("ion::") {
+                return Line(number: index + 1, text: String(text.dropFirst(5)), isValid: true)
+            }
+            if text.hasPrefix("invalid_ion::") {
+                return Line(number: index + 1, text: String(text.dropFirst(13)), isValid: false)
+            }
             return Line(number: index + 1, text: text, isValid: nil)
         }
     }

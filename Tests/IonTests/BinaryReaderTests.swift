@@ -71,7 +71,9 @@ import Testing
     @Test func everyProperPrefixOfADocumentFails() throws {
         let doc = try IonValue.encode(binary: [
             ["licenceId": "abc", "points": 3, "amount": .decimal(IonDecimal(1250, fractionDigits: 2))],
-            .timestamp(try IonTimestamp(year: 2020, month: 5, day: 1, hour: 1, minute: 2, second: 3, offsetMinutes: 0, precision: .second)),
+            .timestamp(
+                try IonTimestamp(
+                    year: 2020, month: 5, day: 1, hour: 1, minute: 2, second: 3, offsetMinutes: 0, precision: .second)),
         ])
         let full = try IonValue.decode(binary: doc)
         for n in 5..<doc.count {

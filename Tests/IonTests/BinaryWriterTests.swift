@@ -42,7 +42,8 @@ import Testing
             year: 2011, month: 2, day: 20, hour: 19, minute: 30, second: 59,
             fraction: IonDecimal(100, fractionDigits: 3), offsetMinutes: -480, precision: .fractionalSecond)
         // offset -480 = VarInt 43 E0; year 2011 = 0F DB; UTC 2011-02-21T03:30:59; fraction C3 64
-        #expect(try encode(.timestamp(t)) == ivm + [0x6B, 0x43, 0xE0, 0x0F, 0xDB, 0x82, 0x95, 0x83, 0x9E, 0xBB, 0xC3, 0x64])
+        #expect(
+            try encode(.timestamp(t)) == ivm + [0x6B, 0x43, 0xE0, 0x0F, 0xDB, 0x82, 0x95, 0x83, 0x9E, 0xBB, 0xC3, 0x64])
         let year = try IonTimestamp(year: 2011, precision: .year)
         #expect(try encode(.timestamp(year)) == ivm + [0x63, 0xC0, 0x0F, 0xDB])
     }
@@ -58,7 +59,8 @@ import Testing
         // A 15-byte symbol, a 27-byte list, a 30-byte struct and a 34-byte wrapper: every length
         // of the table takes the VarUInt form.
         let bytes = try encode(["firstName": "a", "telephoneNumber": "b"])
-        let table: [UInt8] = [0xEE, 0xA2, 0x81, 0x83, 0xDE, 0x9E, 0x87, 0xBE, 0x9B]
+        let table: [UInt8] =
+            [0xEE, 0xA2, 0x81, 0x83, 0xDE, 0x9E, 0x87, 0xBE, 0x9B]
             + [0x89] + Array("firstName".utf8) + [0x8E, 0x8F] + Array("telephoneNumber".utf8)
         #expect(bytes == ivm + table + [0xD6, 0x8A, 0x81, 0x61, 0x8B, 0x81, 0x62])
         #expect(try IonValue.decode(binary: bytes) == [["firstName": "a", "telephoneNumber": "b"]])
@@ -102,7 +104,8 @@ import Testing
     }
 
     @Test func roundTripsEveryType() throws {
-        let t = try IonTimestamp(year: 2024, month: 1, day: 15, hour: 12, minute: 0, second: 0, offsetMinutes: 60, precision: .second)
+        let t = try IonTimestamp(
+            year: 2024, month: 1, day: 15, hour: 12, minute: 0, second: 0, offsetMinutes: 60, precision: .second)
         let values: [IonValue] = [
             .null, .null(.struct), true, 42, .int(BigIntLiteral.huge), -3.25, .float(.nan), .float(-.infinity),
             .decimal(IonDecimal(-12345, fractionDigits: 2)), .timestamp(t), .symbol("sym"), "text",
@@ -120,7 +123,11 @@ import Testing
         let decomposed = "e\u{301}"
         #expect(composed == decomposed, "the premise: Swift compares these as equal")
         let value = IonValue(
-            .struct(IonStruct([.init(name: IonSymbol(composed), value: 1), .init(name: IonSymbol(decomposed), value: .symbol("\u{212A}"))])),
+            .struct(
+                IonStruct([
+                    .init(name: IonSymbol(composed), value: 1),
+                    .init(name: IonSymbol(decomposed), value: .symbol("\u{212A}")),
+                ])),
             annotations: ["K"])
         var writer = IonBinaryWriter()
         try writer.write(value)
@@ -142,16 +149,34 @@ import Testing
             return try writer.finish()
         }
         let t = try IonTimestamp(
-            year: 2026, month: 11, day: 25, hour: 3, minute: 50, second: 50, fraction: IonDecimal(123, fractionDigits: 3),
+            year: 2026, month: 11, day: 25, hour: 3, minute: 50, second: 50,
+            fraction: IonDecimal(123, fractionDigits: 3),
             offsetMinutes: 60, precision: .fractionalSecond)
         // 20 distinct field names: more than the encoder finds by scanning, so it also indexes them.
         var many = IonStruct()
         for i in 0..<20 { many.fields.append(.init(name: IonSymbol("field\(i)"), value: .symbol("field\(19 - i)"))) }
         let documents: [[IonValue]] = [
-            [["firstName": "Ann", "events": [["eventName": "LicenceCreated", "eventDate": .timestamp(t)]], "points": 3]],
-            [IonValue(.list([IonValue(.symbol("b"), annotations: ["a"]), .decimal(IonDecimal(-5, fractionDigits: 3))]), annotations: ["a", "name", "c"])],
-            [IonValue(.struct(["name": .symbol("imports"), "symbols": .sexp([.symbol(.zero), 1.5, 0.1])]), annotations: [.zero])],
-            [.int(BigIntLiteral.huge), .int(IonInt(negative: false, magnitude: [0x80] + Array(repeating: 0x01, count: 9))), .blob(Array(repeating: 7, count: 300)), .clob([])],
+            [
+                [
+                    "firstName": "Ann", "events": [["eventName": "LicenceCreated", "eventDate": .timestamp(t)]],
+                    "points": 3,
+                ]
+            ],
+            [
+                IonValue(
+                    .list([IonValue(.symbol("b"), annotations: ["a"]), .decimal(IonDecimal(-5, fractionDigits: 3))]),
+                    annotations: ["a", "name", "c"])
+            ],
+            [
+                IonValue(
+                    .struct(["name": .symbol("imports"), "symbols": .sexp([.symbol(.zero), 1.5, 0.1])]),
+                    annotations: [.zero])
+            ],
+            [
+                .int(BigIntLiteral.huge),
+                .int(IonInt(negative: false, magnitude: [0x80] + Array(repeating: 0x01, count: 9))),
+                .blob(Array(repeating: 7, count: 300)), .clob([]),
+            ],
             [.struct(many), .struct(many)],
             [.null(.list), .null(.int), .null, false, "", .string(String(repeating: "é", count: 40))],
             [IonValue(.int(1), annotations: Array(repeating: IonSymbol("x"), count: 20))],

@@ -32,8 +32,9 @@ struct Licence: Codable, Equatable {
         #expect(value["note"] == nil, "nil optionals are left out")
         let date = value["events"]?[0]?["eventDate"]?.timestampValue
         #expect(date?.description == "2023-11-14T22:13:20.125Z")
-        #expect(try IonEncoder().encodeText(Licence.Event(eventName: "x", eventDate: Date(timeIntervalSince1970: 0)))
-            == #"{eventName:"x",eventDate:1970-01-01T00:00:00.000Z}"#)
+        #expect(
+            try IonEncoder().encodeText(Licence.Event(eventName: "x", eventDate: Date(timeIntervalSince1970: 0)))
+                == #"{eventName:"x",eventDate:1970-01-01T00:00:00.000Z}"#)
     }
 
     @Test func roundTripsThroughBinaryAndText() throws {
@@ -45,7 +46,8 @@ struct Licence: Codable, Equatable {
 
     @Test func decodingErrorsCarryTheCodingPath() throws {
         let bad: IonValue = [
-            "licenceId": "L", "name": "A", "penaltyPoints": "three", "events": [], "amount": .decimal(IonDecimal(1, fractionDigits: 0)),
+            "licenceId": "L", "name": "A", "penaltyPoints": "three", "events": [],
+            "amount": .decimal(IonDecimal(1, fractionDigits: 0)),
         ]
         do {
             _ = try IonDecoder().decode(Licence.self, from: bad)
@@ -94,12 +96,15 @@ struct Licence: Codable, Equatable {
     @Test func downConvertsEveryType() throws {
         let t = try IonTimestamp(year: 2024, month: 1, day: 2, precision: .day)
         let value: IonValue = [
-            "n": nil, "b": true, "i": -5, "f": 1.5, "nan": .float(.nan), "d": .decimal(IonDecimal(150, fractionDigits: 2)),
+            "n": nil, "b": true, "i": -5, "f": 1.5, "nan": .float(.nan),
+            "d": .decimal(IonDecimal(150, fractionDigits: 2)),
             "big": .decimal(IonDecimal(coefficient: 5, exponent: 3)), "t": .timestamp(t), "s": .symbol("sym"),
             "blob": .blob([0xFF, 0x00]), "x": IonValue(.sexp([1, "a\n"]), annotations: ["dropped"]),
         ]
-        #expect(value.jsonText
-            == #"{"n":null,"b":true,"i":-5,"f":1.5e0,"nan":null,"d":1.50,"big":5e3,"t":"2024-01-02","s":"sym","blob":"/wA=","x":[1,"a\n"]}"#)
+        #expect(
+            value.jsonText
+                == #"{"n":null,"b":true,"i":-5,"f":1.5e0,"nan":null,"d":1.50,"big":5e3,"t":"2024-01-02","s":"sym","blob":"/wA=","x":[1,"a\n"]}"#
+        )
     }
 
     @Test func readsJSONAsIon() throws {

@@ -18,7 +18,9 @@ import Testing
         #expect(IonValue.float(.nan) == .float(-.nan))
         #expect(IonValue.float(0.0) != .float(-0.0))
         #expect(IonValue.decimal(IonDecimal(10, fractionDigits: 1)) != .decimal(IonDecimal(100, fractionDigits: 2)))
-        #expect(IonValue.decimal(IonDecimal(zeroWithExponent: 0, negative: true)) != .decimal(IonDecimal(coefficient: 0, exponent: 0)))
+        #expect(
+            IonValue.decimal(IonDecimal(zeroWithExponent: 0, negative: true))
+                != .decimal(IonDecimal(coefficient: 0, exponent: 0)))
         #expect(IonValue.null(.int) != .null)
         #expect(IonValue.symbol("a") != .string("a"))
         #expect(IonValue.list([1]) != .sexp([1]))
@@ -32,16 +34,21 @@ import Testing
         #expect(a.hashValue == b.hashValue)
         #expect(a != c)
         #expect(IonValue.symbol(.zero) == .symbol(.zero))
-        let t1 = try IonTimestamp(year: 2024, month: 1, day: 1, hour: 0, minute: 0, offsetMinutes: 0, precision: .minute)
-        let t2 = try IonTimestamp(year: 2024, month: 1, day: 1, hour: 0, minute: 0, offsetMinutes: nil, precision: .minute)
-        let t3 = try IonTimestamp(year: 2024, month: 1, day: 1, hour: 1, minute: 0, offsetMinutes: 60, precision: .minute)
+        let t1 = try IonTimestamp(
+            year: 2024, month: 1, day: 1, hour: 0, minute: 0, offsetMinutes: 0, precision: .minute)
+        let t2 = try IonTimestamp(
+            year: 2024, month: 1, day: 1, hour: 0, minute: 0, offsetMinutes: nil, precision: .minute)
+        let t3 = try IonTimestamp(
+            year: 2024, month: 1, day: 1, hour: 1, minute: 0, offsetMinutes: 60, precision: .minute)
         #expect(IonValue.timestamp(t1) != .timestamp(t2))
         #expect(t1 != t3)
         #expect(t1.utcMinutesSinceEpoch == t3.utcMinutesSinceEpoch)
     }
 
     @Test func timestampsValidateTheirFields() throws {
-        #expect(throws: IonError(.invalidTimestamp, "")) { try IonTimestamp(year: 2023, month: 2, day: 29, precision: .day) }
+        #expect(throws: IonError(.invalidTimestamp, "")) {
+            try IonTimestamp(year: 2023, month: 2, day: 29, precision: .day)
+        }
         #expect(try IonTimestamp(year: 2024, month: 2, day: 29, precision: .day).day == 29)
         #expect(throws: IonError(.invalidTimestamp, "")) { try IonTimestamp(year: 0, precision: .year) }
         #expect(throws: IonError(.invalidTimestamp, "")) {
@@ -52,12 +59,14 @@ import Testing
         }
         #expect(throws: IonError(.invalidTimestamp, "")) {
             try IonTimestamp(
-                year: 2024, month: 1, day: 1, hour: 0, minute: 0, second: 0, fraction: IonDecimal(10, fractionDigits: 1),
+                year: 2024, month: 1, day: 1, hour: 0, minute: 0, second: 0,
+                fraction: IonDecimal(10, fractionDigits: 1),
                 offsetMinutes: 0, precision: .fractionalSecond)
         }
         // 0d0 as a fraction carries no digits: the timestamp has second precision.
         let whole = try IonTimestamp(
-            year: 2024, month: 1, day: 1, hour: 0, minute: 0, second: 0, fraction: IonDecimal(coefficient: 0, exponent: 0),
+            year: 2024, month: 1, day: 1, hour: 0, minute: 0, second: 0,
+            fraction: IonDecimal(coefficient: 0, exponent: 0),
             offsetMinutes: 0, precision: .fractionalSecond)
         #expect(whole.precision == .second)
         #expect(whole.fraction == nil)
@@ -66,11 +75,13 @@ import Testing
     }
 
     @Test func timestampsConvertBetweenLocalAndUTC() throws {
-        let t = try IonTimestamp(utcYear: 2000, month: 1, day: 1, hour: 0, minute: 30, offsetMinutes: -60, precision: .minute)
+        let t = try IonTimestamp(
+            utcYear: 2000, month: 1, day: 1, hour: 0, minute: 30, offsetMinutes: -60, precision: .minute)
         #expect((t.year, t.month, t.day, t.hour, t.minute) == (1999, 12, 31, 23, 30))
         #expect(t.description == "1999-12-31T23:30-01:00")
         #expect(t.utcFields == (2000, 1, 1, 0, 30))
-        let leap = try IonTimestamp(utcYear: 2024, month: 2, day: 28, hour: 23, minute: 0, offsetMinutes: 90, precision: .minute)
+        let leap = try IonTimestamp(
+            utcYear: 2024, month: 2, day: 28, hour: 23, minute: 0, offsetMinutes: 90, precision: .minute)
         #expect((leap.month, leap.day, leap.hour, leap.minute) == (2, 29, 0, 30))
     }
 
@@ -82,7 +93,8 @@ import Testing
         #expect(IonDecimal(coefficient: 5, exponent: -40).description == "5d-40")
         #expect(IonDecimal(coefficient: 7, exponent: 2).description == "7d2")
         let t = try IonTimestamp(
-            year: 2011, month: 2, day: 20, hour: 19, minute: 30, second: 59, fraction: IonDecimal(100, fractionDigits: 3),
+            year: 2011, month: 2, day: 20, hour: 19, minute: 30, second: 59,
+            fraction: IonDecimal(100, fractionDigits: 3),
             offsetMinutes: -480, precision: .fractionalSecond)
         #expect(t.description == "2011-02-20T19:30:59.100-08:00")
         #expect(try IonTimestamp(year: 2011, month: 2, precision: .month).description == "2011-02T")
@@ -92,6 +104,9 @@ import Testing
         #expect(IonInt(negative: true, magnitude: [0x80, 0, 0, 0, 0, 0, 0, 0]) == .int64(.min))
         #expect(IonInt(negative: false, magnitude: [0x80, 0, 0, 0, 0, 0, 0, 0]).int64Value == nil)
         #expect(IonInt(negative: false, magnitude: [0, 0, 0, 0, 0, 0, 0, 0, 0, 5]) == .int64(5))
-        #expect(IonInt(negative: false, magnitude: [1, 0, 0, 0, 0, 0, 0, 0, 0]).magnitudeBytes == [1, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(
+            IonInt(negative: false, magnitude: [1, 0, 0, 0, 0, 0, 0, 0, 0]).magnitudeBytes == [
+                1, 0, 0, 0, 0, 0, 0, 0, 0,
+            ])
     }
 }

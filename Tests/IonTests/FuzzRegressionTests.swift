@@ -26,7 +26,10 @@ import Testing
         #expect(try IonValue.decode(binary: ivm + [0x71, 0x02, 0x21, 0x01]) == [1])
         #expect(try IonValue.decode(binary: ivm + [0x72, 0x00, 0x02, 0x21, 0x01]) == [1])
         // Annotated, or inside a container, it is ordinary data.
-        #expect(try IonValue.decode(binary: ivm + [0xE4, 0x81, 0x84, 0x71, 0x02]) == [IonValue(.symbol("$ion_1_0"), annotations: ["name"])])
+        #expect(
+            try IonValue.decode(binary: ivm + [0xE4, 0x81, 0x84, 0x71, 0x02]) == [
+                IonValue(.symbol("$ion_1_0"), annotations: ["name"])
+            ])
         #expect(try IonValue.decode(binary: ivm + [0xB2, 0x71, 0x02]) == [[.symbol("$ion_1_0")]])
     }
 }

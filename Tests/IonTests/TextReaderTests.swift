@@ -16,20 +16,26 @@ import Testing
     @Test func readsEveryScalarForm() throws {
         #expect(try read("null null.int true false") == [.null, .null(.int), true, false])
         #expect(try read("0 -7 1_000 0x1F -0b101") == [0, -7, 1000, 31, -5])
-        #expect(try read("1.5e0 -0e0 nan +inf -inf") == [1.5, .float(-0.0), .float(.nan), .float(.infinity), .float(-.infinity)])
-        #expect(try read("123.45 1.0 1.00 -0. 5d3") == [
-            .decimal(IonDecimal(12345, fractionDigits: 2)), .decimal(IonDecimal(10, fractionDigits: 1)),
-            .decimal(IonDecimal(100, fractionDigits: 2)), .decimal(IonDecimal(zeroWithExponent: 0, negative: true)),
-            .decimal(IonDecimal(coefficient: 5, exponent: 3)),
-        ])
+        #expect(
+            try read("1.5e0 -0e0 nan +inf -inf") == [
+                1.5, .float(-0.0), .float(.nan), .float(.infinity), .float(-.infinity),
+            ])
+        #expect(
+            try read("123.45 1.0 1.00 -0. 5d3") == [
+                .decimal(IonDecimal(12345, fractionDigits: 2)), .decimal(IonDecimal(10, fractionDigits: 1)),
+                .decimal(IonDecimal(100, fractionDigits: 2)), .decimal(IonDecimal(zeroWithExponent: 0, negative: true)),
+                .decimal(IonDecimal(coefficient: 5, exponent: 3)),
+            ])
         #expect(try read("abc 'hello world' $0") == [.symbol("abc"), .symbol("hello world"), .symbol(.zero)])
         #expect(try read(#""a\nb" '''x''' '''y'''"#) == ["a\nb", "xy"])
         #expect(try read("{{aGk=}} {{\"hi\"}}") == [.blob(Array("hi".utf8)), .clob(Array("hi".utf8))])
     }
 
     @Test func readsTimestampsWithTheirPrecision() throws {
-        let values = try read("2007T 2007-02T 2007-02-23 2007-02-23T12:14Z 2007-02-23T12:14:33.079-08:00 2007-02-23T00:00-00:00")
-        #expect(values.map { $0.timestampValue?.precision } == [.year, .month, .day, .minute, .fractionalSecond, .minute])
+        let values = try read(
+            "2007T 2007-02T 2007-02-23 2007-02-23T12:14Z 2007-02-23T12:14:33.079-08:00 2007-02-23T00:00-00:00")
+        #expect(
+            values.map { $0.timestampValue?.precision } == [.year, .month, .day, .minute, .fractionalSecond, .minute])
         #expect(values[4].timestampValue?.description == "2007-02-23T12:14:33.079-08:00")
         #expect(values[5].timestampValue?.offsetMinutes == nil)
     }
@@ -77,11 +83,13 @@ import Testing
     }
 
     @Test func textWriterOutputReadsBack() throws {
-        let t = try IonTimestamp(year: 2024, month: 3, day: 1, hour: 9, minute: 5, second: 7, offsetMinutes: -300, precision: .second)
+        let t = try IonTimestamp(
+            year: 2024, month: 3, day: 1, hour: 9, minute: 5, second: 7, offsetMinutes: -300, precision: .second)
         let values: [IonValue] = [
             ["name": "Alice \"A\"\n", "null": nil, "$7": .symbol("true"), "": .symbol("a b")],
             .sexp([.symbol("+"), .symbol("-"), 1.25, .decimal(IonDecimal(-5, fractionDigits: 3))]),
-            .timestamp(t), .clob([0, 0x22, 0x41, 0xFF]), .blob([1, 2, 3, 4, 5]), IonValue(.int(3), annotations: ["x y", "$ion_1_0"]),
+            .timestamp(t), .clob([0, 0x22, 0x41, 0xFF]), .blob([1, 2, 3, 4, 5]),
+            IonValue(.int(3), annotations: ["x y", "$ion_1_0"]),
             .float(1e-5), .float(5e-324), .float(.greatestFiniteMagnitude),
         ]
         for style in [IonTextWriter.Style.compact, .lines, .pretty] {

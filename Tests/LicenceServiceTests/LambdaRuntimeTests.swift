@@ -16,7 +16,9 @@ final class FakeRuntimeAPI: Sendable {
     let events = Mutex<[(id: String, body: String)]>([])
     let posted = Mutex<[Posted]>([])
 
-    func enqueue(_ id: String, _ body: [UInt8]) { events.withLock { $0.append((id, String(decoding: body, as: UTF8.self))) } }
+    func enqueue(_ id: String, _ body: [UInt8]) {
+        events.withLock { $0.append((id, String(decoding: body, as: UTF8.self))) }
+    }
 
     func run(_ body: @Sendable (String) async throws -> Void) async throws {
         let router = Router()
@@ -25,10 +27,13 @@ final class FakeRuntimeAPI: Sendable {
                 if let next = self.events.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                     var headers = HTTPFields()
                     headers[.init("Lambda-Runtime-Aws-Request-Id")!] = next.id
-                    headers[.init("Lambda-Runtime-Deadline-Ms")!] = String(Int((Date().timeIntervalSince1970 + 30) * 1000))
+                    headers[.init("Lambda-Runtime-Deadline-Ms")!] = String(
+                        Int((Date().timeIntervalSince1970 + 30) * 1000))
                     headers[.init("Lambda-Runtime-Trace-Id")!] = "Root=1-5759e988-bd862e3fe1be46a994272793"
-                    headers[.init("Lambda-Runtime-Invoked-Function-Arn")!] = "arn:aws:lambda:eu-west-1:123456789012:function:licences"
-                    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: next.body)))
+                    headers[.init("Lambda-Runtime-Invoked-Function-Arn")!] =
+                        "arn:aws:lambda:eu-west-1:123456789012:function:licences"
+                    return Response(
+                        status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: next.body)))
                 }
                 try await Task.sleep(for: .milliseconds(5))
             }
@@ -37,7 +42,10 @@ final class FakeRuntimeAPI: Sendable {
             var buffer = try await request.body.collect(upTo: 7 * 1024 * 1024)
             let text = buffer.readString(length: buffer.readableBytes) ?? ""
             self.posted.withLock {
-                $0.append(Posted(path: request.uri.path, errorType: request.headers[.init("Lambda-Runtime-Function-Error-Type")!], body: text))
+                $0.append(
+                    Posted(
+                        path: request.uri.path,
+                        errorType: request.headers[.init("Lambda-Runtime-Function-Error-Type")!], body: text))
             }
             return Response(status: .accepted)
         }
@@ -64,7 +72,10 @@ final class FakeRuntimeAPI: Sendable {
             try await LambdaRuntime(api: address).run(limit: 2) { await api.handle(apiGatewayEvent: $0) }
         }
         let posted = fake.posted.withLock { $0 }
-        #expect(posted.map(\.path) == ["/2018-06-01/runtime/invocation/req-1/response", "/2018-06-01/runtime/invocation/req-2/response"])
+        #expect(
+            posted.map(\.path) == [
+                "/2018-06-01/runtime/invocation/req-1/response", "/2018-06-01/runtime/invocation/req-2/response",
+            ])
         let first = try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(posted[0].body.utf8))
         #expect(first.statusCode == 201)
         let second = try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(posted[1].body.utf8))
@@ -90,7 +101,8 @@ final class FakeRuntimeAPI: Sendable {
     @Test func anInitFailureIsReported() async throws {
         let fake = FakeRuntimeAPI()
         try await fake.run { address in
-            try await LambdaRuntime(api: address).initFailed(type: "Runtime.InitError", message: "LEDGER_NAME is not set")
+            try await LambdaRuntime(api: address).initFailed(
+                type: "Runtime.InitError", message: "LEDGER_NAME is not set")
         }
         let posted = try #require(fake.posted.withLock { $0.first })
         #expect(posted.path == "/2018-06-01/runtime/init/error")

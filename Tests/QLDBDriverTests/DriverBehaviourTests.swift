@@ -66,12 +66,16 @@ import Testing
     }
 
     @Test func encodableParametersAreEncodedAsIon() async throws {
-        struct Licence: Codable, Sendable { var name: String; var points: Int }
+        struct Licence: Codable, Sendable {
+            var name: String
+            var points: Int
+        }
         let transport = ScriptedTransport()
         try await makeDriver(transport).execute { txn in
             try await txn.execute("INSERT INTO Licence ?", Licence(name: "Alice", points: 3))
         }
-        let parameter = try #require(transport.requests.first { $0.executeStatement != nil }?.executeStatement?.parameters?.first?.ionBinary)
+        let parameter = try #require(
+            transport.requests.first { $0.executeStatement != nil }?.executeStatement?.parameters?.first?.ionBinary)
         #expect(try IonValue.decode(binary: [UInt8](parameter)) == [["name": "Alice", "points": 3]])
     }
 
@@ -141,7 +145,8 @@ import Testing
     @Test func tableNamesUsesTheOfficialDriversQuery() async throws {
         let transport = ScriptedTransport()
         transport.setPages(
-            [["Licence", "Vehicle"]], for: "SELECT VALUE name FROM information_schema.user_tables WHERE status = 'ACTIVE'")
+            [["Licence", "Vehicle"]],
+            for: "SELECT VALUE name FROM information_schema.user_tables WHERE status = 'ACTIVE'")
         #expect(try await makeDriver(transport).tableNames() == ["Licence", "Vehicle"])
     }
 

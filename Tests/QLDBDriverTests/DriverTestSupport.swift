@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 import Ion
+import Logging
 import QLDBDriver
 import QLDBPrimitives
 import QLDBSession
@@ -21,7 +21,8 @@ final class BackoffRecorder: Sendable {
 }
 
 func makeDriver(
-    _ transport: any QLDBTransport, ledger: String = "test-ledger", backoff: BackoffRecorder = BackoffRecorder(), maxConcurrent: Int = 50,
+    _ transport: any QLDBTransport, ledger: String = "test-ledger", backoff: BackoffRecorder = BackoffRecorder(),
+    maxConcurrent: Int = 50,
     acquireTimeout: Duration = .seconds(10), clock: TestClock? = nil,
     configure: (inout QLDBDriverConfiguration) -> Void = { _ in }
 ) -> QLDBDriver {

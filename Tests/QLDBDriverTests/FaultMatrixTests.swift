@@ -9,7 +9,8 @@ import Testing
 @Suite struct FaultMatrixTests {
     static let statement = "UPDATE Licence SET points = 1"
     let oneStatement = [
-        "StartSession", "StartTransaction session-1", "ExecuteStatement session-1 \(statement)", "CommitTransaction session-1",
+        "StartSession", "StartTransaction session-1", "ExecuteStatement session-1 \(statement)",
+        "CommitTransaction session-1",
     ]
 
     func run(_ driver: QLDBDriver) async throws -> Int {
@@ -19,7 +20,9 @@ import Testing
     @Test func occConflictRetriesOnTheSameSessionWithoutAbort() async throws {
         let transport = ScriptedTransport { command in
             command.name == "CommitTransaction" && command.occurrence == 1
-                ? .error(400, "OccConflictException", "Optimistic concurrency control (OCC) failure encountered while committing the transaction")
+                ? .error(
+                    400, "OccConflictException",
+                    "Optimistic concurrency control (OCC) failure encountered while committing the transaction")
                 : .proceed
         }
         let backoff = BackoffRecorder()
@@ -34,7 +37,9 @@ import Testing
             command.name == "CommitTransaction" ? .error(400, "OccConflictException", "OCC") : .proceed
         }
         let backoff = BackoffRecorder()
-        let error = await #expect(throws: QLDBSessionError.self) { _ = try await run(makeDriver(transport, backoff: backoff)) }
+        let error = await #expect(throws: QLDBSessionError.self) {
+            _ = try await run(makeDriver(transport, backoff: backoff))
+        }
         #expect(error?.kind == .occConflict)
         #expect(backoff.calls == [1, 2, 3, 4])
         #expect(transport.transcript.filter { $0.hasPrefix("CommitTransaction") }.count == 5)
@@ -105,7 +110,8 @@ import Testing
         #expect(
             transport.transcript == [
                 "StartSession", "StartTransaction session-1", "ExecuteStatement session-1 \(Self.statement)",
-                "AbortTransaction session-1", "StartTransaction session-1", "ExecuteStatement session-1 \(Self.statement)",
+                "AbortTransaction session-1", "StartTransaction session-1",
+                "ExecuteStatement session-1 \(Self.statement)",
                 "CommitTransaction session-1",
             ])
         #expect(backoff.calls == [1])
@@ -150,7 +156,8 @@ import Testing
 
     @Test func rateExceededIsRetriedWhenThePolicySaysSo() async throws {
         let transport = ScriptedTransport { command in
-            command.name == "ExecuteStatement" && command.occurrence == 1 ? .error(400, "RateExceededException", "Rate exceeded") : .proceed
+            command.name == "ExecuteStatement" && command.occurrence == 1
+                ? .error(400, "RateExceededException", "Rate exceeded") : .proceed
         }
         let driver = makeDriver(transport) { $0.retryPolicy.retryOnRateExceeded = true }
         #expect(try await run(driver) == 2)
@@ -158,7 +165,8 @@ import Testing
 
     @Test func digestMismatchFromTheLedgerAbortsAndIsNotRetried() async throws {
         let transport = ScriptedTransport { command in
-            command.name == "CommitTransaction" ? .error(400, "BadRequestException", "Digests don't match", code: "412") : .proceed
+            command.name == "CommitTransaction"
+                ? .error(400, "BadRequestException", "Digests don't match", code: "412") : .proceed
         }
         let error = await #expect(throws: QLDBSessionError.self) { _ = try await run(makeDriver(transport)) }
         #expect(error?.isDigestMismatch == true)
@@ -206,16 +214,7 @@ import Testing
         let transport = ScriptedTransport()
         let clock = TestClock()
         let driver = makeDriver(transport, maxConcurrent: 1, acquireTimeout: .milliseconds(300), clock: clock)
-        let (holding, release) = AsyncStream.makeStream(of: Void.self)
-        let started = AsyncStream.makeStream(of: Void.self)
-        let first = Task {
-            try await driver.execute { txn in
-                try await txn.execute(Self.statement)
-                started.continuation.yield()
-                for await _ in holding { break }
-            }
-        }
-        for await _ in started.stream { break }
+        let (first, release) = await holdTheOnlySession(driver)
         // Waits the whole timeout, not a moment less, then fails clearly.
         let waiter = Task { try await run(driver) }
         await clock.waitForSleepers(1)
@@ -226,7 +225,8 @@ import Testing
         #expect(error?.kind == .sessionPoolTimeout)
         #expect(
             error?.message
-                == "no session became free within 0.3 seconds: all 1 are in use; raise maxConcurrentTransactions or sessionAcquireTimeout")
+                == "no session became free within 0.3 seconds: all 1 are in use; raise maxConcurrentTransactions or sessionAcquireTimeout"
+        )
         // A waiter that is still within its timeout gets the session when it is freed.
         let second = Task { try await run(driver) }
         await clock.waitForSleepers(1)
@@ -240,16 +240,7 @@ import Testing
         let transport = ScriptedTransport()
         let clock = TestClock()
         let driver = makeDriver(transport, maxConcurrent: 1, clock: clock)
-        let (holding, release) = AsyncStream.makeStream(of: Void.self)
-        let started = AsyncStream.makeStream(of: Void.self)
-        let first = Task {
-            try await driver.execute { txn in
-                try await txn.execute(Self.statement)
-                started.continuation.yield()
-                for await _ in holding { break }
-            }
-        }
-        for await _ in started.stream { break }
+        let (first, release) = await holdTheOnlySession(driver)
         let cancelled = Task { try await run(driver) }
         await clock.waitForSleepers(1)
         let next = Task { try await run(driver) }
@@ -260,5 +251,20 @@ import Testing
         try await first.value
         #expect(try await next.value == 1)
         #expect(clock.sleeperCount == 0)
+    }
+
+    /// Starts a transaction that holds a session until `release` yields; returns once it holds it.
+    func holdTheOnlySession(_ driver: QLDBDriver) async -> (Task<Void, any Error>, AsyncStream<Void>.Continuation) {
+        let (holding, release) = AsyncStream.makeStream(of: Void.self)
+        let started = AsyncStream.makeStream(of: Void.self)
+        let first = Task {
+            try await driver.execute { txn in
+                try await txn.execute(Self.statement)
+                started.continuation.yield()
+                for await _ in holding { break }
+            }
+        }
+        for await _ in started.stream { break }
+        return (first, release)
     }
 }

@@ -21,14 +21,16 @@ import Testing
         try ReplayTransport(contentsOf: SharedFixtures.url(path(name)))
     }
 
-    @Test(.enabled(
-        if: SharedFixtures.isAvailable(RecordedSessionTests.path("pyqldb-occ-retry")),
-        "needs ../shared/qldb/recorded-sessions/pyqldb-occ-retry.jsonl beside the repository"))
+    @Test(
+        .enabled(
+            if: SharedFixtures.isAvailable(RecordedSessionTests.path("pyqldb-occ-retry")),
+            "needs ../shared/qldb/recorded-sessions/pyqldb-occ-retry.jsonl beside the repository"))
     func occRetryOnTheSameSession() async throws {
         let replay = try Self.transcript("pyqldb-occ-retry")
         let driver = makeDriver(replay, ledger: "qldb-private-dev")
         try await driver.execute { txn in
-            _ = try await txn.execute("SELECT email FROM BicycleLicence AS b WHERE b.email = ?", "matt@example.com").collect()
+            _ = try await txn.execute("SELECT email FROM BicycleLicence AS b WHERE b.email = ?", "matt@example.com")
+                .collect()
             let inserted = try await txn.execute("INSERT INTO BicycleLicence ?", Self.licence).collect()
             let documentID = try #require(inserted.first?["documentId"]?.stringValue)
             try await txn.execute(
@@ -40,9 +42,10 @@ import Testing
         #expect(replay.remaining == 0)
     }
 
-    @Test(.enabled(
-        if: SharedFixtures.isAvailable(RecordedSessionTests.path("pyqldb-stale-session-and-abort")),
-        "needs ../shared/qldb/recorded-sessions/pyqldb-stale-session-and-abort.jsonl beside the repository"))
+    @Test(
+        .enabled(
+            if: SharedFixtures.isAvailable(RecordedSessionTests.path("pyqldb-stale-session-and-abort")),
+            "needs ../shared/qldb/recorded-sessions/pyqldb-stale-session-and-abort.jsonl beside the repository"))
     func staleSessionReplacedAndUserErrorAborted() async throws {
         let replay = try Self.transcript("pyqldb-stale-session-and-abort")
         let driver = makeDriver(replay, ledger: "qldb-private-dev")

@@ -16,7 +16,9 @@ import Testing
         var description: String { name }
     }
 
-    static func error(_ command: String, _ occurrence: Int?, _ status: Int, _ type: String, _ message: String, code: String? = nil)
+    static func error(
+        _ command: String, _ occurrence: Int?, _ status: Int, _ type: String, _ message: String, code: String? = nil
+    )
         -> @Sendable (ScriptedTransport.Command) -> ScriptedTransport.Reply
     {
         { c in
@@ -27,25 +29,58 @@ import Testing
 
     static let scenarios: [Scenario] = [
         Scenario(name: "success-with-pages", script: { _ in .proceed }, succeeds: true),
-        Scenario(name: "occ-conflict", script: error("CommitTransaction", 1, 400, "OccConflictException", "Optimistic concurrency control (OCC) failure encountered while committing the transaction"), succeeds: true),
-        Scenario(name: "stale-session", script: error("StartTransaction", 1, 400, "InvalidSessionException", "Exceeded the session idle time limit: Session x"), succeeds: true),
-        Scenario(name: "transaction-expired", script: error("CommitTransaction", 1, 400, "InvalidSessionException", "Transaction txn0000000000000000001 has expired"), succeeds: false),
-        Scenario(name: "internal-failure-500", script: error("ExecuteStatement", 1, 500, "InternalFailure", "UnknownError"), succeeds: true),
-        Scenario(name: "service-unavailable-503", script: error("ExecuteStatement", 1, 503, "ServiceUnavailable", "Service unavailable"), succeeds: true),
-        Scenario(name: "capacity-exceeded", script: error("ExecuteStatement", 1, 503, "CapacityExceededException", "Capacity exceeded"), succeeds: true),
-        Scenario(name: "rate-exceeded", script: error("ExecuteStatement", nil, 400, "RateExceededException", "Rate exceeded"), succeeds: false),
-        Scenario(name: "limit-exceeded", script: error("StartTransaction", nil, 400, "LimitExceededException", "Exceeded the concurrent session limit"), succeeds: false),
-        Scenario(name: "bad-request", script: error("ExecuteStatement", nil, 400, "BadRequestException", "Parser error at line 1, column 8"), succeeds: false),
-        Scenario(name: "digest-mismatch", script: error("CommitTransaction", nil, 400, "BadRequestException", "Digests don't match", code: "412"), succeeds: false),
+        Scenario(
+            name: "occ-conflict",
+            script: error(
+                "CommitTransaction", 1, 400, "OccConflictException",
+                "Optimistic concurrency control (OCC) failure encountered while committing the transaction"),
+            succeeds: true),
+        Scenario(
+            name: "stale-session",
+            script: error(
+                "StartTransaction", 1, 400, "InvalidSessionException", "Exceeded the session idle time limit: Session x"
+            ), succeeds: true),
+        Scenario(
+            name: "transaction-expired",
+            script: error(
+                "CommitTransaction", 1, 400, "InvalidSessionException", "Transaction txn0000000000000000001 has expired"
+            ), succeeds: false),
+        Scenario(
+            name: "internal-failure-500", script: error("ExecuteStatement", 1, 500, "InternalFailure", "UnknownError"),
+            succeeds: true),
+        Scenario(
+            name: "service-unavailable-503",
+            script: error("ExecuteStatement", 1, 503, "ServiceUnavailable", "Service unavailable"), succeeds: true),
+        Scenario(
+            name: "capacity-exceeded",
+            script: error("ExecuteStatement", 1, 503, "CapacityExceededException", "Capacity exceeded"), succeeds: true),
+        Scenario(
+            name: "rate-exceeded",
+            script: error("ExecuteStatement", nil, 400, "RateExceededException", "Rate exceeded"), succeeds: false),
+        Scenario(
+            name: "limit-exceeded",
+            script: error(
+                "StartTransaction", nil, 400, "LimitExceededException", "Exceeded the concurrent session limit"),
+            succeeds: false),
+        Scenario(
+            name: "bad-request",
+            script: error("ExecuteStatement", nil, 400, "BadRequestException", "Parser error at line 1, column 8"),
+            succeeds: false),
+        Scenario(
+            name: "digest-mismatch",
+            script: error("CommitTransaction", nil, 400, "BadRequestException", "Digests don't match", code: "412"),
+            succeeds: false),
     ]
 
-    static let recordings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Recordings")
+    static let recordings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Recordings")
 
     /// The transaction every scenario runs: a paged SELECT and an INSERT with a parameter.
     static func transaction(_ driver: QLDBDriver) async throws {
         try await driver.execute { txn in
             _ = try await txn.execute("SELECT * FROM Licence WHERE email = ?", "ann@example.com").collect()
-            try await txn.execute("INSERT INTO Licence ?", ["email": "ann@example.com", "penaltyPoints": 0] as IonValue)
+            try await txn.execute(
+                "INSERT INTO Licence ?", ["email": "ann@example.com", "penaltyPoints": 0] as IonValue)
         }
         try await driver.close()
     }
@@ -62,7 +97,8 @@ import Testing
     @Test(arguments: scenarios)
     func recordingMatchesAndReplays(_ scenario: Scenario) async throws {
         let scripted = ScriptedTransport(script: scenario.script)
-        scripted.setPages([[], [["email": "other@example.com"] as IonValue]], for: "SELECT * FROM Licence WHERE email = ?")
+        scripted.setPages(
+            [[], [["email": "other@example.com"] as IonValue]], for: "SELECT * FROM Licence WHERE email = ?")
         let recorder = RecordingTransport(upstream: scripted)
         let succeeded = await Self.succeeds { try await Self.transaction(makeDriver(recorder)) }
         #expect(succeeded == scenario.succeeds)
@@ -81,4 +117,3 @@ import Testing
         #expect(replay.remaining == 0)
     }
 }
-

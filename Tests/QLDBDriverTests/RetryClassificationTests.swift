@@ -123,7 +123,8 @@ import Testing
         #expect(
             RetryReason.allCases.map(\.rawValue) == [
                 "occ_conflict", "invalid_session", "transaction_expired", "rate_exceeded", "capacity_exceeded",
-                "bad_request", "server_error", "client_error", "transport", "digest_echo_mismatch", "caller_error", "pool",
+                "bad_request", "server_error", "client_error", "transport", "digest_echo_mismatch", "caller_error",
+                "pool",
                 "cancelled",
             ])
     }

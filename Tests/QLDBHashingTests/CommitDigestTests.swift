@@ -16,7 +16,9 @@ struct CommitDigestTests {
 
     @Test func inlineHashingMatchesTheDefinitionWhateverTheByteOrder() throws {
         // Values chosen so that some dots meet operands whose last bytes differ in sign.
-        let parameters: [[IonValue]] = [[], ["ann@example.com"], [["a": 1, "b": [true, 2.5]], 7], (0..<40).map { .int(IonInt($0)) }]
+        let parameters: [[IonValue]] = [
+            [], ["ann@example.com"], [["a": 1, "b": [true, 2.5]], 7], (0..<40).map { .int(IonInt($0)) },
+        ]
         var digest = CommitDigest(transactionID: "9pZ7gYfDN2b7bD8lkpY6Fw")
         var fromHashes = CommitDigest(transactionID: "9pZ7gYfDN2b7bD8lkpY6Fw")
         var statements: [(String, [QLDBHash])] = []

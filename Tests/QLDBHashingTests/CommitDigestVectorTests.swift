@@ -1,26 +1,37 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+
+// Decodable members mirror the fixture's JSON keys (snake_case), which they are matched by.
 import Foundation
-import SharedFixtures
 import Ion
 import QLDBHashing
+import SharedFixtures
 import Testing
 
 /// `../shared/qldb/commit-digest-vectors.json`: commit digests and `dot` results computed by pyqldb.
-@Suite(.enabled(if: DigestVectors.isAvailable, "needs ../shared/qldb/commit-digest-vectors.json beside the repository: commit digest vectors are skipped"))
+@Suite(
+    .enabled(
+        if: DigestVectors.isAvailable,
+        "needs ../shared/qldb/commit-digest-vectors.json beside the repository: commit digest vectors are skipped"))
 struct CommitDigestVectorTests {
-    @Test("A commit digest vector matches pyqldb's hashes at every step",
-          arguments: DigestVectors.commitVectors)
+    @Test(
+        "A commit digest vector matches pyqldb's hashes at every step",
+        arguments: DigestVectors.commitVectors)
     func commitDigestVectorMatches(_ vector: DigestVectors.Vector) throws {
         let name = vector.testDescription
         var digest = CommitDigest(transactionID: vector.transaction_id)
         #expect(digest.digest.hex == vector.transaction_id_ion_hash_hex, "\(name): H(txId)")
         for statement in vector.statements {
-            #expect(CommitDigest.ionHash(.string(statement.statement)).hex == statement.statement_ion_hash_hex, "\(name): H(\(statement.statement))")
+            #expect(
+                CommitDigest.ionHash(.string(statement.statement)).hex == statement.statement_ion_hash_hex,
+                "\(name): H(\(statement.statement))")
             let parameters = try statement.parameters.map { try IonValue.decode(text: $0.ion_text)[0] }
             for (parameter, expected) in zip(parameters, statement.parameters) {
                 #expect(CommitDigest.ionHash(parameter).hex == expected.ion_hash_hex, "\(name): \(expected.ion_text)")
                 // The binary the driver sent hashes the same as the value.
                 if let base64 = expected.ion_binary_base64, let bytes = Data(base64Encoded: base64) {
-                    #expect(try IonValue.decode(binary: Array(bytes)) == [parameter], "\(name): \(expected.ion_text) as sent")
+                    #expect(
+                        try IonValue.decode(binary: Array(bytes)) == [parameter],
+                        "\(name): \(expected.ion_text) as sent")
                 }
             }
             digest.add(statement: statement.statement, parameters: parameters)
@@ -30,8 +41,9 @@ struct CommitDigestVectorTests {
         #expect(digest.digest.hex == vector.expected_commit_digest_hex, "\(name)")
     }
 
-    @Test("A commit digest vector's parameters hash alike from the binary the driver sent",
-          arguments: DigestVectors.commitVectors)
+    @Test(
+        "A commit digest vector's parameters hash alike from the binary the driver sent",
+        arguments: DigestVectors.commitVectors)
     func binaryParametersHashAsSent(_ vector: DigestVectors.Vector) throws {
         var digest = CommitDigest(transactionID: vector.transaction_id)
         for statement in vector.statements {
@@ -44,8 +56,9 @@ struct CommitDigestVectorTests {
         #expect(digest.digest.base64 == vector.expected_commit_digest_base64, "\(vector.testDescription)")
     }
 
-    @Test("A dot vector matches pyqldb's result, in both orders",
-          arguments: DigestVectors.dotVectors)
+    @Test(
+        "A dot vector matches pyqldb's result, in both orders",
+        arguments: DigestVectors.dotVectors)
     func dotVectorMatches(_ vector: DigestVectors.Dot) throws {
         let name = vector.testDescription
         let a = try #require(QLDBHash(hex: vector.a_hex), "\(name): a_hex")

@@ -44,7 +44,8 @@ import Testing
         // A block links its entries to the chain before it.
         let block1 = JournalHashes.blockHash(entriesHash: hash(1), previousBlockHash: QLDBHash([]))
         #expect(block1 == hash(1))
-        #expect(JournalHashes.blockHash(entriesHash: hash(2), previousBlockHash: block1) == QLDBHash.dot(hash(2), block1))
+        #expect(
+            JournalHashes.blockHash(entriesHash: hash(2), previousBlockHash: block1) == QLDBHash.dot(hash(2), block1))
     }
 
     @Test func encodingsRoundTrip() throws {

@@ -4,8 +4,8 @@ import QLDBDriver
 import QLDBHashing
 import QLDBLedger
 import QLDBSession
-import Synchronization
 import QLDBTesting
+import Synchronization
 import Testing
 
 @Suite struct ConcurrencyTests {
@@ -35,7 +35,9 @@ import Testing
             return (first, true)
         } catch let error as QLDBSessionError {
             #expect(error.kind == .occConflict)
-            #expect(error.message == "Optimistic concurrency control (OCC) failure encountered while committing the transaction")
+            #expect(
+                error.message
+                    == "Optimistic concurrency control (OCC) failure encountered while committing the transaction")
             return (first, false)
         }
     }
@@ -54,7 +56,9 @@ import Testing
 
     @Test func snapshotReadsDoNotSeeLaterCommits() async throws {
         let (driver, service) = try await setUp(index: true)
-        try await driver.execute { txn in try await txn.execute("INSERT INTO Licence VALUE {'email': 'a@x', 'points': 1}") }
+        try await driver.execute { txn in
+            try await txn.execute("INSERT INTO Licence VALUE {'email': 'a@x', 'points': 1}")
+        }
         var reader = RawSession(service)
         try await reader.start()
         try await reader.begin()
@@ -69,7 +73,9 @@ import Testing
         try await session.start()
         try await session.begin()
         try await session.execute("INSERT INTO Licence VALUE {'email': 'a@x'}")
-        let error = await #expect(throws: QLDBSessionError.self) { try await session.commit(digest: Data(repeating: 0, count: 32)) }
+        let error = await #expect(throws: QLDBSessionError.self) {
+            try await session.commit(digest: Data(repeating: 0, count: 32))
+        }
         #expect(error?.isDigestMismatch == true)
         #expect(error?.message == "Digests don't match")
         let rows = try await driver.execute { txn in try await txn.execute("SELECT * FROM Licence").collect() }
@@ -102,7 +108,9 @@ import Testing
         try await driver.execute { txn in try await txn.execute("CREATE TABLE Account") }
         try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Account (id)") }
         try await driver.execute { txn in
-            for id in 0..<8 { try await txn.execute("INSERT INTO Account ?", ["id": .int(id), "balance": 1000] as IonValue) }
+            for id in 0..<8 {
+                try await txn.execute("INSERT INTO Account ?", ["id": .int(id), "balance": 1000] as IonValue)
+            }
         }
         let transactions = 1024
         let retries = SharedCounter()
@@ -115,7 +123,8 @@ import Testing
                         let to = (from + Int.random(in: 1..<8, using: &generator)) % 8
                         let amount = Int.random(in: 1...50, using: &generator)
                         let outcome = try await driver.executeWithDetails { txn in
-                            let balance = try await txn.execute("SELECT VALUE balance FROM Account WHERE id = ?", from).collect()
+                            let balance = try await txn.execute("SELECT VALUE balance FROM Account WHERE id = ?", from)
+                                .collect()
                             guard let current = balance.first?.intValue, current >= amount else { return }
                             try await txn.execute("UPDATE Account SET balance = balance - ? WHERE id = ?", amount, from)
                             try await txn.execute("UPDATE Account SET balance = balance + ? WHERE id = ?", amount, to)
@@ -127,9 +136,13 @@ import Testing
             }
             try await group.waitForAll()
         }
-        let balances = try await driver.execute { txn in try await txn.execute("SELECT VALUE balance FROM Account").collect() }
+        let balances = try await driver.execute { txn in
+            try await txn.execute("SELECT VALUE balance FROM Account").collect()
+        }
         let total = balances.compactMap(\.intValue).reduce(0, +)
-        print("serializability: \(transactions) transfers by 16 tasks, \(retries.value) OCC retries, total \(total) (expected 8000)")
+        print(
+            "serializability: \(transactions) transfers by 16 tasks, \(retries.value) OCC retries, total \(total) (expected 8000)"
+        )
         #expect(total == 8000)
         #expect(balances.allSatisfy { ($0.intValue ?? -1) >= 0 })
     }

@@ -18,7 +18,8 @@ import Testing
         service.add(ledger)
         var configuration = QLDBDriverConfiguration()
         configuration.logger = quietLogger()
-        return QLDBDriver(ledger: ledger.name, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
+        return QLDBDriver(
+            ledger: ledger.name, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
     }
 
     @Test func aReopenedLedgerHasEveryCommit() async throws {
@@ -29,16 +30,22 @@ import Testing
             try await driver.execute { txn in try await txn.execute("CREATE TABLE Book") }
             try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Book (isbn)") }
             for i in 0..<20 {
-                try await driver.execute { txn in try await txn.execute("INSERT INTO Book ?", ["isbn": .int(i)] as IonValue) }
+                try await driver.execute { txn in
+                    try await txn.execute("INSERT INTO Book ?", ["isbn": .int(i)] as IonValue)
+                }
             }
             try await driver.execute { txn in try await txn.execute("UPDATE Book SET title = 'x' WHERE isbn = 3") }
             try await driver.execute { txn in try await txn.execute("DELETE FROM Book WHERE isbn = 4") }
         }
         let reopened = try Ledger(name: "books", directory: directory, logger: quietLogger())
         #expect(reopened.blockCount == 24)
-        let rows = try await driver(reopened).execute { txn in try await txn.execute("SELECT VALUE isbn FROM Book").collect() }
+        let rows = try await driver(reopened).execute { txn in
+            try await txn.execute("SELECT VALUE isbn FROM Book").collect()
+        }
         #expect(rows.count == 19)
-        let three = try await driver(reopened).execute { txn in try await txn.execute("SELECT * FROM Book WHERE isbn = 3").collect() }
+        let three = try await driver(reopened).execute { txn in
+            try await txn.execute("SELECT * FROM Book WHERE isbn = 3").collect()
+        }
         #expect(three == [["isbn": 3, "title": "x"]])
         guard case .success(let digest?) = reopened.verifyChain() else {
             Issue.record("the chain does not verify")
@@ -93,7 +100,9 @@ import Testing
         let payload = Array(bytes[(recordStart + 12)..<(recordStart + 12 + length)])
         bytes.replaceSubrange((recordStart + 4)..<(recordStart + 12), with: QLDBHash.sha256(payload).bytes.prefix(8))
         try Data(bytes).write(to: file)
-        let error = #expect(throws: LedgerError.self) { _ = try Ledger(name: "l", directory: directory, logger: quietLogger()) }
+        let error = #expect(throws: LedgerError.self) {
+            _ = try Ledger(name: "l", directory: directory, logger: quietLogger())
+        }
         #expect(error?.message.contains("does not match its hash") == true)
     }
 
@@ -109,10 +118,13 @@ import Testing
         }
         for id in ids {
             let proof = try #require(ledger.proof(table: "T", documentID: id))
-            #expect(JournalHashes.verify(revisionHash: proof.revision.hash, proof: proof.hashes, digest: proof.digest.digest))
+            #expect(
+                JournalHashes.verify(
+                    revisionHash: proof.revision.hash, proof: proof.hashes, digest: proof.digest.digest))
             var wrong = proof.revision.hash.bytes
             wrong[0] ^= 1
-            #expect(!JournalHashes.verify(revisionHash: QLDBHash(wrong), proof: proof.hashes, digest: proof.digest.digest))
+            #expect(
+                !JournalHashes.verify(revisionHash: QLDBHash(wrong), proof: proof.hashes, digest: proof.digest.digest))
         }
         #expect(ledger.digest()?.tipAddress.sequenceNo == 8)
     }
@@ -127,23 +139,29 @@ import Testing
         try await setup.begin()
         try await setup.execute("CREATE TABLE T")
         try await setup.commit()
-        // 64 transactions with their statements done, then all committed at once.
-        var sessions: [RawSession] = []
-        for i in 0..<64 {
-            var session = RawSession(service)
-            try await session.start("g")
-            try await session.begin()
-            try await session.execute("INSERT INTO T ?", ["n": .int(i)])
-            sessions.append(session)
+        // 64 transactions with their statements done, then all committed at once. How many
+        // commits arrive during one fsync depends on scheduling (another test hogging both
+        // cores can serialise them), so the round is tried up to three times: group commit
+        // must share fsyncs in at least one.
+        var fsyncsPerRound: [Int] = []
+        for round in 0..<3 {
+            var sessions: [RawSession] = []
+            for i in 0..<64 {
+                var session = RawSession(service)
+                try await session.start("g")
+                try await session.begin()
+                try await session.execute("INSERT INTO T ?", ["n": .int(round * 64 + i)])
+                sessions.append(session)
+            }
+            let before = ledger.journalSyncs
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for session in sessions { group.addTask { try await session.commit() } }
+                try await group.waitForAll()
+            }
+            fsyncsPerRound.append(ledger.journalSyncs - before)
+            if fsyncsPerRound.last! < 64 { break }
         }
-        let before = ledger.journalSyncs
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for session in sessions { group.addTask { try await session.commit() } }
-            try await group.waitForAll()
-        }
-        let syncs = ledger.journalSyncs - before
-        print("group commit: 64 concurrent commits, \(syncs) fsyncs")
-        #expect(syncs < 64)
-        #expect(ledger.blockCount == 65)
+        #expect(fsyncsPerRound.contains { $0 < 64 }, "fsyncs for 64 concurrent commits, per round: \(fsyncsPerRound)")
+        #expect(ledger.blockCount == 1 + 64 * fsyncsPerRound.count)
     }
 }

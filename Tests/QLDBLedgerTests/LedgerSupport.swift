@@ -2,6 +2,7 @@ import Foundation
 import Ion
 import Logging
 import QLDBDriver
+import QLDBHashing
 import QLDBLedger
 import QLDBPrimitives
 import QLDBSession
@@ -25,7 +26,10 @@ func embedded(
     var config = QLDBDriverConfiguration()
     config.logger = quietLogger()
     config.retryPolicy = RetryPolicy(maxRetries: retries) { _ in .milliseconds(1) }
-    return (QLDBDriver(ledger: name, transport: EmbeddedLedgerTransport(service: service), configuration: config), service, ledger)
+    return (
+        QLDBDriver(ledger: name, transport: EmbeddedLedgerTransport(service: service), configuration: config), service,
+        ledger
+    )
 }
 
 /// Sends raw commands, for interleaving two sessions by hand.
@@ -66,17 +70,18 @@ struct RawSession {
 
     func commit(digest override: Data? = nil) async throws {
         var request = SendCommandRequest(sessionToken: token)
-        request.commitTransaction = CommitTransactionRequest(transactionID: transactionID, commitDigest: override ?? digest.data)
+        request.commitTransaction = CommitTransactionRequest(
+            transactionID: transactionID, commitDigest: override ?? digest.data)
         _ = try await client.send(request)
     }
 }
-
-import QLDBHashing
 
 struct CommitDigestAccumulator {
     var value: CommitDigest?
     init() {}
     init(transactionID: String) { value = CommitDigest(transactionID: transactionID) }
-    mutating func add(_ statement: String, _ parameters: [IonValue]) { value?.add(statement: statement, parameters: parameters) }
+    mutating func add(_ statement: String, _ parameters: [IonValue]) {
+        value?.add(statement: statement, parameters: parameters)
+    }
     var data: Data { Data(value!.digest.bytes) }
 }

@@ -28,11 +28,16 @@ import Testing
         }
         #expect(byIndex == [["points": 3]])
         let values = try await driver.execute { txn in
-            try await txn.execute("SELECT VALUE email FROM Licence WHERE points >= 1 AND NOT email IN ('cy@example.com')").collect()
+            try await txn.execute(
+                "SELECT VALUE email FROM Licence WHERE points >= 1 AND NOT email IN ('cy@example.com')"
+            ).collect()
         }
         #expect(Set(values) == ["ann@example.com", "di@example.com"])
         let updated = try await driver.execute { txn in
-            try await txn.execute("UPDATE Licence AS l SET l.points = l.points + ?, l.address.postcode = 'AB1' WHERE l.email = ?", 2, "ann@example.com").collect()
+            try await txn.execute(
+                "UPDATE Licence AS l SET l.points = l.points + ?, l.address.postcode = 'AB1' WHERE l.email = ?", 2,
+                "ann@example.com"
+            ).collect()
         }
         #expect(updated == [["documentId": .string(ann)]])
         try await driver.execute { txn in
@@ -43,11 +48,17 @@ import Testing
             try await txn.execute("SELECT * FROM Licence AS l BY id WHERE id = ?", ann).collect()
         }
         #expect(byID == [["email": "ann@example.com", "points": 5, "address": ["postcode": "AB1"]]])
-        let cy = try await driver.execute { txn in try await txn.execute("SELECT VALUE l.tags FROM Licence l WHERE l.email = 'cy@example.com'").collect() }
+        let cy = try await driver.execute { txn in
+            try await txn.execute("SELECT VALUE l.tags FROM Licence l WHERE l.email = 'cy@example.com'").collect()
+        }
         #expect(cy == [["a", "b"]])
-        let bob = try await driver.execute { txn in try await txn.execute("SELECT * FROM Licence WHERE email = 'bob@example.com'").collect() }
+        let bob = try await driver.execute { txn in
+            try await txn.execute("SELECT * FROM Licence WHERE email = 'bob@example.com'").collect()
+        }
         #expect(bob == [["email": "bob@example.com"]])
-        let deleted = try await driver.execute { txn in try await txn.execute("DELETE FROM Licence AS l WHERE l.email = ?", "di@example.com").collect() }
+        let deleted = try await driver.execute { txn in
+            try await txn.execute("DELETE FROM Licence AS l WHERE l.email = ?", "di@example.com").collect()
+        }
         #expect(deleted.count == 1)
         let history = try await driver.execute { txn in
             try await txn.execute("SELECT * FROM history(Licence) AS h WHERE h.metadata.id = ?", ann).collect()
@@ -56,7 +67,9 @@ import Testing
         #expect(history[1]["data"]?["points"] == 5)
         #expect(history.allSatisfy { $0["hash"]?.type == .blob && $0["blockAddress"]?["sequenceNo"] != nil })
         let committed = try await driver.execute { txn in
-            try await txn.execute("SELECT VALUE c.metadata.version FROM _ql_committed_Licence AS c WHERE c.data.email = 'ann@example.com'").collect()
+            try await txn.execute(
+                "SELECT VALUE c.metadata.version FROM _ql_committed_Licence AS c WHERE c.data.email = 'ann@example.com'"
+            ).collect()
         }
         #expect(committed == [1])
         #expect(try await driver.tableNames() == ["Licence"])
@@ -76,7 +89,8 @@ import Testing
             try await txn.execute("INSERT INTO Car VALUE {'owner': 2, 'make': 'Ford'}")
         }
         let joined = try await driver.execute { txn in
-            try await txn.execute("SELECT p.name, c.make FROM Person AS p INNER JOIN Car AS c ON p.id = c.owner").collect()
+            try await txn.execute("SELECT p.name, c.make FROM Person AS p INNER JOIN Car AS c ON p.id = c.owner")
+                .collect()
         }
         #expect(joined == [["name": "Ann", "make": "Fiat"]])
         let comma = try await driver.execute { txn in
@@ -97,12 +111,27 @@ import Testing
 
     @Test(arguments: [
         ("SELECT * FROM", "Syntax error at line 1, column 14: expected a table name, found the end of the statement"),
-        ("SELECT * FROM Licence WHERE", "Syntax error at line 1, column 28: expected an expression, found the end of the statement"),
-        ("SELECT * FROM Licence ORDER BY x", "Syntax error at line 1, column 23: ORDER BY is not supported by this ledger"),
+        (
+            "SELECT * FROM Licence WHERE",
+            "Syntax error at line 1, column 28: expected an expression, found the end of the statement"
+        ),
+        (
+            "SELECT * FROM Licence ORDER BY x",
+            "Syntax error at line 1, column 23: ORDER BY is not supported by this ledger"
+        ),
         ("SELECT * FROM Nope", "Semantic error: No such variable named 'Nope'"),
-        ("INSERT INTO Licence VALUE 5", "INSERT INTO Licence: the value must be a struct or a list of structs, not int"),
-        ("SELECT * FROM Licence WHERE a = ?", "The statement has 1 parameter placeholder(s) but 0 parameter(s) were sent"),
-        ("SELEKT 1", "Syntax error at line 1, column 1: expected a statement (SELECT, INSERT, UPDATE, DELETE, FROM, CREATE, DROP, UNDROP), found 'SELEKT'"),
+        (
+            "INSERT INTO Licence VALUE 5",
+            "INSERT INTO Licence: the value must be a struct or a list of structs, not int"
+        ),
+        (
+            "SELECT * FROM Licence WHERE a = ?",
+            "The statement has 1 parameter placeholder(s) but 0 parameter(s) were sent"
+        ),
+        (
+            "SELEKT 1",
+            "Syntax error at line 1, column 1: expected a statement (SELECT, INSERT, UPDATE, DELETE, FROM, CREATE, DROP, UNDROP), found 'SELEKT'"
+        ),
     ])
     func errorsNameThePosition(statement: String, message: String) async throws {
         let (driver, _, _) = embedded()

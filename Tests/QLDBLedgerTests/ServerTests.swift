@@ -1,16 +1,17 @@
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 import Hummingbird
-import QLDBHTTPTransport
 import Ion
 import QLDBDriver
+import QLDBHTTPTransport
 import QLDBLedger
 import QLDBLedgerServer
 import QLDBSession
 import SigV4
 import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// `qldb serve`'s server over loopback HTTP, driven by the Swift driver's HTTP transport.
 @Suite struct ServerTests {

@@ -30,7 +30,9 @@ struct ResponseReadingTests {
         response = SendCommandResponse()
         response.executeStatement = ExecuteStatementResult()
         response.executeStatement!.firstPage = Page(
-            values: [ValueHolder(ionBinary: Data([0xE0, 0x01, 0x00, 0xEA, 0x21, 0x05])), ValueHolder(ionText: "{a:1}")],
+            values: [
+                ValueHolder(ionBinary: Data([0xE0, 0x01, 0x00, 0xEA, 0x21, 0x05])), ValueHolder(ionText: "{a:1}"),
+            ],
             nextPageToken: "next")
         response.executeStatement!.consumedIOs = IOUsage(readIOs: 3, writeIOs: 0)
         response.executeStatement!.timingInformation = TimingInformation(processingTimeMilliseconds: -1)
@@ -91,15 +93,20 @@ struct ResponseReadingTests {
     }
 
     @Test func malformedBodiesNameTheByteOrTheMember() {
-        #expect(failure(#"{"StartTransaction":{"TransactionId":"t"}"#) == "invalid JSON at byte 41: unterminated object")
+        #expect(
+            failure(#"{"StartTransaction":{"TransactionId":"t"}"#) == "invalid JSON at byte 41: unterminated object")
         #expect(failure(#"{"StartTransaction" {}}"#) == "invalid JSON at byte 20: expected ':'")
         #expect(failure(#"{"EndSession":{}} x"#) == "invalid JSON at byte 18: trailing characters")
         #expect(failure(#"{"Extra":[1,}"#) == "invalid JSON at byte 12: invalid number")
         #expect(failure("[]") == "the body must be a JSON object")
         #expect(failure(#"{"StartSession":[]}"#) == "StartSession must be an object")
         #expect(failure(#"{"ExecuteStatement":{"FirstPage":{"Values":{}}}}"#) == "Values must be a list")
-        #expect(failure(#"{"ExecuteStatement":{"FirstPage":{"Values":[{}]}}}"#) == "a value holder needs IonBinary or IonText")
-        #expect(failure(#"{"ExecuteStatement":{"FirstPage":{"Values":[{"IonBinary":"4AEA6g="}]}}}"#) == "IonBinary must be base64")
+        #expect(
+            failure(#"{"ExecuteStatement":{"FirstPage":{"Values":[{}]}}}"#)
+                == "a value holder needs IonBinary or IonText")
+        #expect(
+            failure(#"{"ExecuteStatement":{"FirstPage":{"Values":[{"IonBinary":"4AEA6g="}]}}}"#)
+                == "IonBinary must be base64")
         #expect(failure(#"{"CommitTransaction":{"CommitDigest":"AA*A"}}"#) == "CommitDigest must be base64")
         #expect(failure(#"{"CommitTransaction":{"CommitDigest":7}}"#) == "CommitDigest must be base64")
     }

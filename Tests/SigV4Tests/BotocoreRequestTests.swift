@@ -6,10 +6,14 @@ import Testing
 /// `../shared/qldb/wire-examples.json` holds SendCommand requests exactly as botocore signed them
 /// (AKIDEXAMPLE, the suite's example secret). The verifier must accept each one, and the signer
 /// must reproduce each signature from the same inputs.
-@Suite(.enabled(if: BotocoreRequests.isAvailable, "needs ../shared/qldb/wire-examples.json beside the repository: botocore requests are skipped"))
+@Suite(
+    .enabled(
+        if: BotocoreRequests.isAvailable,
+        "needs ../shared/qldb/wire-examples.json beside the repository: botocore requests are skipped"))
 struct BotocoreRequestTests {
-    @Test("The verifier accepts a botocore request and the signer reproduces its signature",
-          arguments: BotocoreRequests.all)
+    @Test(
+        "The verifier accepts a botocore request and the signer reproduces its signature",
+        arguments: BotocoreRequests.all)
     func verifierAcceptsAndSignerReproducesBotocoreSignature(_ example: BotocoreRequests.Example) throws {
         let command = example.testDescription
         let request = example.request
@@ -17,10 +21,14 @@ struct BotocoreRequestTests {
             $0 == "AKIDEXAMPLE" ? "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" : nil
         }
         let signer = SigV4Signer(service: "qldb", region: "us-east-1")
-        let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-        let headers = request.headers.map { (name: $0.key, value: $0.value) } + [("Host", "session.qldb.us-east-1.amazonaws.com")]
-        let wire = SigV4Request(method: request.method, path: "/", headers: headers, payload: .bytes(Array(request.body.utf8)))
-        let signedAt = try #require(HTTPDate.parseAmzDate(request.headers["X-Amz-Date"] ?? ""), "\(command): X-Amz-Date")
+        let credentials = AWSCredentials(
+            accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        let headers =
+            request.headers.map { (name: $0.key, value: $0.value) } + [("Host", "session.qldb.us-east-1.amazonaws.com")]
+        let wire = SigV4Request(
+            method: request.method, path: "/", headers: headers, payload: .bytes(Array(request.body.utf8)))
+        let signedAt = try #require(
+            HTTPDate.parseAmzDate(request.headers["X-Amz-Date"] ?? ""), "\(command): X-Amz-Date")
         #expect(try verifier.verify(wire, now: signedAt).accessKeyID == "AKIDEXAMPLE", "\(command)")
 
         // Sign the same four headers botocore signed and compare signatures.

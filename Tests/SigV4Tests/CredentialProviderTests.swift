@@ -4,14 +4,23 @@ import Synchronization
 import Testing
 
 @Suite struct CredentialProviderTests {
-    static let document = #"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"secret","Token":"token","Expiration":"2099-01-01T00:00:00Z"}"#
+    static let document =
+        #"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"secret","Token":"token","Expiration":"2099-01-01T00:00:00Z"}"#
 
     @Test func environmentNeedsBothKeysAndIgnoresEmptyValues() async throws {
-        let full = EnvironmentCredentialProvider(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t"])
-        #expect(try await full.credentials() == AWSCredentials(accessKeyID: "AKID", secretAccessKey: "s", sessionToken: "t"))
-        let empty = EnvironmentCredentialProvider(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": ""])
+        let full = EnvironmentCredentialProvider(environment: [
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "t",
+        ])
+        #expect(
+            try await full.credentials() == AWSCredentials(accessKeyID: "AKID", secretAccessKey: "s", sessionToken: "t")
+        )
+        let empty = EnvironmentCredentialProvider(environment: [
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "",
+        ])
         await #expect(throws: CredentialProviderError.self) { try await empty.credentials() }
-        let noToken = EnvironmentCredentialProvider(environment: ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": ""])
+        let noToken = EnvironmentCredentialProvider(environment: [
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "",
+        ])
         #expect(try await noToken.credentials().sessionToken == nil)
     }
 
@@ -21,19 +30,25 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let credentials = dir.appendingPathComponent("credentials")
         let config = dir.appendingPathComponent("config")
-        try "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n\n[dev]\n# comment\naws_access_key_id=AKIDDEV\naws_secret_access_key=s2\naws_session_token=t2\n"
+        try
+            "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n\n[dev]\n# comment\naws_access_key_id=AKIDDEV\naws_secret_access_key=s2\naws_session_token=t2\n"
             .write(to: credentials, atomically: true, encoding: .utf8)
-        try "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-2\n".write(to: config, atomically: true, encoding: .utf8)
+        try "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-2\n".write(
+            to: config, atomically: true, encoding: .utf8)
         let env = ["AWS_SHARED_CREDENTIALS_FILE": credentials.path, "AWS_CONFIG_FILE": config.path]
         #expect(try await ProfileCredentialProvider(environment: env).credentials().accessKeyID == "AKIDDEFAULT")
         var dev = env
         dev["AWS_PROFILE"] = "dev"
         let provider = ProfileCredentialProvider(environment: dev)
-        #expect(try await provider.credentials() == AWSCredentials(accessKeyID: "AKIDDEV", secretAccessKey: "s2", sessionToken: "t2"))
+        #expect(
+            try await provider.credentials()
+                == AWSCredentials(accessKeyID: "AKIDDEV", secretAccessKey: "s2", sessionToken: "t2"))
         #expect(provider.region() == "eu-west-2")
         var missing = env
         missing["AWS_PROFILE"] = "nope"
-        await #expect(throws: CredentialProviderError.self) { try await ProfileCredentialProvider(environment: missing).credentials() }
+        await #expect(throws: CredentialProviderError.self) {
+            try await ProfileCredentialProvider(environment: missing).credentials()
+        }
     }
 
     @Test func containerEndpointWithAuthorizationToken() async throws {
@@ -42,7 +57,8 @@ import Testing
         }
         defer { server.stop() }
         let provider = try ContainerCredentialProvider(environment: [
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/v1/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/v1/creds",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc",
         ])
         let credentials = try await provider.credentials()
         #expect(credentials.accessKeyID == "ASIAEXAMPLE")
@@ -51,9 +67,13 @@ import Testing
         #expect(server.requests.map(\.path) == ["/v1/creds"])
 
         let wrongToken = try ContainerCredentialProvider(environment: [
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/v1/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer wrong",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/v1/creds",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer wrong",
         ])
-        await #expect(throws: CredentialProviderError(provider: "container", reason: "\(server.baseURL)/v1/creds answered HTTP 401")) {
+        await #expect(
+            throws: CredentialProviderError(
+                provider: "container", reason: "\(server.baseURL)/v1/creds answered HTTP 401")
+        ) {
             try await wrongToken.credentials()
         }
     }
@@ -68,7 +88,8 @@ import Testing
         }
         defer { server.stop() }
         let provider = try ContainerCredentialProvider(environment: [
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": file.path,
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/creds",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": file.path,
         ])
         try "first\n".write(to: file, atomically: true, encoding: .utf8)
         _ = try await provider.credentials()
@@ -82,7 +103,10 @@ import Testing
     @Test func containerRetriesServerErrorsButNotClientErrors() async throws {
         let calls = Mutex(0)
         let server = try LocalHTTPServer { _ in
-            calls.withLock { $0 += 1; return $0 } == 1 ? (503, "{}") : (200, Self.document)
+            calls.withLock {
+                $0 += 1
+                return $0
+            } == 1 ? (503, "{}") : (200, Self.document)
         }
         defer { server.stop() }
         let provider = try ContainerCredentialProvider(
@@ -109,11 +133,20 @@ import Testing
 
     @Test func containerFullURIHostRule() throws {
         #expect(throws: CredentialProviderError.self) {
-            try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.0.0.5/creds"])
+            try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.0.0.5/creds"]
+            )
         }
-        #expect(try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://example.com/creds"]).url.host == "example.com")
-        #expect(try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1"]).url.host == "169.254.170.23")
-        #expect(try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/creds"]).url.absoluteString == "http://169.254.170.2/v2/creds")
+        #expect(
+            try ContainerCredentialProvider(environment: [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://example.com/creds"
+            ]).url.host == "example.com")
+        #expect(
+            try ContainerCredentialProvider(environment: [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1"
+            ]).url.host == "169.254.170.23")
+        #expect(
+            try ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/creds"]).url
+                .absoluteString == "http://169.254.170.2/v2/creds")
         #expect(throws: CredentialProviderError.self) { try ContainerCredentialProvider(environment: [:]) }
     }
 
@@ -121,7 +154,8 @@ import Testing
         let server = try LocalHTTPServer { request in
             switch (request.method, request.path) {
             case ("PUT", "/latest/api/token"):
-                return request.headers["x-aws-ec2-metadata-token-ttl-seconds"] == "21600" ? (200, "imds-token") : (400, "")
+                return request.headers["x-aws-ec2-metadata-token-ttl-seconds"] == "21600"
+                    ? (200, "imds-token") : (400, "")
             case ("GET", "/latest/meta-data/iam/security-credentials/"):
                 return request.headers["x-aws-ec2-metadata-token"] == "imds-token" ? (200, "my-role\n") : (401, "")
             case ("GET", "/latest/meta-data/iam/security-credentials/my-role"):
@@ -153,7 +187,8 @@ import Testing
             calls += 1
             try await Task.sleep(nanoseconds: 20_000_000)
             if failing { throw CredentialProviderError(provider: "counting", reason: "down") }
-            return AWSCredentials(accessKeyID: "K\(calls)", secretAccessKey: "s", expiration: base.addingTimeInterval(expiresIn))
+            return AWSCredentials(
+                accessKeyID: "K\(calls)", secretAccessKey: "s", expiration: base.addingTimeInterval(expiresIn))
         }
     }
 

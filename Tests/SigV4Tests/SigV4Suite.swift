@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+
+// Decodable members mirror the suite's JSON keys (snake_case), which they are matched by.
 import Crypto
 import Foundation
 import SharedFixtures
@@ -45,7 +48,10 @@ enum SigV4Suite {
         }
 
         func context() throws -> Context {
-            try JSONDecoder().decode(Context.self, from: Data(contentsOf: SigV4Suite.v4.appendingPathComponent(name).appendingPathComponent("context.json")))
+            try JSONDecoder().decode(
+                Context.self,
+                from: Data(
+                    contentsOf: SigV4Suite.v4.appendingPathComponent(name).appendingPathComponent("context.json")))
         }
     }
 
@@ -95,7 +101,8 @@ enum SigV4Suite {
             throw CocoaError(.formatting)
         }
         let method = String(requestLine[..<space])
-        let target = String(requestLine[requestLine.index(after: space)..<requestLine.index(requestLine.endIndex, offsetBy: -9)])
+        let target = String(
+            requestLine[requestLine.index(after: space)..<requestLine.index(requestLine.endIndex, offsetBy: -9)])
         var headers: [(name: String, value: String)] = []
         var headerLines = ""
         var bodyStart = lines.count
@@ -121,11 +128,15 @@ enum SigV4Suite {
             path = target
             query = ""
         }
-        let request = SigV4Request(method: method, path: path, query: query, headers: headers, payload: .bytes(Array(body.utf8)))
-        return Parsed(request: request, target: target, headerBlock: requestLine + "\n" + headerLines, headerLines: headerLines, body: body)
+        let request = SigV4Request(
+            method: method, path: path, query: query, headers: headers, payload: .bytes(Array(body.utf8)))
+        return Parsed(
+            request: request, target: target, headerBlock: requestLine + "\n" + headerLines, headerLines: headerLines,
+            body: body)
     }
 
     static func hmacHex(key: SymmetricKey, _ text: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key).map { String(format: "%02x", Int($0)) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key).map { String(format: "%02x", Int($0)) }
+            .joined()
     }
 }

@@ -29,14 +29,18 @@ extension SigV4Suite.LegacyCase: CustomTestStringConvertible {}
             accessKeyID: context.credentials.access_key_id, secretAccessKey: context.credentials.secret_access_key,
             sessionToken: context.credentials.token)
         let date = try #require(
-            HTTPDate.parseAmzDate(context.timestamp.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")),
+            HTTPDate.parseAmzDate(
+                context.timestamp.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")),
             "\(testCase.testDescription): context.json timestamp \(context.timestamp) does not parse")
         return V4Inputs(context: context, parsed: parsed, signer: signer, credentials: credentials, date: date)
     }
 
-    @Test("A v4 suite case signs in header mode as the suite does",
-          .enabled(if: SigV4Suite.v4IsAvailable, "needs ../shared/conformance/sigv4/aws-signing-test-suite/v4 beside the repository"),
-          arguments: SigV4Suite.v4Cases)
+    @Test(
+        "A v4 suite case signs in header mode as the suite does",
+        .enabled(
+            if: SigV4Suite.v4IsAvailable,
+            "needs ../shared/conformance/sigv4/aws-signing-test-suite/v4 beside the repository"),
+        arguments: SigV4Suite.v4Cases)
     func v4HeaderMode(_ testCase: SigV4Suite.V4Case) throws {
         let inputs = try Self.inputs(testCase)
         let name = testCase.testDescription
@@ -47,19 +51,26 @@ extension SigV4Suite.LegacyCase: CustomTestStringConvertible {}
         #expect(h.stringToSign == stringToSign, "\(name) header mode: string to sign")
         let signature = try testCase.text("header-signature.txt").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(h.signature == signature, "\(name) header mode: signature")
-        let signedRequest = inputs.parsed.headerBlock + h.headersToAdd.map { "\($0.name):\($0.value)\n" }.joined() + "\n" + inputs.parsed.body
+        let signedRequest =
+            inputs.parsed.headerBlock + h.headersToAdd.map { "\($0.name):\($0.value)\n" }.joined() + "\n"
+            + inputs.parsed.body
         let expectedSignedRequest = try testCase.text("header-signed-request.txt")
         #expect(signedRequest == expectedSignedRequest, "\(name) header mode: signed request")
     }
 
-    @Test("A v4 suite case presigns in query mode as the suite does",
-          .enabled(if: SigV4Suite.v4IsAvailable, "needs ../shared/conformance/sigv4/aws-signing-test-suite/v4 beside the repository"),
-          arguments: SigV4Suite.v4Cases)
+    @Test(
+        "A v4 suite case presigns in query mode as the suite does",
+        .enabled(
+            if: SigV4Suite.v4IsAvailable,
+            "needs ../shared/conformance/sigv4/aws-signing-test-suite/v4 beside the repository"),
+        arguments: SigV4Suite.v4Cases)
     func v4QueryMode(_ testCase: SigV4Suite.V4Case) throws {
         let inputs = try Self.inputs(testCase)
         let name = testCase.testDescription
         let parsed = inputs.parsed
-        let q = inputs.signer.presign(parsed.request, credentials: inputs.credentials, expires: inputs.context.expiration_in_seconds, date: inputs.date)
+        let q = inputs.signer.presign(
+            parsed.request, credentials: inputs.credentials, expires: inputs.context.expiration_in_seconds,
+            date: inputs.date)
         let canonicalRequest = try testCase.text("query-canonical-request.txt")
         #expect(q.canonicalRequest == canonicalRequest, "\(name) query mode: canonical request")
         let stringToSign = try testCase.text("query-string-to-sign.txt")
@@ -73,15 +84,21 @@ extension SigV4Suite.LegacyCase: CustomTestStringConvertible {}
         #expect(presigned == expectedPresigned, "\(name) query mode: signed request")
     }
 
-    @Test("The v4 suite holds 38 cases",
-          .enabled(if: SigV4Suite.v4IsAvailable, "needs ../shared/conformance/sigv4/aws-signing-test-suite/v4 beside the repository"))
+    @Test(
+        "The v4 suite holds 38 cases",
+        .enabled(
+            if: SigV4Suite.v4IsAvailable,
+            "needs ../shared/conformance/sigv4/aws-signing-test-suite/v4 beside the repository"))
     func v4SuiteIsComplete() {
         #expect(SigV4Suite.v4Cases.count == 38)
     }
 
-    @Test("A legacy suite case signs in header mode as botocore's runner does",
-          .enabled(if: SigV4Suite.legacyIsAvailable, "needs ../shared/conformance/sigv4/legacy-aws4_testsuite beside the repository"),
-          arguments: SigV4Suite.legacyCases)
+    @Test(
+        "A legacy suite case signs in header mode as botocore's runner does",
+        .enabled(
+            if: SigV4Suite.legacyIsAvailable,
+            "needs ../shared/conformance/sigv4/legacy-aws4_testsuite beside the repository"),
+        arguments: SigV4Suite.legacyCases)
     func legacyHeaderMode(_ testCase: SigV4Suite.LegacyCase) throws {
         let name = testCase.testDescription
         let signer = SigV4Signer(service: "service", region: "us-east-1")
@@ -96,10 +113,14 @@ extension SigV4Suite.LegacyCase: CustomTestStringConvertible {}
         let (canonical, signedHeaders) = signer.canonicalRequest(
             method: parsed.request.method, path: parsed.request.path, query: parsed.request.query,
             headers: headers, payloadHash: SigV4Signer.payloadHash(parsed.request.payload))
-        let key = SigningKeyCache.derive(secret: SigV4Suite.legacySecret, date: "20150830", region: "us-east-1", service: "service")
-        let stringToSign = "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n" + SigV4Canonical.sha256Hex(canonical.utf8)
+        let key = SigningKeyCache.derive(
+            secret: SigV4Suite.legacySecret, date: "20150830", region: "us-east-1", service: "service")
+        let stringToSign =
+            "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
+            + SigV4Canonical.sha256Hex(canonical.utf8)
         let signature = SigV4Suite.hmacHex(key: key, stringToSign)
-        let authorization = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=\(signedHeaders), Signature=\(signature)"
         let expectedCanonical = try testCase.text(".creq")
         #expect(canonical == expectedCanonical, "\(name): canonical request")
         let expectedStringToSign = try testCase.text(".sts")
@@ -108,8 +129,11 @@ extension SigV4Suite.LegacyCase: CustomTestStringConvertible {}
         #expect(authorization == expectedAuthorization, "\(name): authorization")
     }
 
-    @Test("The legacy suite holds 34 cases",
-          .enabled(if: SigV4Suite.legacyIsAvailable, "needs ../shared/conformance/sigv4/legacy-aws4_testsuite beside the repository"))
+    @Test(
+        "The legacy suite holds 34 cases",
+        .enabled(
+            if: SigV4Suite.legacyIsAvailable,
+            "needs ../shared/conformance/sigv4/legacy-aws4_testsuite beside the repository"))
     func legacySuiteIsComplete() {
         #expect(SigV4Suite.legacyCases.count == 34)
     }

@@ -1,14 +1,15 @@
 import Benchmark
+import DriverWorkload
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Ion
 import QLDBDriver
 import QLDBHashing
 import QLDBSession
 import SigV4
-import DriverWorkload
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Client CPU of one 3-statement licence-create transaction: the driver, JSON, Ion, the commit
 /// digest and SigV4 signing, against a transport that answers at once with prepared responses.
@@ -43,4 +44,3 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 }
-

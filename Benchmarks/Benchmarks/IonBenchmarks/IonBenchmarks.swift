@@ -1,3 +1,6 @@
+// swift-format-ignore-file: NeverUseForceTry
+
+// Benchmark set-up on generated data: a failure there is a broken benchmark, and a trap says so.
 import Benchmark
 import Ion
 import LicenceDataset
@@ -20,7 +23,9 @@ let benchmarks: @Sendable () -> Void = {
     let binary = try! IonValue.encode(binary: documents)
     let text = Array(try! IonValue.encode(text: documents, style: .lines).utf8)
     let licences = try! LicenceDataset.licences(count: documentCount)
-    print("dataset: \(documentCount) documents, binary \(binary.count) bytes (\(binary.count / documentCount) B/doc), text \(text.count) bytes (\(text.count / documentCount) B/doc)")
+    print(
+        "dataset: \(documentCount) documents, binary \(binary.count) bytes (\(binary.count / documentCount) B/doc), text \(text.count) bytes (\(text.count / documentCount) B/doc)"
+    )
 
     Benchmark("IonBinaryDecodeMaterialise") { benchmark in
         for _ in benchmark.scaledIterations {

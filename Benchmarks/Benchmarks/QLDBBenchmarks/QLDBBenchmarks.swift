@@ -1,3 +1,6 @@
+// swift-format-ignore-file: NeverUseForceTry
+
+// Benchmark set-up on generated data: a failure there is a broken benchmark, and a trap says so.
 import Benchmark
 import Crypto
 import Foundation
@@ -49,8 +52,11 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-    let body = Array(#"{"ExecuteStatement":{"SessionToken":"AQoDYXdzEJr...","TransactionId":"9pZ7gYfDN2b7bD8lkpY6Fw","Statement":"SELECT * FROM Licence WHERE licenceId = ?","Parameters":[]}}"#.utf8)
+    let credentials = AWSCredentials(
+        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    let body = Array(
+        #"{"ExecuteStatement":{"SessionToken":"AQoDYXdzEJr...","TransactionId":"9pZ7gYfDN2b7bD8lkpY6Fw","Statement":"SELECT * FROM Licence WHERE licenceId = ?","Parameters":[]}}"#
+            .utf8)
     let request = SigV4Request(
         method: "POST", path: "/",
         headers: [
@@ -59,17 +65,20 @@ let benchmarks: @Sendable () -> Void = {
         ], payload: .bytes(body))
     let date = Date(timeIntervalSince1970: 1_700_000_000)
     let warm = SigV4Signer(service: "qldb", region: "eu-west-2")
-    Benchmark("SigV4SignSendCommandWarmKeyCache", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
+    Benchmark("SigV4SignSendCommandWarmKeyCache", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) {
+        benchmark in
         for _ in benchmark.scaledIterations { blackHole(warm.sign(request, credentials: credentials, date: date)) }
     }
     // As HTTPTransport signs every command: method, path and headers prepared once.
     let prepared = warm.prepare(method: request.method, path: request.path, headers: request.headers)
-    Benchmark("SigV4SignSendCommandPrepared", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
+    Benchmark("SigV4SignSendCommandPrepared", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) {
+        benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(warm.sign(prepared, payload: request.payload, credentials: credentials, date: date))
         }
     }
-    Benchmark("SigV4SignSendCommandColdKeyCache", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
+    Benchmark("SigV4SignSendCommandColdKeyCache", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) {
+        benchmark in
         for _ in benchmark.scaledIterations {
             let cold = SigV4Signer(service: "qldb", region: "eu-west-2", keyCache: SigningKeyCache())
             blackHole(cold.sign(request, credentials: credentials, date: date))

@@ -1,24 +1,30 @@
+// swift-format-ignore-file: NeverUseForceTry
+
+// Benchmark set-up on generated data: a failure there is a broken benchmark, and a trap says so.
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Ion
 import QLDBDriver
 import QLDBHashing
 import QLDBSession
 import SigV4
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 public enum LicenceCreate {
     static let email = "ann@example.com"
     static let document: IonValue = [
         "firstName": "Ann", "lastName": "Lee", "email": "ann@example.com", "telephone": "01234 567890",
-        "postcode": "CF10 1AA", "penaltyPoints": 0, "events": [["eventName": "LicenceCreated", "eventDate": "2026-11-25T03:50:50Z"]],
+        "postcode": "CF10 1AA", "penaltyPoints": 0,
+        "events": [["eventName": "LicenceCreated", "eventDate": "2026-11-25T03:50:50Z"]],
     ]
     static let documentID = "3hb9YLbe64SQpWBVKDTRyr"
 
     public static func run(_ driver: QLDBDriver) async throws -> Int {
         try await driver.execute { txn in
-            let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email).collect()
+            let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email)
+                .collect()
             precondition(existing.isEmpty)
             let inserted = try await txn.execute("INSERT INTO Licence ?", document).collect()
             let id = inserted[0]["documentId"]!.stringValue!
@@ -34,7 +40,8 @@ public struct PreparedLedgerTransport: QLDBTransport {
     static let transactionID = "BenchTxn00000000000001"
     let signer = SigV4Signer(service: "qldb", region: "eu-west-2")
     let sendCommand: SigV4Signer.PreparedRequest
-    let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    let credentials = AWSCredentials(
+        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
     let responses: [(marker: [UInt8], body: [UInt8])]
 
     public init() {
@@ -60,7 +67,9 @@ public struct PreparedLedgerTransport: QLDBTransport {
             return encode(response)
         }
         var digest = CommitDigest(transactionID: Self.transactionID)
-        digest.add(statement: "SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", parameters: [.string(LicenceCreate.email)])
+        digest.add(
+            statement: "SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?",
+            parameters: [.string(LicenceCreate.email)])
         digest.add(statement: "INSERT INTO Licence ?", parameters: [LicenceCreate.document])
         let id = IonValue.string(LicenceCreate.documentID)
         digest.add(statement: "UPDATE Licence AS l BY docId SET l.licenceId = ? WHERE docId = ?", parameters: [id, id])

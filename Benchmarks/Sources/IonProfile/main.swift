@@ -1,8 +1,8 @@
 import Foundation
 import Ion
 import IonHash
-import SigV4
 import LicenceDataset
+import SigV4
 
 // A plain executable for profilers (perf, valgrind): runs one workload in a loop.
 let args = CommandLine.arguments
@@ -26,7 +26,10 @@ for _ in 0..<rounds {
         let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret")
         let request = SigV4Request(
             method: "POST", path: "/",
-            headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "QLDBSession.SendCommand"), ("Host", "session.qldb.eu-west-2.amazonaws.com")],
+            headers: [
+                ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "QLDBSession.SendCommand"),
+                ("Host", "session.qldb.eu-west-2.amazonaws.com"),
+            ],
             payload: .bytes(Array(String(repeating: "x", count: 175).utf8)))
         let date = Date(timeIntervalSince1970: 1_700_000_000)
         if workload == "sign" {
@@ -34,11 +37,15 @@ for _ in 0..<rounds {
         } else {
             // As HTTPTransport signs: the method, path and headers prepared once.
             let prepared = signer.prepare(method: request.method, path: request.path, headers: request.headers)
-            for _ in 0..<100_000 { _ = signer.sign(prepared, payload: request.payload, credentials: credentials, date: date) }
+            for _ in 0..<100_000 {
+                _ = signer.sign(prepared, payload: request.payload, credentials: credentials, date: date)
+            }
         }
     default: fatalError("unknown workload \(workload)")
     }
 }
 let seconds = Date().timeIntervalSince(start) / Double(rounds)
 let bytes = workload.hasPrefix("text") ? text.count : binary.count
-print("\(workload): \(String(format: "%.1f", seconds * 1000)) ms per round, \(String(format: "%.1f", Double(bytes) / seconds / 1e6)) MB/s, \(String(format: "%.0f", 100_000 / seconds)) docs/s")
+print(
+    "\(workload): \(String(format: "%.1f", seconds * 1000)) ms per round, \(String(format: "%.1f", Double(bytes) / seconds / 1e6)) MB/s, \(String(format: "%.0f", 100_000 / seconds)) docs/s"
+)

@@ -1,5 +1,5 @@
-import Foundation
 import DriverWorkload
+import Foundation
 import Ion
 import Logging
 import QLDBDriver
@@ -41,14 +41,20 @@ func run(driver: QLDBDriver) async throws {
     let workers = Int(option("--workers") ?? "8")!
     let seconds = Double(option("--seconds") ?? "5")!
     try await driver.execute { txn in
-        if try await txn.execute("SELECT VALUE name FROM information_schema.user_tables WHERE name = 'Licence'").collect().isEmpty {
+        if try await txn.execute("SELECT VALUE name FROM information_schema.user_tables WHERE name = 'Licence'")
+            .collect().isEmpty
+        {
             try await txn.execute("CREATE TABLE Licence")
         }
     }
     let indexed = try await driver.execute { txn in
-        try await txn.execute("SELECT VALUE i.expr FROM information_schema.user_tables AS t, t.indexes AS i WHERE t.name = 'Licence'").collect()
+        try await txn.execute(
+            "SELECT VALUE i.expr FROM information_schema.user_tables AS t, t.indexes AS i WHERE t.name = 'Licence'"
+        ).collect()
     }
-    if !indexed.contains("[email]") { try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Licence (email)") } }
+    if !indexed.contains("[email]") {
+        try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Licence (email)") }
+    }
     let counters = Counters()
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     let started = ContinuousClock.now
@@ -60,7 +66,9 @@ func run(driver: QLDBDriver) async throws {
                     n += 1
                     let email = "w\(worker)-\(n)-\(UInt32.random(in: 0...UInt32.max))@example.com"
                     let outcome = try await driver.executeWithDetails { txn in
-                        let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email).collect()
+                        let existing = try await txn.execute(
+                            "SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email
+                        ).collect()
                         precondition(existing.isEmpty)
                         let document: IonValue = [
                             "firstName": "Ann", "lastName": "Lee", "email": .string(email), "telephone": "01234 567890",
@@ -68,7 +76,8 @@ func run(driver: QLDBDriver) async throws {
                         ]
                         let inserted = try await txn.execute("INSERT INTO Licence ?", document).collect()
                         let id = inserted[0]["documentId"]!.stringValue!
-                        try await txn.execute("UPDATE Licence AS l BY docId SET l.licenceId = ? WHERE docId = ?", id, id)
+                        try await txn.execute(
+                            "UPDATE Licence AS l BY docId SET l.licenceId = ? WHERE docId = ?", id, id)
                     }
                     counters.add(retries: outcome.attempts - 1)
                 }
@@ -79,8 +88,10 @@ func run(driver: QLDBDriver) async throws {
     let elapsed = ContinuousClock.now - started
     let (total, retried) = counters.values
     let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    print(String(format: "swift driver: %d transactions in %.2f s = %.0f txn/s (%d workers, %d OCC retries)",
-                 total, secondsElapsed, Double(total) / secondsElapsed, workers, retried))
+    print(
+        String(
+            format: "swift driver: %d transactions in %.2f s = %.0f txn/s (%d workers, %d OCC retries)",
+            total, secondsElapsed, Double(total) / secondsElapsed, workers, retried))
 }
 
 /// Runs `count` licence-create transactions one after another and returns the time they took.
@@ -97,7 +108,12 @@ nonisolated func timeOffTheMainActor(count: Int, driver: QLDBDriver) async throw
 
 final class Counters: Sendable {
     private let state = Mutex((committed: 0, retries: 0))
-    func add(retries: Int) { state.withLock { $0.committed += 1; $0.retries += retries } }
+    func add(retries: Int) {
+        state.withLock {
+            $0.committed += 1
+            $0.retries += retries
+        }
+    }
     var values: (Int, Int) { state.withLock { ($0.committed, $0.retries) } }
 }
 
@@ -122,12 +138,15 @@ case "prepared":
     let count = Int(option("--count") ?? "20000")!
     let driver = QLDBDriver(ledger: "licences", transport: PreparedLedgerTransport(), configuration: configuration)
     let elapsed = try await timeOffTheMainActor(count: count, driver: driver)
-    let micros = (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(count)
+    let micros =
+        (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(count)
     print(String(format: "prepared: %d transactions, %.1f µs per transaction (wall, one at a time)", count, micros))
 case "embedded":
     let service = LedgerService(logger: quiet)
     service.add(try makeLedger())
-    try await run(driver: QLDBDriver(ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration))
+    try await run(
+        driver: QLDBDriver(
+            ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration))
 default:
     print("usage: LedgerLoad serve|http URL|embedded [--data-dir DIR] [--workers N] [--seconds S] [--port P]")
     exit(2)

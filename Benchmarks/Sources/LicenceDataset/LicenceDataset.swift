@@ -1,3 +1,6 @@
+// swift-format-ignore-file: NeverUseForceTry
+
+// Benchmark set-up on generated data: a failure there is a broken benchmark, and a trap says so.
 import Foundation
 import Ion
 
@@ -59,7 +62,8 @@ public enum LicenceDataset {
         let chars = Array(hex)
         let uuid = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
         let postcodeLetters = Array("ABCDEFGHJKLMNPRSTUWXYZ")
-        let postcode = "\(postcodeLetters.randomElement(using: &rng)!)\(postcodeLetters.randomElement(using: &rng)!)\(Int.random(in: 1...99, using: &rng)) \(Int.random(in: 1...9, using: &rng))\(postcodeLetters.randomElement(using: &rng)!)\(postcodeLetters.randomElement(using: &rng)!)"
+        let postcode =
+            "\(postcodeLetters.randomElement(using: &rng)!)\(postcodeLetters.randomElement(using: &rng)!)\(Int.random(in: 1...99, using: &rng)) \(Int.random(in: 1...9, using: &rng))\(postcodeLetters.randomElement(using: &rng)!)\(postcodeLetters.randomElement(using: &rng)!)"
         var events: [IonValue] = []
         for _ in 0..<2 {
             let millis = Int64.random(in: 1_500_000_000_000...1_750_000_000_000, using: &rng)
@@ -72,7 +76,8 @@ public enum LicenceDataset {
         return [
             "licenceId": .string(uuid),
             "name": .string("\(first) \(last)"),
-            "email": .string("\(first.lowercased()).\(last.lowercased())\(Int.random(in: 1...999, using: &rng))@example.com"),
+            "email": .string(
+                "\(first.lowercased()).\(last.lowercased())\(Int.random(in: 1...999, using: &rng))@example.com"),
             "telephone": .string("07700 \(Int.random(in: 900_000...900_999, using: &rng))"),
             "penaltyPoints": .int(Int.random(in: 0...12, using: &rng)),
             "postcode": .string(postcode),

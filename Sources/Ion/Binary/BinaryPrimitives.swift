@@ -6,7 +6,9 @@
 enum BinaryPrimitives {
     /// Reads a VarUInt at `pos`, advancing it. Leading zero groups are allowed.
     @inlinable
-    static func readVarUInt(_ buf: UnsafeRawBufferPointer, _ pos: inout Int, end: Int, what: @autoclosure () -> String) throws(IonError) -> Int {
+    static func readVarUInt(_ buf: UnsafeRawBufferPointer, _ pos: inout Int, end: Int, what: @autoclosure () -> String)
+        throws(IonError) -> Int
+    {
         let start = pos
         var result = 0
         while true {
@@ -24,7 +26,9 @@ enum BinaryPrimitives {
     /// Reads a VarInt at `pos`, advancing it. Returns the magnitude and the sign bit separately so
     /// that negative zero (the unknown timestamp offset) can be told apart.
     @inlinable
-    static func readVarInt(_ buf: UnsafeRawBufferPointer, _ pos: inout Int, end: Int, what: @autoclosure () -> String) throws(IonError) -> (magnitude: Int64, negative: Bool) {
+    static func readVarInt(_ buf: UnsafeRawBufferPointer, _ pos: inout Int, end: Int, what: @autoclosure () -> String)
+        throws(IonError) -> (magnitude: Int64, negative: Bool)
+    {
         let start = pos
         guard pos < end else { throw IonError.truncated(what(), at: start) }
         let first = buf[pos]

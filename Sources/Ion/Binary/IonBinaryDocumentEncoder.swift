@@ -142,7 +142,9 @@ struct IonBinaryDocumentEncoder {
     private mutating func sid(for text: String) -> Int {
         let length = text.utf8.count
         if symbolIndex.isEmpty {
-            for i in symbolLengths.indices where symbolLengths[i] == length && SymbolText.same(symbols[i], text) { return 10 + i }
+            for i in symbolLengths.indices where symbolLengths[i] == length && SymbolText.same(symbols[i], text) {
+                return 10 + i
+            }
         } else if let sid = symbolIndex[SymbolText(text)] {
             return sid
         }

@@ -99,7 +99,9 @@ extension IonBinaryReader {
     /// The bytes of the blob or clob under the cursor.
     public func lobValue() throws -> [UInt8] {
         guard let c = current, c.type == .blob || c.type == .clob, !c.isNull else {
-            throw IonError(.typeMismatch, "lobValue() called on \(current.map { "\($0.type)" } ?? "nothing")", offset: current?.offset)
+            throw IonError(
+                .typeMismatch, "lobValue() called on \(current.map { "\($0.type)" } ?? "nothing")",
+                offset: current?.offset)
         }
         return Array(bytes[bytes.startIndex + c.bodyStart..<bytes.startIndex + c.bodyEnd])
     }
@@ -140,7 +142,9 @@ extension IonBinaryReader {
 
     /// Reads a signed-magnitude Int field spanning `start..<end`: (sign, magnitude).
     @usableFromInline
-    static func decodeSignedInt(_ buf: UnsafeRawBufferPointer, from start: Int, to end: Int) -> (negative: Bool, magnitude: IonInt) {
+    static func decodeSignedInt(_ buf: UnsafeRawBufferPointer, from start: Int, to end: Int) -> (
+        negative: Bool, magnitude: IonInt
+    ) {
         guard start < end else { return (false, 0) }
         let negative = buf[start] & 0x80 != 0
         var small: UInt64 = UInt64(buf[start] & 0x7F)
@@ -178,13 +182,19 @@ extension IonBinaryReader {
     static func decodeTimestamp(_ buf: UnsafeRawBufferPointer, _ c: Current) throws -> IonTimestamp {
         var p = c.bodyStart
         let end = c.bodyEnd
-        let (offsetMagnitude, offsetNegative) = try BinaryPrimitives.readVarInt(buf, &p, end: end, what: "a timestamp offset")
-        let offset: Int? = offsetNegative && offsetMagnitude == 0 ? nil : Int(offsetNegative ? -offsetMagnitude : offsetMagnitude)
+        let (offsetMagnitude, offsetNegative) = try BinaryPrimitives.readVarInt(
+            buf, &p, end: end, what: "a timestamp offset")
+        let offset: Int? =
+            offsetNegative && offsetMagnitude == 0 ? nil : Int(offsetNegative ? -offsetMagnitude : offsetMagnitude)
         func field(_ name: String) throws -> Int {
             try BinaryPrimitives.readVarUInt(buf, &p, end: end, what: "a timestamp \(name)")
         }
         let year = try field("year")
-        var month = 1, day = 1, hour = 0, minute = 0, second = 0
+        var month = 1
+        var day = 1
+        var hour = 0
+        var minute = 0
+        var second = 0
         var fraction: IonDecimal? = nil
         var precision = IonTimestamp.Precision.year
         if p < end {
@@ -225,7 +235,8 @@ extension IonBinaryReader {
 
     @usableFromInline
     func decodeSymbol(_ buf: UnsafeRawBufferPointer, _ c: Current) throws -> IonSymbol {
-        guard let sid = BinaryPrimitives.readUInt64(buf, from: c.bodyStart, to: c.bodyEnd), sid <= UInt64(Int.max) else {
+        guard let sid = BinaryPrimitives.readUInt64(buf, from: c.bodyStart, to: c.bodyEnd), sid <= UInt64(Int.max)
+        else {
             throw IonError(.unknownSymbol, "symbol ID does not fit in 63 bits", offset: c.headerOffset)
         }
         return try resolve(Int(sid), at: c.headerOffset, role: "symbol value")

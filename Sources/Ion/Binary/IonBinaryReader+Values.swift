@@ -58,7 +58,9 @@ extension IonBinaryReader {
         }
     }
 
-    private mutating func materialiseElements(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws -> [IonValue] {
+    private mutating func materialiseElements(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws
+        -> [IonValue]
+    {
         try checkDepth(depth, c)
         var elements: [IonValue] = []
         elements.reserveCapacity(try Self.countChildren(buf, c, inStruct: false))
@@ -69,7 +71,8 @@ extension IonBinaryReader {
         return elements
     }
 
-    private mutating func materialiseFields(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws -> IonStruct {
+    private mutating func materialiseFields(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws -> IonStruct
+    {
         try checkDepth(depth, c)
         var fields: [IonStruct.Field] = []
         fields.reserveCapacity(try Self.countChildren(buf, c, inStruct: true))

@@ -156,7 +156,8 @@ public struct IonBinaryReader: Sendable {
             }
             if buf[pos] == 0xE0 {
                 guard atTopLevel else {
-                    throw IonError(.invalidVersionMarker, "an Ion version marker appears inside a container", offset: pos)
+                    throw IonError(
+                        .invalidVersionMarker, "an Ion version marker appears inside a container", offset: pos)
                 }
                 return .versionMarker
             }
@@ -279,14 +280,18 @@ public struct IonBinaryReader: Sendable {
         var length = Int(l)
         if l == 15 {
             guard t < 14 else {
-                throw IonError(.invalidTypeDescriptor, "type descriptor 0x\(String(td, radix: 16, uppercase: true)) is not defined by Ion 1.0", offset: p)
+                throw IonError(
+                    .invalidTypeDescriptor,
+                    "type descriptor 0x\(String(td, radix: 16, uppercase: true)) is not defined by Ion 1.0", offset: p)
             }
             return Header(typeCode: t, isNull: true, bodyStart: bodyStart, bodyEnd: bodyStart)
         }
         switch t {
         case 1:
             guard l <= 1 else {
-                throw IonError(.invalidTypeDescriptor, "bool type descriptor 0x\(String(td, radix: 16, uppercase: true)) has length \(l)", offset: p)
+                throw IonError(
+                    .invalidTypeDescriptor,
+                    "bool type descriptor 0x\(String(td, radix: 16, uppercase: true)) has length \(l)", offset: p)
             }
             return Header(typeCode: 1, isNull: false, bodyStart: bodyStart, bodyEnd: bodyStart)
         case 3 where l == 0:
@@ -302,9 +307,12 @@ public struct IonBinaryReader: Sendable {
                 throw IonError(.invalidLength, "ordered struct (0xD1) is empty", offset: p)
             }
         case 14 where l < 3:
-            throw IonError(.invalidAnnotation, "annotation wrapper length \(l) cannot hold an annotation and a value", offset: p)
+            throw IonError(
+                .invalidAnnotation, "annotation wrapper length \(l) cannot hold an annotation and a value", offset: p)
         case 15:
-            throw IonError(.invalidTypeDescriptor, "type descriptor 0x\(String(td, radix: 16, uppercase: true)) uses reserved type 15", offset: p)
+            throw IonError(
+                .invalidTypeDescriptor,
+                "type descriptor 0x\(String(td, radix: 16, uppercase: true)) uses reserved type 15", offset: p)
         default:
             if l == 14 {
                 length = try BinaryPrimitives.readVarUInt(buf, &bodyStart, end: end, what: "a length")
@@ -312,7 +320,8 @@ public struct IonBinaryReader: Sendable {
         }
         guard length <= end - bodyStart else {
             throw IonError(
-                .truncated, "a \(ionType(forTypeCode: t)) declares \(length) bytes but only \(max(0, end - bodyStart)) remain",
+                .truncated,
+                "a \(ionType(forTypeCode: t)) declares \(length) bytes but only \(max(0, end - bodyStart)) remain",
                 offset: p)
         }
         return Header(typeCode: t, isNull: false, bodyStart: bodyStart, bodyEnd: bodyStart + length)
@@ -321,7 +330,8 @@ public struct IonBinaryReader: Sendable {
     @usableFromInline
     static func unwrapAnnotations(_ buf: UnsafeRawBufferPointer, _ c: inout Current, header: Header) throws(IonError) {
         var p = header.bodyStart
-        let annotationLength = try BinaryPrimitives.readVarUInt(buf, &p, end: header.bodyEnd, what: "an annotation length")
+        let annotationLength = try BinaryPrimitives.readVarUInt(
+            buf, &p, end: header.bodyEnd, what: "an annotation length")
         guard annotationLength > 0 else {
             throw IonError(.invalidAnnotation, "annotation wrapper declares no annotations", offset: c.headerOffset)
         }
@@ -332,11 +342,14 @@ public struct IonBinaryReader: Sendable {
         c.annotationEnd = p + annotationLength
         let valueOffset = c.annotationEnd
         if buf[valueOffset] == 0xE0 {
-            throw IonError(.invalidVersionMarker, "an Ion version marker appears inside an annotation wrapper", offset: valueOffset)
+            throw IonError(
+                .invalidVersionMarker, "an Ion version marker appears inside an annotation wrapper", offset: valueOffset
+            )
         }
         let inner = try parseHeader(buf, at: valueOffset, end: header.bodyEnd)
         if inner.typeCode == 14 {
-            throw IonError(.invalidAnnotation, "annotation wrapper contains another annotation wrapper", offset: valueOffset)
+            throw IonError(
+                .invalidAnnotation, "annotation wrapper contains another annotation wrapper", offset: valueOffset)
         }
         if inner.typeCode == 0 && !inner.isNull {
             throw IonError(.invalidAnnotation, "annotation wrapper contains NOP padding", offset: valueOffset)

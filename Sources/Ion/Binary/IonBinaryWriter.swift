@@ -200,7 +200,9 @@ public struct IonBinaryWriter: Sendable {
             open.reserveCapacity(8)
         }
         splices.append(Splice(offset: data.count, headerStart: 0, headerEnd: 0))
-        open.append(OpenContainer(type: type, start: data.count, splice: splices.count - 1, splicedInside: 0, annotations: annotations))
+        open.append(
+            OpenContainer(
+                type: type, start: data.count, splice: splices.count - 1, splicedInside: 0, annotations: annotations))
     }
 
     /// Closes the innermost open container.
@@ -366,10 +368,12 @@ public struct IonBinaryWriter: Sendable {
     private mutating func sid(for symbol: IonSymbol) throws -> Int {
         if let text = symbol.text { return sid(for: text) }
         guard let location = symbol.importLocation else { return 0 }
-        guard let table = imports.first(where: { $0.name == location.tableName }), location.position <= table.maxID else {
+        guard let table = imports.first(where: { $0.name == location.tableName }), location.position <= table.maxID
+        else {
             throw IonError(
                 .unknownSymbol,
-                "symbol with unknown text from '\(location.tableName)' position \(location.position) needs that table among the writer's imports")
+                "symbol with unknown text from '\(location.tableName)' position \(location.position) needs that table among the writer's imports"
+            )
         }
         return table.firstSID + location.position - 1
     }

@@ -15,7 +15,9 @@ extension IonDecimal {
         if coefficient.isZero {
             self.init(zeroWithExponent: Int64(decimal.exponent), negative: negative)
         } else {
-            self.init(coefficient: negative ? IonBinaryReader.negate(coefficient) : coefficient, exponent: Int64(decimal.exponent))
+            self.init(
+                coefficient: negative ? IonBinaryReader.negate(coefficient) : coefficient,
+                exponent: Int64(decimal.exponent))
         }
     }
 }
@@ -25,7 +27,9 @@ extension Decimal {
     /// (Foundation keeps 38 digits and exponents within -128...127).
     public init?(_ decimal: IonDecimal) {
         guard let exponent = Int(exactly: decimal.exponent), (-128...127).contains(exponent) else { return nil }
-        let digits = decimal.coefficient.isZero ? "0" : String(String(describing: decimal.coefficient).drop(while: { $0 == "-" }))
+        let digits =
+            decimal.coefficient.isZero
+            ? "0" : String(String(describing: decimal.coefficient).drop(while: { $0 == "-" }))
         guard digits.count <= 38, let significand = Decimal(string: digits) else { return nil }
         self.init(sign: decimal.isNegative ? .minus : .plus, exponent: exponent, significand: significand)
     }

@@ -20,8 +20,9 @@ public struct IonDecoder: Sendable {
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let values = try IonDocument.decode(bytes, catalog: catalog)
         guard values.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: [], debugDescription: "expected one top-level Ion value, found \(values.count)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [], debugDescription: "expected one top-level Ion value, found \(values.count)"))
         }
         return try decode(type, from: values[0])
     }
@@ -39,13 +40,17 @@ struct IonValueDecoderImpl: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { options.userInfo }
 
     func mismatch<T>(_ type: T.Type, _ expected: String) -> DecodingError {
-        DecodingError.typeMismatch(type, .init(
-            codingPath: codingPath, debugDescription: "expected \(expected), found \(value.isNull ? "null." : "")\(value.type)"))
+        DecodingError.typeMismatch(
+            type,
+            .init(
+                codingPath: codingPath,
+                debugDescription: "expected \(expected), found \(value.isNull ? "null." : "")\(value.type)"))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .struct(let fields) = value.content else { throw mismatch([String: Any].self, "a struct") }
-        return KeyedDecodingContainer(IonKeyedDecodingContainer<Key>(fields: fields, codingPath: codingPath, options: options))
+        return KeyedDecodingContainer(
+            IonKeyedDecodingContainer<Key>(fields: fields, codingPath: codingPath, options: options))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -85,7 +90,8 @@ struct IonValueDecoderImpl: Decoder {
             switch value.content {
             case .decimal(let d):
                 guard let decimal = Decimal(d) else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "decimal \(d) does not fit Foundation.Decimal"))
+                    throw DecodingError.dataCorrupted(
+                        .init(codingPath: codingPath, debugDescription: "decimal \(d) does not fit Foundation.Decimal"))
                 }
                 return (decimal as! T)
             case .int(let i):
@@ -119,10 +125,14 @@ extension IonValueDecoderImpl: SingleValueDecodingContainer {
         switch value.content {
         case .float(let d): return d
         case .decimal(let d):
-            guard let v = Double(d.description.replacingOccurrences(of: "d", with: "e")) else { throw mismatch(type, "a number") }
+            guard let v = Double(d.description.replacingOccurrences(of: "d", with: "e")) else {
+                throw mismatch(type, "a number")
+            }
             return v
         case .int(let i):
-            guard let v = Double(exactly: i.int64Value ?? Int64.max), i.int64Value != nil else { return Double(i.description)! }
+            guard let v = Double(exactly: i.int64Value ?? Int64.max), i.int64Value != nil else {
+                return Double(i.description)!
+            }
             return v
         default: throw mismatch(type, "a float")
         }
@@ -138,7 +148,8 @@ extension IonValueDecoderImpl: SingleValueDecodingContainer {
         case .big(let v): result = T(exactly: v)
         }
         guard let result else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "int \(i) does not fit \(type)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath, debugDescription: "int \(i) does not fit \(type)"))
         }
         return result
     }
@@ -167,7 +178,8 @@ struct IonKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
 
     func child(_ key: Key) throws -> IonValueDecoderImpl {
         guard let value = fields[key.stringValue] else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no field named '\(key.stringValue)'"))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "no field named '\(key.stringValue)'"))
         }
         return IonValueDecoderImpl(value: value, codingPath: codingPath + [key], options: options)
     }
@@ -176,12 +188,15 @@ struct IonKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let decoder = try child(key)
         if decoder.value.isNull, !(T.self is any ExpressibleByNilLiteral.Type) {
-            throw DecodingError.valueNotFound(type, .init(codingPath: decoder.codingPath, debugDescription: "field '\(key.stringValue)' is null"))
+            throw DecodingError.valueNotFound(
+                type, .init(codingPath: decoder.codingPath, debugDescription: "field '\(key.stringValue)' is null"))
         }
         return try decoder.unbox(type)
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try child(key).container(keyedBy: type)
     }
 
@@ -190,7 +205,9 @@ struct IonKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     }
 
     func superDecoder() throws -> any Decoder {
-        IonValueDecoderImpl(value: fields["super"] ?? .null, codingPath: codingPath + [IonCodingKey(stringValue: "super")], options: options)
+        IonValueDecoderImpl(
+            value: fields["super"] ?? .null, codingPath: codingPath + [IonCodingKey(stringValue: "super")],
+            options: options)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder { try child(key) }
@@ -213,11 +230,16 @@ struct IonUnkeyedDecodingContainer: UnkeyedDecodingContainer {
 
     mutating func next<T>(_ type: T.Type) throws -> IonValueDecoderImpl {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(
-                codingPath: codingPath + [IonCodingKey(index: currentIndex)], debugDescription: "the list has only \(elements.count) elements"))
+            throw DecodingError.valueNotFound(
+                type,
+                .init(
+                    codingPath: codingPath + [IonCodingKey(index: currentIndex)],
+                    debugDescription: "the list has only \(elements.count) elements"))
         }
         defer { currentIndex += 1 }
-        return IonValueDecoderImpl(value: elements[currentIndex], codingPath: codingPath + [IonCodingKey(index: currentIndex)], options: options)
+        return IonValueDecoderImpl(
+            value: elements[currentIndex], codingPath: codingPath + [IonCodingKey(index: currentIndex)],
+            options: options)
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -229,12 +251,15 @@ struct IonUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let decoder = try next(type)
         if decoder.value.isNull, !(T.self is any ExpressibleByNilLiteral.Type) {
-            throw DecodingError.valueNotFound(type, .init(codingPath: decoder.codingPath, debugDescription: "element is null"))
+            throw DecodingError.valueNotFound(
+                type, .init(codingPath: decoder.codingPath, debugDescription: "element is null"))
         }
         return try decoder.unbox(type)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         try next([String: Any].self).container(keyedBy: type)
     }
 

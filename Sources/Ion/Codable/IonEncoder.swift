@@ -101,10 +101,13 @@ enum IonValueEncoding {
         }
     }
 
-    static func timestamp(_ date: Date, _ strategy: IonEncoder.DateEncodingStrategy, _ codingPath: [any CodingKey]) throws -> IonTimestamp {
+    static func timestamp(_ date: Date, _ strategy: IonEncoder.DateEncodingStrategy, _ codingPath: [any CodingKey])
+        throws -> IonTimestamp
+    {
         let interval = date.timeIntervalSince1970
         guard interval.isFinite else {
-            throw EncodingError.invalidValue(date, .init(codingPath: codingPath, debugDescription: "date is not finite"))
+            throw EncodingError.invalidValue(
+                date, .init(codingPath: codingPath, debugDescription: "date is not finite"))
         }
         let millis = Int64((interval * 1000).rounded(.down))
         let (minutes, rest) = millis.quotientAndRemainder(dividingBy: 60_000)
@@ -125,7 +128,8 @@ enum IonValueEncoding {
                     precision: .fractionalSecond)
             }
         } catch {
-            throw EncodingError.invalidValue(date, .init(codingPath: codingPath, debugDescription: "date is outside Ion's range: \(error)"))
+            throw EncodingError.invalidValue(
+                date, .init(codingPath: codingPath, debugDescription: "date is outside Ion's range: \(error)"))
         }
     }
 }
@@ -138,7 +142,8 @@ struct IonValueEncoderImpl: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if case .fields = node.kind {} else { node.kind = .fields([]) }
-        return KeyedEncodingContainer(IonKeyedEncodingContainer<Key>(node: node, codingPath: codingPath, options: options))
+        return KeyedEncodingContainer(
+            IonKeyedEncodingContainer<Key>(node: node, codingPath: codingPath, options: options))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -178,11 +183,14 @@ struct IonKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
         append(key, IonEncodingNode(try IonValueEncoding.box(value, codingPath: codingPath + [key], options: options)))
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         let child = IonEncodingNode()
         child.kind = .fields([])
         append(key, child)
-        return KeyedEncodingContainer(IonKeyedEncodingContainer<NestedKey>(node: child, codingPath: codingPath + [key], options: options))
+        return KeyedEncodingContainer(
+            IonKeyedEncodingContainer<NestedKey>(node: child, codingPath: codingPath + [key], options: options))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
@@ -233,7 +241,8 @@ struct IonUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         child.kind = .fields([])
         let key = nextKey
         append(child)
-        return KeyedEncodingContainer(IonKeyedEncodingContainer<NestedKey>(node: child, codingPath: codingPath + [key], options: options))
+        return KeyedEncodingContainer(
+            IonKeyedEncodingContainer<NestedKey>(node: child, codingPath: codingPath + [key], options: options))
     }
 
     func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

@@ -26,7 +26,9 @@ extension IonValue: Codable {
             for e in elements { try c.encode(e) }
         case .struct(let fields):
             var c = encoder.container(keyedBy: IonCodingKey.self)
-            for field in fields { try c.encode(field.value, forKey: IonCodingKey(stringValue: field.name.text ?? "$0")) }
+            for field in fields {
+                try c.encode(field.value, forKey: IonCodingKey(stringValue: field.name.text ?? "$0"))
+            }
         case .blob(let bytes), .clob(let bytes):
             var c = encoder.singleValueContainer()
             var out: [UInt8] = []
@@ -94,7 +96,8 @@ extension IonDecimal: Codable {
         } else if let text = value.stringValue, let d = try IonValue.decode(text: text).first?.decimalValue {
             self = d
         } else {
-            throw DecodingError.typeMismatch(IonDecimal.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a decimal"))
+            throw DecodingError.typeMismatch(
+                IonDecimal.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a decimal"))
         }
     }
 }
@@ -112,7 +115,8 @@ extension IonTimestamp: Codable {
         } else if let text = value.stringValue, let t = try IonValue.decode(text: text).first?.timestampValue {
             self = t
         } else {
-            throw DecodingError.typeMismatch(IonTimestamp.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a timestamp"))
+            throw DecodingError.typeMismatch(
+                IonTimestamp.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a timestamp"))
         }
     }
 }

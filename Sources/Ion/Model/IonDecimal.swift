@@ -44,7 +44,8 @@ public struct IonDecimal: Sendable, Hashable, CustomStringConvertible {
         // Point notation while it stays short (`0.005`, `123.45`); `d` notation otherwise.
         if exponent < 0 && -exponent <= Int64(digits.count) + 20 {
             let places = Int(-exponent)
-            let padded = digits.count > places ? digits : String(repeating: "0", count: places - digits.count + 1) + digits
+            let padded =
+                digits.count > places ? digits : String(repeating: "0", count: places - digits.count + 1) + digits
             let split = padded.index(padded.endIndex, offsetBy: -places)
             return sign + padded[..<split] + "." + padded[split...]
         }

@@ -166,7 +166,8 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         guard (-1439...1439).contains(offset) else {
             throw IonError(.invalidTimestamp, "offset \(offset) minutes is not less than a day")
         }
-        let local = CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) + offset
+        let local =
+            CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) + offset
         let (y, mo, d, h, mi) = CivilCalendar.fields(fromMinutesSinceEpoch: local)
         try self.init(
             year: y, month: mo, day: d, hour: h, minute: mi, second: second, fraction: fraction,
@@ -187,7 +188,8 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
     /// The UTC fields of this timestamp (those binary Ion encodes): year, month, day, hour, minute.
     public var utcFields: (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
         guard let offset = offsetMinutes, offset != 0 else { return (year, month, day, hour, minute) }
-        let utc = CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) - offset
+        let utc =
+            CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) - offset
         return CivilCalendar.fields(fromMinutesSinceEpoch: utc)
     }
 
@@ -243,7 +245,8 @@ enum CivilCalendar {
         daysSinceEpoch(year: year, month: month, day: day) * 1440 + hour * 60 + minute
     }
 
-    static func fields(fromMinutesSinceEpoch minutes: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+    static func fields(fromMinutesSinceEpoch minutes: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int)
+    {
         let days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440
         let rest = minutes - days * 1440
         let (y, m, d) = date(fromDaysSinceEpoch: days)

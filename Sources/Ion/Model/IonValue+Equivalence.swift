@@ -43,7 +43,9 @@ extension IonValue.Content {
 
     func hashForEquivalence(into hasher: inout Hasher) {
         switch self {
-        case .null(let t): hasher.combine(0 as UInt8); hasher.combine(t)
+        case .null(let t):
+            hasher.combine(0 as UInt8)
+            hasher.combine(t)
         case .bool(let v): hasher.combine(v)
         case .int(let v): hasher.combine(v)
         case .float(let v): hasher.combine(v.isNaN ? Double.nan.bitPattern : v.bitPattern)

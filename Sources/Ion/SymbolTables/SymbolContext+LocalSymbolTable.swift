@@ -41,7 +41,9 @@ extension SymbolContext {
         var declared: [Import] = []
         if let importsField, case .list(let entries) = importsField.content {
             for entry in entries {
-                guard case .struct(let fields) = entry.content, let table = try Self.resolveImport(fields, catalog: catalog) else {
+                guard case .struct(let fields) = entry.content,
+                    let table = try Self.resolveImport(fields, catalog: catalog)
+                else {
                     continue
                 }
                 declared.append(table)
@@ -62,13 +64,17 @@ extension SymbolContext {
     private static func resolveImport(_ fields: IonStruct, catalog: IonCatalog) throws(IonError) -> Import? {
         guard case .string(let name)? = fields["name"]?.content, !name.isEmpty, name != "$ion" else { return nil }
         var version = 1
-        if case .int(let v)? = fields["version"]?.content, let small = v.int64Value, small >= 1, let v = Int(exactly: small) {
+        if case .int(let v)? = fields["version"]?.content, let small = v.int64Value, small >= 1,
+            let v = Int(exactly: small)
+        {
             version = v
         }
         var maxID: Int? = nil
         if let declared = fields["max_id"] {
-            guard case .int(let v) = declared.content, let small = v.int64Value, small >= 0, let m = Int(exactly: small) else {
-                throw IonError(.invalidSymbolTable, "import of '\(name)' has max_id \(declared), which is not a non-negative int")
+            guard case .int(let v) = declared.content, let small = v.int64Value, small >= 0, let m = Int(exactly: small)
+            else {
+                throw IonError(
+                    .invalidSymbolTable, "import of '\(name)' has max_id \(declared), which is not a non-negative int")
             }
             maxID = m
         }
@@ -78,7 +84,8 @@ extension SymbolContext {
         }
         guard let maxID else {
             throw IonError(
-                .invalidSymbolTable, "import of '\(name)' version \(version) has no max_id and the catalog has no exact match")
+                .invalidSymbolTable,
+                "import of '\(name)' version \(version) has no max_id and the catalog has no exact match")
         }
         let symbols = found.map { Array($0.table.symbols.prefix(maxID)) } ?? []
         return Import(name: name, version: version, maxID: maxID, symbols: symbols, firstSID: 0)

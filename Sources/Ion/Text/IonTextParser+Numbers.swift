@@ -31,7 +31,9 @@ extension IonTextParser {
         }
         let negative = buf[p] == UInt8(ascii: "-")
         if negative { p += 1 }
-        if peek() == UInt8(ascii: "0"), let x = peek(1), x == UInt8(ascii: "x") || x == UInt8(ascii: "X") || x == UInt8(ascii: "b") || x == UInt8(ascii: "B") {
+        if peek() == UInt8(ascii: "0"), let x = peek(1),
+            x == UInt8(ascii: "x") || x == UInt8(ascii: "X") || x == UInt8(ascii: "b") || x == UInt8(ascii: "B")
+        {
             p += 2
             let hex = x == UInt8(ascii: "x") || x == UInt8(ascii: "X")
             guard let first = peek(), hex ? Self.isHexDigit(first) : (first == 0x30 || first == 0x31) else {
@@ -59,7 +61,9 @@ extension IonTextParser {
                 throw fail(.invalidState, "'_' must stand between two digits")
             }
         }
-        if let e = peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") || e == UInt8(ascii: "d") || e == UInt8(ascii: "D") {
+        if let e = peek(),
+            e == UInt8(ascii: "e") || e == UInt8(ascii: "E") || e == UInt8(ascii: "d") || e == UInt8(ascii: "D")
+        {
             p += 1
             var exponentNegative = false
             if let sign = peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
@@ -76,7 +80,9 @@ extension IonTextParser {
                 text += String(decoding: integer, as: UTF8.self)
                 if !fraction.isEmpty { text += "." + String(decoding: fraction, as: UTF8.self) }
                 text += "e" + (exponentNegative ? "-" : "") + String(decoding: exponentDigits, as: UTF8.self)
-                guard let value = Double(text) else { throw fail(.invalidState, "float \(text) cannot be read", at: start) }
+                guard let value = Double(text) else {
+                    throw fail(.invalidState, "float \(text) cannot be read", at: start)
+                }
                 return .float(value)
             }
             let exponent = try Self.smallExponent(exponentDigits, negative: exponentNegative, at: start, parser: self)
@@ -89,18 +95,24 @@ extension IonTextParser {
         return .int(Self.makeInt(integer, radix: 10, negative: negative))
     }
 
-    static func smallExponent(_ digits: [UInt8], negative: Bool, at start: Int, parser: IonTextParser) throws(IonError) -> Int64 {
+    static func smallExponent(_ digits: [UInt8], negative: Bool, at start: Int, parser: IonTextParser) throws(IonError)
+        -> Int64
+    {
         var v: Int64 = 0
         for d in digits {
             let (times10, o1) = v.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(Int64(d - 0x30))
-            guard !o1, !o2 else { throw parser.fail(.numericOverflow, "decimal exponent does not fit in 64 bits", at: start) }
+            guard !o1, !o2 else {
+                throw parser.fail(.numericOverflow, "decimal exponent does not fit in 64 bits", at: start)
+            }
             v = sum
         }
         return negative ? -v : v
     }
 
-    func makeDecimal(_ integer: [UInt8], _ fraction: [UInt8], exponent: Int64, negative: Bool, at start: Int) throws(IonError) -> IonDecimal {
+    func makeDecimal(_ integer: [UInt8], _ fraction: [UInt8], exponent: Int64, negative: Bool, at start: Int)
+        throws(IonError) -> IonDecimal
+    {
         let (e, overflow) = exponent.subtractingReportingOverflow(Int64(fraction.count))
         guard !overflow else { throw fail(.numericOverflow, "decimal exponent is out of range", at: start) }
         let coefficient = Self.makeInt(integer + fraction, radix: 10, negative: false)
@@ -165,11 +177,15 @@ extension IonTextParser {
         try expect(UInt8(ascii: "-"), "'-'")
         let day = try fixedDigits(2, "day")
         guard peek() == UInt8(ascii: "T") else {
-            return try finish { () throws(IonError) in try IonTimestamp(year: year, month: month, day: day, precision: .day) }
+            return try finish { () throws(IonError) in
+                try IonTimestamp(year: year, month: month, day: day, precision: .day)
+            }
         }
         p += 1
         guard let c = peek(), Self.isDigit(c) else {
-            return try finish { () throws(IonError) in try IonTimestamp(year: year, month: month, day: day, precision: .day) }
+            return try finish { () throws(IonError) in
+                try IonTimestamp(year: year, month: month, day: day, precision: .day)
+            }
         }
         let hour = try fixedDigits(2, "hour")
         try expect(UInt8(ascii: ":"), "':' after the hour")
@@ -190,7 +206,8 @@ extension IonTextParser {
                 }
                 guard !digits.isEmpty else { throw fail(.invalidTimestamp, "fractional seconds need digits") }
                 let coefficient = Self.makeInt(digits, radix: 10, negative: false)
-                fraction = coefficient.isZero
+                fraction =
+                    coefficient.isZero
                     ? IonDecimal(zeroWithExponent: -Int64(digits.count), negative: false)
                     : IonDecimal(coefficient: coefficient, exponent: -Int64(digits.count))
                 precision = .fractionalSecond
@@ -208,7 +225,8 @@ extension IonTextParser {
             try expect(UInt8(ascii: ":"), "':' in the offset")
             let minutes = try fixedDigits(2, "offset minute")
             guard hours < 24, minutes < 60 else {
-                throw fail(.invalidTimestamp, "offset \(negative ? "-" : "+")\(hours):\(minutes) is out of range", at: start)
+                throw fail(
+                    .invalidTimestamp, "offset \(negative ? "-" : "+")\(hours):\(minutes) is out of range", at: start)
             }
             offset = negative && hours == 0 && minutes == 0 ? nil : (negative ? -1 : 1) * (hours * 60 + minutes)
         default:

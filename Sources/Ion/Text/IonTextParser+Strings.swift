@@ -50,7 +50,9 @@ extension IonTextParser {
         let open = p
         while true {
             guard p < buf.count else {
-                throw fail(.truncated, "\(kind == .symbol ? "quoted symbol" : kind == .clob ? "clob" : "string") is not closed", at: open)
+                throw fail(
+                    .truncated,
+                    "\(kind == .symbol ? "quoted symbol" : kind == .clob ? "clob" : "string") is not closed", at: open)
             }
             let c = buf[p]
             if c == close {
@@ -74,9 +76,14 @@ extension IonTextParser {
                 let allowed = c == 0x09 || c == 0x0B || c == 0x0C || (long && (c == 0x0A || c == 0x0D))
                 guard allowed else {
                     if c == 0x0A || c == 0x0D {
-                        throw fail(.invalidState, "a line break inside a quoted \(kind == .symbol ? "symbol" : "string"); use '''long strings''' or \\n")
+                        throw fail(
+                            .invalidState,
+                            "a line break inside a quoted \(kind == .symbol ? "symbol" : "string"); use '''long strings''' or \\n"
+                        )
                     }
-                    throw fail(.invalidState, "raw control character 0x\(String(c, radix: 16, uppercase: true)) in text; escape it")
+                    throw fail(
+                        .invalidState,
+                        "raw control character 0x\(String(c, radix: 16, uppercase: true)) in text; escape it")
                 }
                 if c == 0x0D {
                     // Raw CR LF and CR in long text are line breaks, read as LF.
@@ -85,7 +92,8 @@ extension IonTextParser {
                     continue
                 }
             } else if c >= 0x80 && kind == .clob {
-                throw fail(.invalidState, "clobs hold ASCII only; found byte 0x\(String(c, radix: 16, uppercase: true))")
+                throw fail(
+                    .invalidState, "clobs hold ASCII only; found byte 0x\(String(c, radix: 16, uppercase: true))")
             }
             out.append(c)
             p += 1
@@ -133,7 +141,9 @@ extension IonTextParser {
                 p += 2
                 let low = try readHexEscape(digits: 4, start: start)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw fail(.invalidUTF8, "surrogate \\u\(String(v, radix: 16)) is not followed by a low surrogate", at: start)
+                    throw fail(
+                        .invalidUTF8, "surrogate \\u\(String(v, radix: 16)) is not followed by a low surrogate",
+                        at: start)
                 }
                 v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(v) || v > 0x10FFFF {
@@ -214,7 +224,8 @@ extension IonTextParser {
     }
 
     static func isBase64(_ c: UInt8) -> Bool {
-        isIdentifierPart(c) && c != UInt8(ascii: "_") && c != UInt8(ascii: "$") || c == UInt8(ascii: "+") || c == UInt8(ascii: "/")
+        isIdentifierPart(c) && c != UInt8(ascii: "_") && c != UInt8(ascii: "$") || c == UInt8(ascii: "+")
+            || c == UInt8(ascii: "/")
             || c == UInt8(ascii: "=")
     }
 

@@ -104,7 +104,9 @@ struct IonTextParser {
     }
 
     /// Applies a top-level version marker or symbol table; returns whether `value` was one.
-    mutating func handleSystemValue(_ value: IonValue, spelling: SymbolSpelling?, at start: Int) throws(IonError) -> Bool {
+    mutating func handleSystemValue(_ value: IonValue, spelling: SymbolSpelling?, at start: Int) throws(IonError)
+        -> Bool
+    {
         if value.annotations.isEmpty, case .symbol(let symbol) = value.content, let text = symbol.text {
             if spelling == .identifier, let version = Self.versionMarker(text) {
                 guard version == (1, 0) else {
@@ -144,7 +146,9 @@ struct IonTextParser {
         var annotations: [IonSymbol] = []
         while true {
             guard let c = peek() else {
-                throw fail(.truncated, annotations.isEmpty ? "input ends where a value was expected" : "annotation has no value")
+                throw fail(
+                    .truncated,
+                    annotations.isEmpty ? "input ends where a value was expected" : "annotation has no value")
             }
             let start = p
             var symbol: IonSymbol? = nil
@@ -242,7 +246,9 @@ struct IonTextParser {
         return first == UInt8(ascii: "n") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f")
     }
 
-    mutating func keywordValue(_ word: Substring.UTF8View, start: Int, context: Context) throws(IonError) -> IonValue.Content? {
+    mutating func keywordValue(_ word: Substring.UTF8View, start: Int, context: Context) throws(IonError) -> IonValue
+        .Content?
+    {
         guard Self.mayBeKeyword(word) else { return nil }
         switch String(Substring(word)) {
         case "true":
@@ -277,14 +283,18 @@ struct IonTextParser {
         let text = String(Substring(word))
         if word.count > 1, word.first == UInt8(ascii: "$"), word.dropFirst().allSatisfy(Self.isDigit) {
             guard let sid = Int(text.dropFirst()), let symbol = symbols.symbol(forID: sid) else {
-                throw fail(.unknownSymbol, "symbol ID \(text) is not defined (the highest in scope is \(symbols.maxID))", at: start)
+                throw fail(
+                    .unknownSymbol, "symbol ID \(text) is not defined (the highest in scope is \(symbols.maxID))",
+                    at: start)
             }
             return (symbol, .symbolID)
         }
         return (IonSymbol(text), .identifier)
     }
 
-    mutating func parseNonSymbol(_ c: UInt8, context: Context, depth: Int, start: Int) throws(IonError) -> IonValue.Content {
+    mutating func parseNonSymbol(_ c: UInt8, context: Context, depth: Int, start: Int) throws(IonError)
+        -> IonValue.Content
+    {
         switch c {
         case UInt8(ascii: "\""):
             let s = try readQuoted(quote: UInt8(ascii: "\""), long: false)
@@ -307,11 +317,13 @@ struct IonTextParser {
             return .struct(try parseStruct(depth: depth + 1))
         case UInt8(ascii: "-") where peek(1).map(Self.isDigit) ?? false:
             return try parseNumberOrTimestamp()
-        case UInt8(ascii: "+") where peek(1) == UInt8(ascii: "i") && peek(2) == UInt8(ascii: "n") && peek(3) == UInt8(ascii: "f"):
+        case UInt8(ascii: "+")
+        where peek(1) == UInt8(ascii: "i") && peek(2) == UInt8(ascii: "n") && peek(3) == UInt8(ascii: "f"):
             p += 4
             try expectNumericEnd()
             return .float(.infinity)
-        case UInt8(ascii: "-") where peek(1) == UInt8(ascii: "i") && peek(2) == UInt8(ascii: "n") && peek(3) == UInt8(ascii: "f"):
+        case UInt8(ascii: "-")
+        where peek(1) == UInt8(ascii: "i") && peek(2) == UInt8(ascii: "n") && peek(3) == UInt8(ascii: "f"):
             p += 4
             try expectNumericEnd()
             return .float(-.infinity)
@@ -321,7 +333,11 @@ struct IonTextParser {
                 let s = p
                 while p < buf.count, Self.isOperator(buf[p]) {
                     // `/*` or `//` inside an operator run starts a comment.
-                    if buf[p] == UInt8(ascii: "/"), let n = peek(1), n == UInt8(ascii: "/") || n == UInt8(ascii: "*"), p > s { break }
+                    if buf[p] == UInt8(ascii: "/"), let n = peek(1), n == UInt8(ascii: "/") || n == UInt8(ascii: "*"),
+                        p > s
+                    {
+                        break
+                    }
                     p += 1
                 }
                 return .symbol(IonSymbol(String(decoding: UnsafeBufferPointer(rebasing: buf[s..<p]), as: UTF8.self)))
@@ -408,7 +424,9 @@ struct IonTextParser {
             if Self.mayBeKeyword(word) {
                 switch String(Substring(word)) {
                 case "null", "true", "false", "nan":
-                    throw fail(.invalidState, "keyword '\(String(Substring(word)))' cannot be a field name; quote it", at: start)
+                    throw fail(
+                        .invalidState, "keyword '\(String(Substring(word)))' cannot be a field name; quote it",
+                        at: start)
                 default:
                     break
                 }

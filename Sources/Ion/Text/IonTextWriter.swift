@@ -152,7 +152,8 @@ public struct IonTextWriter: IonWriter, Sendable {
         }
         pendingField = nil
         if style == .pretty && level.count > 0 { newline(indent: levels.count) }
-        out.append(level.type == .list ? UInt8(ascii: "]") : level.type == .sexp ? UInt8(ascii: ")") : UInt8(ascii: "}"))
+        out.append(
+            level.type == .list ? UInt8(ascii: "]") : level.type == .sexp ? UInt8(ascii: ")") : UInt8(ascii: "}"))
     }
 
     /// Returns the text written so far as UTF-8 bytes and starts a new document.
@@ -183,9 +184,14 @@ public struct IonTextWriter: IonWriter, Sendable {
             levels[last].count += 1
             if level.type == .struct {
                 guard let field = pendingField else {
-                    throw IonError(.invalidState, "a value inside a struct needs a field name; call setFieldName(_:) first")
+                    throw IonError(
+                        .invalidState, "a value inside a struct needs a field name; call setFieldName(_:) first")
                 }
-                if let text = try symbolText(field) { Self.appendSymbol(text, to: &out) } else { out.append(contentsOf: try sidText(field).utf8) }
+                if let text = try symbolText(field) {
+                    Self.appendSymbol(text, to: &out)
+                } else {
+                    out.append(contentsOf: try sidText(field).utf8)
+                }
                 out.append(UInt8(ascii: ":"))
                 if style == .pretty { out.append(UInt8(ascii: " ")) }
             }
@@ -195,7 +201,11 @@ public struct IonTextWriter: IonWriter, Sendable {
         }
         pendingField = nil
         for annotation in pendingAnnotations {
-            if let text = try symbolText(annotation) { Self.appendSymbol(text, to: &out) } else { out.append(contentsOf: try sidText(annotation).utf8) }
+            if let text = try symbolText(annotation) {
+                Self.appendSymbol(text, to: &out)
+            } else {
+                out.append(contentsOf: try sidText(annotation).utf8)
+            }
             out.append(contentsOf: "::".utf8)
         }
         pendingAnnotations.removeAll(keepingCapacity: true)
@@ -210,10 +220,12 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     private func sidText(_ symbol: IonSymbol) throws -> String {
         guard let location = symbol.importLocation else { return "$0" }
-        guard let table = imports.first(where: { $0.name == location.tableName }), location.position <= table.maxID else {
+        guard let table = imports.first(where: { $0.name == location.tableName }), location.position <= table.maxID
+        else {
             throw IonError(
                 .unknownSymbol,
-                "symbol with unknown text from '\(location.tableName)' position \(location.position) needs that table among the writer's imports")
+                "symbol with unknown text from '\(location.tableName)' position \(location.position) needs that table among the writer's imports"
+            )
         }
         return "$\(table.firstSID + location.position - 1)"
     }
@@ -231,8 +243,12 @@ public struct IonTextWriter: IonWriter, Sendable {
             return
         }
         var magnitude = value
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { buf in
             while magnitude > 0 {

@@ -2,13 +2,17 @@ extension IonValue {
     /// Decodes every top-level value of an Ion text document (UTF-8).
     ///
     /// - Throws: ``IonError`` with the byte offset and the line and column of the first problem.
-    public static func decode(text bytes: [UInt8], catalog: IonCatalog = IonCatalog(), maxDepth: Int = 200) throws -> [IonValue] {
+    public static func decode(text bytes: [UInt8], catalog: IonCatalog = IonCatalog(), maxDepth: Int = 200) throws
+        -> [IonValue]
+    {
         try bytes.withUnsafeBufferPointer { buf in
             var parser = IonTextParser(buf, catalog: catalog, maxDepth: maxDepth)
             do {
                 return try parser.parseDocument()
             } catch let error as IonError {
-                throw IonError(error.code, error.reason, offset: error.offset, location: error.offset.map { Self.lineAndColumn(buf, $0) })
+                throw IonError(
+                    error.code, error.reason, offset: error.offset,
+                    location: error.offset.map { Self.lineAndColumn(buf, $0) })
             }
         }
     }

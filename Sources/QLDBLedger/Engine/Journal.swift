@@ -4,9 +4,9 @@ import QLDBHashing
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// The append-only journal file of one ledger.
@@ -35,7 +35,9 @@ final class JournalFile: Sendable {
     /// Opens (creating) the journal and returns the complete records, truncating a torn tail.
     static func open(path: String, logger: Logger) throws -> (JournalFile, [[UInt8]]) {
         let fd = openFile(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw LedgerError.badRequest("cannot open journal \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw LedgerError.badRequest("cannot open journal \(path): \(String(cString: strerror(errno)))")
+        }
         let data = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
         let bytes = [UInt8](data)
         var records: [[UInt8]] = []
@@ -46,7 +48,9 @@ final class JournalFile: Sendable {
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             guard offset + 12 + length <= bytes.count else { break }
             let payload = Array(bytes[(offset + 12)..<(offset + 12 + length)])
-            guard QLDBHash.sha256(payload).bytes.prefix(8).elementsEqual(bytes[(offset + 4)..<(offset + 12)]) else { break }
+            guard QLDBHash.sha256(payload).bytes.prefix(8).elementsEqual(bytes[(offset + 4)..<(offset + 12)]) else {
+                break
+            }
             records.append(payload)
             offset += 12 + length
             goodEnd = offset
@@ -131,7 +135,9 @@ final class JournalFile: Sendable {
                     written += n
                 }
             }
-            if failure == nil && fsync(descriptor) != 0 { failure = "journal fsync failed: \(String(cString: strerror(errno)))" }
+            if failure == nil && fsync(descriptor) != 0 {
+                failure = "journal fsync failed: \(String(cString: strerror(errno)))"
+            }
             fsyncs.withLock { $0 += 1 }
             let done: [CheckedContinuation<Void, any Error>] = state.withLock { state in
                 if let failure { state.failure = failure }
@@ -149,7 +155,9 @@ final class JournalFile: Sendable {
             }
             let failed = state.withLock { $0.failure }
             for continuation in done {
-                if let failed { continuation.resume(throwing: LedgerError(type: "InternalFailure", status: 500, message: failed)) } else {
+                if let failed {
+                    continuation.resume(throwing: LedgerError(type: "InternalFailure", status: 500, message: failed))
+                } else {
                     continuation.resume()
                 }
             }

@@ -33,7 +33,9 @@ public final class Ledger: Sendable {
     }
 
     /// Creates an in-memory ledger: nothing survives the process.
-    public init(name: String, limits: LedgerLimits = LedgerLimits(), logger: Logger = Logger(label: "swift-qldb.ledger")) {
+    public init(
+        name: String, limits: LedgerLimits = LedgerLimits(), logger: Logger = Logger(label: "swift-qldb.ledger")
+    ) {
         self.name = name
         self.state = Mutex(LedgerState(strandID: LedgerIdentifiers.random(), limits: limits))
         self.journal = nil
@@ -115,7 +117,8 @@ public final class Ledger: Sendable {
         let (statement, placeholders) = try Parser.parse(text)
         guard placeholders == parameters.count else {
             throw LedgerError.badRequest(
-                "The statement has \(placeholders) parameter placeholder(s) but \(parameters.count) parameter(s) were sent")
+                "The statement has \(placeholders) parameter placeholder(s) but \(parameters.count) parameter(s) were sent"
+            )
         }
         var working = txn
         let results = try state.withLock { state throws(LedgerError) in
@@ -125,6 +128,8 @@ public final class Ledger: Sendable {
         return results
     }
 
+    // swift-format-ignore: NeverUseForceTry
+    // A constant, valid timestamp: the initialiser cannot throw for it.
     static let epoch = try! IonTimestamp(year: 1970, precision: .day)
 
     /// Forgets a transaction without committing.
@@ -149,7 +154,9 @@ public final class Ledger: Sendable {
             try state.checkConflicts(txn)
             let block = try state.commit(txn, time: Date())
             let bytes: [UInt8]
-            do { bytes = try IonValue.encode(binary: [block]) } catch { throw LedgerError(type: "InternalFailure", status: 500, message: "\(error)") }
+            do { bytes = try IonValue.encode(binary: [block]) } catch {
+                throw LedgerError(type: "InternalFailure", status: 500, message: "\(error)")
+            }
             return journal?.append(bytes)
         }
         if let ticket, let journal { try await journal.waitDurable(ticket) }
@@ -169,7 +176,8 @@ public final class Ledger: Sendable {
     /// Every revision of a document, oldest first.
     public func revisions(table: String, documentID: String) -> [Revision] {
         state.withLock { state in
-            guard let table = state.tables.values.first(where: { $0.name == table && $0.active }) ?? state.tables[table] else { return [] }
+            guard let table = state.tables.values.first(where: { $0.name == table && $0.active }) ?? state.tables[table]
+            else { return [] }
             return table.history.filter { $0.documentID == documentID }
         }
     }
@@ -196,13 +204,15 @@ public final class Ledger: Sendable {
                     return .failure(.badRequest("block \(block.address.sequenceNo): previousBlockHash does not link"))
                 }
                 let entries = JournalHashes.merkleRoot(block.entriesHashList)
-                guard JournalHashes.blockHash(entriesHash: entries, previousBlockHash: previous) == block.blockHash else {
+                guard JournalHashes.blockHash(entriesHash: entries, previousBlockHash: previous) == block.blockHash
+                else {
                     return .failure(.badRequest("block \(block.address.sequenceNo): blockHash does not verify"))
                 }
                 previous = block.blockHash
             }
             guard let last = state.blocks.last else { return .success(nil) }
-            return .success(Digest(digest: JournalHashes.merkleRoot(state.blocks.map(\.blockHash)), tipAddress: last.address))
+            return .success(
+                Digest(digest: JournalHashes.merkleRoot(state.blocks.map(\.blockHash)), tipAddress: last.address))
         }
     }
 

@@ -7,7 +7,8 @@ extension LedgerState {
     /// something it read.
     func checkConflicts(_ txn: LedgerTransaction) throws(LedgerError) {
         for entry in commitLog where entry.sequence > txn.snapshot {
-            if !entry.tables.isDisjoint(with: txn.reads.tables) || !entry.documents.isDisjoint(with: txn.reads.documents)
+            if !entry.tables.isDisjoint(with: txn.reads.tables)
+                || !entry.documents.isDisjoint(with: txn.reads.documents)
                 || !entry.values.isDisjoint(with: txn.reads.values) || (entry.catalog && !txn.catalogChanges.isEmpty)
             {
                 throw LedgerError.occConflict
@@ -35,7 +36,8 @@ extension LedgerState {
             if pending.isInsert && pending.data == nil { continue }
             let version = pending.isInsert ? 0 : (previous?.version ?? -1) + 1
             var revision = Revision(
-                blockAddress: address, hash: QLDBHash([]), data: pending.data, documentID: key.document, version: version,
+                blockAddress: address, hash: QLDBHash([]), data: pending.data, documentID: key.document,
+                version: version,
                 transactionTime: txTime, transactionID: txn.id)
             revision.hash = Revision.computeHash(metadata: revision.metadata, data: revision.data)
             revisions.append(revision)
@@ -48,14 +50,18 @@ extension LedgerState {
             for data in [previous?.data, pending.data].compactMap({ $0 }) {
                 for field in data.structValue ?? IonStruct() {
                     touchedValues.insert(
-                        IndexedValueKey(table: table.id, field: field.name.text ?? "", value: TableState.indexKey(field.value)))
+                        IndexedValueKey(
+                            table: table.id, field: field.name.text ?? "", value: TableState.indexKey(field.value)))
                 }
             }
         }
         var info = IonStruct()
         info["statements"] = .list(
             txn.statements.map {
-                ["statement": .string($0.text), "startTime": .timestamp($0.startTime), "statementDigest": .blob($0.digest.bytes)]
+                [
+                    "statement": .string($0.text), "startTime": .timestamp($0.startTime),
+                    "statementDigest": .blob($0.digest.bytes),
+                ]
             })
         info["documents"] = .struct(documents)
         if !txn.catalogChanges.isEmpty { info["catalog"] = .list(txn.catalogChanges.map(\.ionValue)) }
@@ -77,7 +83,8 @@ extension LedgerState {
                 revisionHashes: revisionHashes, revisionDocuments: revisions.map(\.documentID)))
         commitLog.append(
             CommitLogEntry(
-                sequence: sequence, tables: touchedTables.union(txn.catalogChanges.isEmpty ? [] : Set(txn.createdTables.keys)),
+                sequence: sequence,
+                tables: touchedTables.union(txn.catalogChanges.isEmpty ? [] : Set(txn.createdTables.keys)),
                 documents: touchedDocuments, values: touchedValues, catalog: !txn.catalogChanges.isEmpty))
         commitLog.removeAll { $0.sequence <= oldestReader }
         let block: IonValue = [
@@ -115,7 +122,9 @@ extension LedgerState {
     /// Re-applies a block read from the journal, verifying every hash and the chain link.
     mutating func replay(_ block: IonValue) throws {
         func hash(_ name: String, in value: IonValue = block) throws -> QLDBHash {
-            guard case .blob(let bytes)? = value[name]?.content else { throw LedgerError.badRequest("\(name) is missing") }
+            guard case .blob(let bytes)? = value[name]?.content else {
+                throw LedgerError.badRequest("\(name) is missing")
+            }
             return QLDBHash(bytes)
         }
         guard let address = BlockAddress(block["blockAddress"]), address.sequenceNo == lastSequence + 1,
@@ -133,7 +142,8 @@ extension LedgerState {
         for value in block["revisions"]?.listValue ?? [] {
             let metadata = value["metadata"]
             guard let id = metadata?["id"]?.stringValue, let version = metadata?["version"]?.intValue,
-                let time = metadata?["txTime"]?.timestampValue, let revisionAddress = BlockAddress(value["blockAddress"])
+                let time = metadata?["txTime"]?.timestampValue,
+                let revisionAddress = BlockAddress(value["blockAddress"])
             else { throw LedgerError.badRequest("a revision lacks its metadata") }
             let revision = Revision(
                 blockAddress: revisionAddress, hash: try hash("hash", in: value), data: value["data"], documentID: id,
@@ -146,19 +156,24 @@ extension LedgerState {
         var entriesHashList = [CommitDigest.ionHash(info)]
         if !revisions.isEmpty { entriesHashList.append(JournalHashes.merkleRoot(revisions.map(\.hash))) }
         let stored = (block["entriesHashList"]?.listValue ?? []).compactMap { v -> QLDBHash? in
-            if case .blob(let b) = v.content { return QLDBHash(b) } else { return nil }
+            guard case .blob(let b) = v.content else { return nil }
+            return QLDBHash(b)
         }
         guard stored == entriesHashList, JournalHashes.merkleRoot(entriesHashList) == (try hash("entriesHash")) else {
             throw LedgerError.badRequest("entriesHash does not match the transaction info and revisions")
         }
-        let blockHash = JournalHashes.blockHash(entriesHash: JournalHashes.merkleRoot(entriesHashList), previousBlockHash: tip)
+        let blockHash = JournalHashes.blockHash(
+            entriesHash: JournalHashes.merkleRoot(entriesHashList), previousBlockHash: tip)
         guard blockHash == (try hash("blockHash")) else { throw LedgerError.badRequest("blockHash does not verify") }
         for change in info["catalog"]?.listValue ?? [] {
-            guard let change = CatalogChange(change) else { throw LedgerError.badRequest("unknown catalog change \(change)") }
+            guard let change = CatalogChange(change) else {
+                throw LedgerError.badRequest("unknown catalog change \(change)")
+            }
             applyCatalog(change)
         }
         for revision in revisions {
-            guard let tableID = info["documents"]?[revision.documentID]?["tableId"]?.stringValue, tables[tableID] != nil else {
+            guard let tableID = info["documents"]?[revision.documentID]?["tableId"]?.stringValue, tables[tableID] != nil
+            else {
                 throw LedgerError.badRequest("revision of \(revision.documentID) names no known table")
             }
             tables[tableID]!.apply(revision, sequence: address.sequenceNo, keepAfter: address.sequenceNo)

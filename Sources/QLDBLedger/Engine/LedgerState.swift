@@ -114,7 +114,9 @@ struct LedgerState: Sendable {
         }
         // This transaction's inserts are visible to it whatever the plan.
         for key in txn.writeOrder where key.table == table.id && !seen.contains(key.document) {
-            if let pending = txn.writes[key], pending.isInsert, let data = pending.data { rows.append((key.document, data)) }
+            if let pending = txn.writes[key], pending.isInsert, let data = pending.data {
+                rows.append((key.document, data))
+            }
         }
         return rows
     }
@@ -181,4 +183,3 @@ struct LedgerState: Sendable {
         return best
     }
 }
-

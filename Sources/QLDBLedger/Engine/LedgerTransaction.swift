@@ -39,8 +39,12 @@ enum CatalogChange: Sendable {
         switch self {
         case .createTable(let id, let name): ["op": "createTable", "tableId": .string(id), "tableName": .string(name)]
         case .createIndex(let table, let index):
-            ["op": "createIndex", "tableId": .string(table), "indexId": .string(index.id), "field": .string(index.field)]
-        case .dropIndex(let table, let indexID): ["op": "dropIndex", "tableId": .string(table), "indexId": .string(indexID)]
+            [
+                "op": "createIndex", "tableId": .string(table), "indexId": .string(index.id),
+                "field": .string(index.field),
+            ]
+        case .dropIndex(let table, let indexID):
+            ["op": "dropIndex", "tableId": .string(table), "indexId": .string(indexID)]
         case .dropTable(let id): ["op": "dropTable", "tableId": .string(id)]
         case .undropTable(let id): ["op": "undropTable", "tableId": .string(id)]
         }
@@ -53,7 +57,8 @@ enum CatalogChange: Sendable {
         case "createIndex":
             self = .createIndex(
                 table: table,
-                index: IndexDefinition(id: value["indexId"]?.stringValue ?? "", field: value["field"]?.stringValue ?? ""))
+                index: IndexDefinition(
+                    id: value["indexId"]?.stringValue ?? "", field: value["field"]?.stringValue ?? ""))
         case "dropIndex": self = .dropIndex(table: table, indexID: value["indexId"]?.stringValue ?? "")
         case "dropTable": self = .dropTable(id: table)
         case "undropTable": self = .undropTable(id: table)

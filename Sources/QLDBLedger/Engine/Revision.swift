@@ -22,7 +22,9 @@ public struct BlockAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "{strandId:\"\(strandID)\",sequenceNo:\(sequenceNo)}" }
 
     init?(_ value: IonValue?) {
-        guard let strand = value?["strandId"]?.stringValue, let sequence = value?["sequenceNo"]?.intValue else { return nil }
+        guard let strand = value?["strandId"]?.stringValue, let sequence = value?["sequenceNo"]?.intValue else {
+            return nil
+        }
         self.init(strandID: strand, sequenceNo: sequence)
     }
 }

@@ -36,7 +36,8 @@ extension LedgerState {
                 throw LedgerError.badRequest("An index on \(field) already exists on table \(tableName)")
             }
             guard table.indexes.count < limits.indexesPerTable else {
-                throw LedgerError.badRequest("Exceeded the limit of \(limits.indexesPerTable) indexes on table \(tableName)")
+                throw LedgerError.badRequest(
+                    "Exceeded the limit of \(limits.indexesPerTable) indexes on table \(tableName)")
             }
             let index = IndexDefinition(id: LedgerIdentifiers.random(), field: field)
             if txn.createdTables[table.id] != nil {
@@ -58,7 +59,8 @@ extension LedgerState {
             return [["tableId": .string(table.id)]]
         case .undropTable(let nameOrID):
             txn.reads.catalog = true
-            guard let table = tables[nameOrID] ?? tables.values.first(where: { $0.name == nameOrID && !$0.active }) else {
+            guard let table = tables[nameOrID] ?? tables.values.first(where: { $0.name == nameOrID && !$0.active })
+            else {
                 throw LedgerError.badRequest("No dropped table with id or name \(nameOrID)")
             }
             guard !table.active else { throw LedgerError.badRequest("Table \(table.name) is active") }
@@ -78,10 +80,12 @@ extension LedgerState {
             case .list(let items), .sexp(let items):
                 documents = items
                 guard items.allSatisfy({ $0.type == .struct && !$0.isNull }) else {
-                    throw LedgerError.badRequest("INSERT INTO \(tableName): every document of the list must be a struct")
+                    throw LedgerError.badRequest(
+                        "INSERT INTO \(tableName): every document of the list must be a struct")
                 }
             default:
-                throw LedgerError.badRequest("INSERT INTO \(tableName): the value must be a struct or a list of structs, not \(value.type)")
+                throw LedgerError.badRequest(
+                    "INSERT INTO \(tableName): the value must be a struct or a list of structs, not \(value.type)")
             }
             var results: [IonValue] = []
             for document in documents {
@@ -101,7 +105,9 @@ extension LedgerState {
             var results: [IonValue] = []
             for (id, data, bindings) in try matching(target, table, whereClause, evaluator, &txn) {
                 var updated = data
-                for edit in edits { try apply(edit, to: &updated, target: target, bindings: bindings, evaluator: evaluator) }
+                for edit in edits {
+                    try apply(edit, to: &updated, target: target, bindings: bindings, evaluator: evaluator)
+                }
                 try checkSize(updated, txn: &txn)
                 txn.write(DocumentKey(table: table.id, document: id), data: updated, isInsert: false)
                 results.append(["documentId": .string(id)])
@@ -124,7 +130,8 @@ extension LedgerState {
     private func checkSize(_ data: IonValue, txn: inout LedgerTransaction) throws(LedgerError) {
         let size = (try? IonValue.encode(binary: [data]).count) ?? 0
         guard size <= limits.documentBytes else {
-            throw LedgerError.badRequest("Document size \(size) bytes exceeds the limit of \(limits.documentBytes) bytes")
+            throw LedgerError.badRequest(
+                "Document size \(size) bytes exceeds the limit of \(limits.documentBytes) bytes")
         }
         txn.writtenBytes += size
         guard txn.writtenBytes <= limits.transactionBytes else {
@@ -135,7 +142,8 @@ extension LedgerState {
     private func checkDocumentCount(_ txn: LedgerTransaction) throws(LedgerError) {
         guard txn.writes.count <= limits.documentsPerTransaction else {
             throw LedgerError.badRequest(
-                "Transaction exceeds the limit of \(limits.documentsPerTransaction) documents changed (\(txn.writes.count))")
+                "Transaction exceeds the limit of \(limits.documentsPerTransaction) documents changed (\(txn.writes.count))"
+            )
         }
     }
 
@@ -165,12 +173,15 @@ extension LedgerState {
 
     // MARK: SELECT
 
-    private func select(_ query: Query, evaluator: Evaluator, txn: inout LedgerTransaction) throws(LedgerError) -> [IonValue] {
+    private func select(_ query: Query, evaluator: Evaluator, txn: inout LedgerTransaction) throws(LedgerError)
+        -> [IonValue]
+    {
         var rows: [Bindings] = [Bindings()]
         let single = query.from.count == 1
         for item in query.from {
             var next: [Bindings] = []
-            let source = try rowsOf(item, query: query, singleSource: single, evaluator: evaluator, outer: rows, txn: &txn)
+            let source = try rowsOf(
+                item, query: query, singleSource: single, evaluator: evaluator, outer: rows, txn: &txn)
             for outer in rows {
                 for (value, id, position) in try source(outer) {
                     var bindings = outer
@@ -178,7 +189,9 @@ extension LedgerState {
                     bindings.sources.append(item.alias)
                     if let by = item.byVariable { bindings.names.append((by, id.map { .string($0) } ?? .null)) }
                     if let at = item.atVariable { bindings.names.append((at, position.map { .int($0) } ?? nil)) }
-                    if let condition = item.condition, evaluator.truth(try evaluator.evaluate(condition, bindings)) != true {
+                    if let condition = item.condition,
+                        evaluator.truth(try evaluator.evaluate(condition, bindings)) != true
+                    {
                         continue
                     }
                     next.append(bindings)
@@ -200,7 +213,11 @@ extension LedgerState {
                     results.append(values[0])
                 } else {
                     var merged = IonStruct()
-                    for value in values { for field in value.structValue ?? IonStruct() { merged.append(name: field.name, value: field.value) } }
+                    for value in values {
+                        for field in value.structValue ?? IonStruct() {
+                            merged.append(name: field.name, value: field.value)
+                        }
+                    }
                     results.append(.struct(merged))
                 }
             }
@@ -218,7 +235,9 @@ extension LedgerState {
                 var out = IonStruct()
                 for (index, (expression, alias)) in items.enumerated() {
                     let name = alias ?? Self.defaultName(expression) ?? "_\(index + 1)"
-                    if let value = try evaluator.evaluate(expression, row) { out.append(name: IonSymbol(name), value: value) }
+                    if let value = try evaluator.evaluate(expression, row) {
+                        out.append(name: IonSymbol(name), value: value)
+                    }
                 }
                 results.append(.struct(out))
             }
@@ -242,7 +261,9 @@ extension LedgerState {
         case .table(let name):
             if name.lowercased() == "information_schema.user_tables" { break }
             let table = try self.table(named: name, in: &txn)
-            let plan = plan(for: item, table: table, whereClause: query.whereClause, singleSource: singleSource, evaluator: evaluator)
+            let plan = plan(
+                for: item, table: table, whereClause: query.whereClause, singleSource: singleSource,
+                evaluator: evaluator)
             let rows = documents(of: table, plan: plan, txn: &txn).map { ($0.data, Optional($0.id), Int?.none) }
             return { _ in rows }
         case .committed(let name):
@@ -310,7 +331,9 @@ extension LedgerState {
             return try path(base, target: target, bindings: bindings, evaluator: evaluator) + [.field(name)]
         case .index(let base, let index):
             let prefix = try path(base, target: target, bindings: bindings, evaluator: evaluator)
-            guard let key = try evaluator.evaluate(index, bindings) else { throw LedgerError.semantic("a path index is MISSING") }
+            guard let key = try evaluator.evaluate(index, bindings) else {
+                throw LedgerError.semantic("a path index is MISSING")
+            }
             if let i = key.intValue { return prefix + [.index(i)] }
             if let s = key.stringValue { return prefix + [.field(s)] }
             throw LedgerError.semantic("a path index must be an integer or a string")
@@ -319,7 +342,9 @@ extension LedgerState {
         }
     }
 
-    private func apply(_ edit: Edit, to document: inout IonValue, target: FromItem, bindings: Bindings, evaluator: Evaluator)
+    private func apply(
+        _ edit: Edit, to document: inout IonValue, target: FromItem, bindings: Bindings, evaluator: Evaluator
+    )
         throws(LedgerError)
     {
         switch edit {
@@ -330,7 +355,9 @@ extension LedgerState {
             try Self.set(&document, components[...], value: value)
         case .remove(let pathExpression):
             let components = try path(pathExpression, target: target, bindings: bindings, evaluator: evaluator)
-            guard !components.isEmpty else { throw LedgerError.semantic("REMOVE cannot remove the whole document; use DELETE") }
+            guard !components.isEmpty else {
+                throw LedgerError.semantic("REMOVE cannot remove the whole document; use DELETE")
+            }
             try Self.set(&document, components[...], value: nil)
         case .insert(let pathExpression, let valueExpression, let at):
             let components = try path(pathExpression, target: target, bindings: bindings, evaluator: evaluator)
@@ -340,7 +367,9 @@ extension LedgerState {
             switch container?.content {
             case .list(var items):
                 if let i = key?.intValue {
-                    guard i >= 0 && i <= items.count else { throw LedgerError.badRequest("INSERT INTO position \(i) is outside the list") }
+                    guard i >= 0 && i <= items.count else {
+                        throw LedgerError.badRequest("INSERT INTO position \(i) is outside the list")
+                    }
                     items.insert(value, at: i)
                 } else {
                     items.append(value)
@@ -350,13 +379,19 @@ extension LedgerState {
                 guard let name = key?.stringValue else {
                     throw LedgerError.badRequest("INSERT INTO a struct needs AT with the field name")
                 }
-                guard fields[name] == nil else { throw LedgerError.badRequest("INSERT INTO: the field \(name) already exists") }
+                guard fields[name] == nil else {
+                    throw LedgerError.badRequest("INSERT INTO: the field \(name) already exists")
+                }
                 fields[name] = value
                 container = IonValue(.struct(fields), annotations: container!.annotations)
             default:
                 throw LedgerError.badRequest("INSERT INTO needs a list or a struct at the path")
             }
-            if components.isEmpty { document = container! } else { try Self.set(&document, components[...], value: container) }
+            if components.isEmpty {
+                document = container!
+            } else {
+                try Self.set(&document, components[...], value: container)
+            }
         }
     }
 
@@ -370,7 +405,9 @@ extension LedgerState {
     }
 
     /// Sets (or with `nil` removes) the value at a path, creating missing structs on the way.
-    static func set(_ value: inout IonValue, _ path: ArraySlice<PathComponent>, value newValue: IonValue?) throws(LedgerError) {
+    static func set(_ value: inout IonValue, _ path: ArraySlice<PathComponent>, value newValue: IonValue?)
+        throws(LedgerError)
+    {
         guard let first = path.first else { return }
         let rest = path.dropFirst()
         switch first {

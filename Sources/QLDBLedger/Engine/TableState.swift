@@ -48,7 +48,9 @@ struct TableState: Sendable {
         var entries: [IonValue: Set<String>] = [:]
         for (id, versions) in documents {
             for version in versions {
-                if let value = version.revision?.data?[definition.field] { entries[Self.indexKey(value), default: []].insert(id) }
+                if let value = version.revision?.data?[definition.field] {
+                    entries[Self.indexKey(value), default: []].insert(id)
+                }
             }
         }
         index[definition.field] = entries
@@ -69,7 +71,9 @@ struct TableState: Sendable {
         documents[id] = versions
         if let data = revision.data {
             for definition in indexes {
-                if let value = data[definition.field] { index[definition.field, default: [:]][Self.indexKey(value), default: []].insert(id) }
+                if let value = data[definition.field] {
+                    index[definition.field, default: [:]][Self.indexKey(value), default: []].insert(id)
+                }
             }
         }
         history.append(revision)

@@ -25,7 +25,8 @@ struct Evaluator {
         case .missing: return nil
         case .parameter(let i):
             guard i < parameters.count else {
-                throw LedgerError.badRequest("the statement has more ? placeholders than the \(parameters.count) parameters sent")
+                throw LedgerError.badRequest(
+                    "the statement has more ? placeholders than the \(parameters.count) parameters sent")
             }
             return parameters[i]
         case .variable(let name, let quoted):
@@ -41,7 +42,9 @@ struct Evaluator {
         case .field(let base, let name):
             return try evaluate(base, bindings)?.structValue?[name]
         case .index(let base, let index):
-            guard let container = try evaluate(base, bindings), let key = try evaluate(index, bindings) else { return nil }
+            guard let container = try evaluate(base, bindings), let key = try evaluate(index, bindings) else {
+                return nil
+            }
             if let i = key.intValue {
                 switch container.content {
                 case .list(let items), .sexp(let items): return i >= 0 && i < items.count ? items[i] : nil
@@ -56,7 +59,9 @@ struct Evaluator {
                 guard let key = try evaluate(keyExpression, bindings)?.stringValue else {
                     throw LedgerError.semantic("a struct field name must be a string")
                 }
-                if let value = try evaluate(valueExpression, bindings) { result.append(name: IonSymbol(key), value: value) }
+                if let value = try evaluate(valueExpression, bindings) {
+                    result.append(name: IonSymbol(key), value: value)
+                }
             }
             return .struct(result)
         case .list(let items):
@@ -145,7 +150,9 @@ struct Evaluator {
 
     private func call(_ name: String, _ args: [IonValue?]) throws(LedgerError) -> IonValue? {
         func arity(_ n: Int) throws(LedgerError) {
-            guard args.count == n else { throw LedgerError.semantic("\(name) takes \(n) argument(s), got \(args.count)") }
+            guard args.count == n else {
+                throw LedgerError.semantic("\(name) takes \(n) argument(s), got \(args.count)")
+            }
         }
         switch name {
         case "UPPER":
@@ -181,9 +188,15 @@ struct Evaluator {
         if left.isNull || right.isNull { return .null }
         if let a = left.ionIntValue?.int64Value, let b = right.ionIntValue?.int64Value {
             switch op {
-            case "+": let (r, o) = a.addingReportingOverflow(b); if !o { return .int(r) }
-            case "-": let (r, o) = a.subtractingReportingOverflow(b); if !o { return .int(r) }
-            case "*": let (r, o) = a.multipliedReportingOverflow(by: b); if !o { return .int(r) }
+            case "+":
+                let (r, o) = a.addingReportingOverflow(b)
+                if !o { return .int(r) }
+            case "-":
+                let (r, o) = a.subtractingReportingOverflow(b)
+                if !o { return .int(r) }
+            case "*":
+                let (r, o) = a.multipliedReportingOverflow(by: b)
+                if !o { return .int(r) }
             case "/":
                 guard b != 0 else { throw LedgerError.badRequest("Division by zero") }
                 return .int(a / b)
@@ -222,7 +235,9 @@ struct Evaluator {
             if let i = a.ionIntValue, let j = b.ionIntValue { return i == j }
             return x == y
         }
-        if let x = a.stringValue, let y = b.stringValue, a.type == b.type || (a.type.isText && b.type.isText) { return x == y }
+        if let x = a.stringValue, let y = b.stringValue, a.type == b.type || (a.type.isText && b.type.isText) {
+            return x == y
+        }
         if let x = a.timestampValue, let y = b.timestampValue { return x.isSameInstant(as: y) }
         return IonValue(a.content) == IonValue(b.content)
     }
@@ -237,7 +252,8 @@ struct Evaluator {
             return x == y ? 0 : (x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) ? -1 : 1)
         }
         if let x = a.timestampValue, let y = b.timestampValue {
-            let dx = x.date, dy = y.date
+            let dx = x.date
+            let dy = y.date
             return dx == dy ? 0 : (dx < dy ? -1 : 1)
         }
         if let x = a.boolValue, let y = b.boolValue { return x == y ? 0 : (!x ? -1 : 1) }
@@ -245,7 +261,8 @@ struct Evaluator {
     }
 
     static func like(_ text: String, _ pattern: String) -> Bool {
-        let t = Array(text), p = Array(pattern)
+        let t = Array(text)
+        let p = Array(pattern)
         func match(_ i: Int, _ j: Int) -> Bool {
             if j == p.count { return i == t.count }
             if p[j] == "%" { return (i...t.count).contains { match($0, j + 1) } }

@@ -300,7 +300,8 @@ struct Parser {
                     position += 1
                     let table = try name("user_tables")
                     guard table.lowercased() == "user_tables" else {
-                        throw LedgerError.semantic("information_schema.\(table) does not exist; use information_schema.user_tables")
+                        throw LedgerError.semantic(
+                            "information_schema.\(table) does not exist; use information_schema.user_tables")
                     }
                     kind = .userTables
                     defaultAlias = "user_tables"

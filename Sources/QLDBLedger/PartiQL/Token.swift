@@ -68,8 +68,13 @@ enum Lexer {
             }
             if c.properties.isAlphabetic || c == "_" || c == "$" {
                 var j = i
-                while j < chars.count && (chars[j].properties.isAlphabetic || chars[j] == "_" || chars[j] == "$" || ("0"..."9").contains(chars[j])) { j += 1 }
-                tokens.append(Token(kind: .identifier(String(String.UnicodeScalarView(chars[i..<j]))), line: line, column: column))
+                while j < chars.count
+                    && (chars[j].properties.isAlphabetic || chars[j] == "_" || chars[j] == "$"
+                        || ("0"..."9").contains(chars[j]))
+                { j += 1 }
+                tokens.append(
+                    Token(kind: .identifier(String(String.UnicodeScalarView(chars[i..<j]))), line: line, column: column)
+                )
                 i = j
                 continue
             }
@@ -92,7 +97,9 @@ enum Lexer {
                     if literal.hasPrefix(".") { literal = "0" + literal }
                     if literal.hasSuffix(".") { literal += "0" }
                 }
-                guard let value = try? IonValue.decode(text: literal).first else { throw error("bad number \(literal)", at: i) }
+                guard let value = try? IonValue.decode(text: literal).first else {
+                    throw error("bad number \(literal)", at: i)
+                }
                 tokens.append(Token(kind: .number(value), line: line, column: column))
                 i = j
                 continue
@@ -118,7 +125,8 @@ enum Lexer {
                     j += 1
                 }
                 let text = String(out)
-                tokens.append(Token(kind: c == "'" ? .string(text) : .quotedIdentifier(text), line: line, column: column))
+                tokens.append(
+                    Token(kind: c == "'" ? .string(text) : .quotedIdentifier(text), line: line, column: column))
                 i = j + 1
             case "`":
                 var j = i + 1
@@ -126,7 +134,9 @@ enum Lexer {
                 guard j < chars.count else { throw error("unterminated Ion literal", at: i) }
                 let text = String(String.UnicodeScalarView(chars[(i + 1)..<j]))
                 let values: [IonValue]
-                do { values = try IonValue.decode(text: text) } catch { throw LedgerError.syntax("invalid Ion literal: \(error)", line: line, column: column) }
+                do { values = try IonValue.decode(text: text) } catch {
+                    throw LedgerError.syntax("invalid Ion literal: \(error)", line: line, column: column)
+                }
                 guard values.count == 1 else { throw error("an Ion literal must hold exactly one value", at: i) }
                 tokens.append(Token(kind: .ion(values[0]), line: line, column: column))
                 i = j + 1

@@ -88,7 +88,8 @@ public final class LedgerService: Sendable {
         } catch {
             return Self.errorResponse(
                 LedgerError(
-                    type: "SerializationException", message: "The request body is not a valid SendCommand request: \(error)"))
+                    type: "SerializationException",
+                    message: "The request body is not a valid SendCommand request: \(error)"))
         }
         switch await handle(request) {
         case .success(let response):
@@ -122,7 +123,8 @@ public final class LedgerService: Sendable {
         }
         if case .startSession(let name) = command { return startSession(name) }
         guard let token = request.sessionToken else {
-            return .failure(.badRequest("The parameter SessionToken is required for \(request.commandName ?? "this command")"))
+            return .failure(
+                .badRequest("The parameter SessionToken is required for \(request.commandName ?? "this command")"))
         }
         var session: Sessions.CheckedOut
         switch sessions.withLock({ $0.checkOut(token, now: clock.now) }) {
@@ -161,7 +163,8 @@ public final class LedgerService: Sendable {
             if request.abortTransaction != nil { found.append(.abortTransaction) }
             if request.endSession != nil { found.append(.endSession) }
             guard found.count == 1 else {
-                return .failure(.badRequest("A SendCommand request must carry exactly one command; it carried \(found.count)"))
+                return .failure(
+                    .badRequest("A SendCommand request must carry exactly one command; it carried \(found.count)"))
             }
             return .success(found[0])
         }
@@ -183,7 +186,8 @@ public final class LedgerService: Sendable {
         }
         for state in removed { abortTransaction(of: state) }
         guard opened else {
-            return .failure(LedgerError(type: "LimitExceededException", message: "Exceeded the concurrent session limit"))
+            return .failure(
+                LedgerError(type: "LimitExceededException", message: "Exceeded the concurrent session limit"))
         }
         var response = SendCommandResponse()
         var start = StartSessionResult()
@@ -299,7 +303,8 @@ public final class LedgerService: Sendable {
                 return .failure(.badRequest("Parameter \(index + 1) is not valid Ion: \(error)"))
             }
             guard values.count == 1 else {
-                return .failure(.badRequest("Parameter \(index + 1) must hold exactly one Ion value, not \(values.count)"))
+                return .failure(
+                    .badRequest("Parameter \(index + 1) must hold exactly one Ion value, not \(values.count)"))
             }
             parameters.append(values[0])
         }
@@ -371,7 +376,8 @@ public final class LedgerService: Sendable {
         guard (1...32).contains(scalars.count), !name.hasPrefix("-"), !name.hasSuffix("-"), !name.contains("--") else {
             return false
         }
-        guard scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") })
+        guard
+            scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") })
         else { return false }
         return !scalars.allSatisfy { ("0"..."9").contains($0) }
     }

@@ -94,7 +94,9 @@ where Clock.Duration == Duration {
             sessions[token] = nil
             return .failure(Refused(.idleTimeout(sessionID: entry.id), removed: entry.payload))
         }
-        if let transaction = entry.transaction, transaction.startedAt.duration(to: now) >= configuration.transactionTimeout {
+        if let transaction = entry.transaction,
+            transaction.startedAt.duration(to: now) >= configuration.transactionTimeout
+        {
             sessions[token] = nil
             return .failure(Refused(.transactionExpired(transactionID: transaction.id), removed: entry.payload))
         }
