@@ -44,7 +44,8 @@ public struct LedgerServer: Sendable {
         self.logger = logger
     }
 
-    /// Builds the Hummingbird application; `onServerRunning` receives the bound port.
+    /// Builds the Hummingbird application, with the ledger service as one of its services (its
+    /// `run()` removes expired sessions); `onServerRunning` receives the bound port.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol
     {
@@ -56,6 +57,7 @@ public struct LedgerServer: Sendable {
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "swift-qldb"),
+            services: [service],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
