@@ -115,8 +115,10 @@ actor SessionPool {
 
     /// Returns a session and its permit. Unhealthy sessions are dropped without `EndSession`
     /// (the server has already forgotten them, or their state is unknown).
-    func release(_ session: PooledSession, healthy: Bool) {
+    func release(_ session: PooledSession, healthy: Bool) async {
         perform(machine.release(session, healthy: healthy, now: clock.now))
+        // After close() nobody else drains the queue: the caller returning the session ends it.
+        if machine.isClosed { await drainEndQueue() }
     }
 
     /// Returns a permit whose session was lost.

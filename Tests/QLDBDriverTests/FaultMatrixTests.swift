@@ -253,6 +253,17 @@ import Testing
         #expect(clock.sleeperCount == 0)
     }
 
+    @Test func aSessionReturnedAfterCloseIsEndedBeforeTheCallReturns() async throws {
+        let transport = ScriptedTransport()
+        let driver = makeDriver(transport, maxConcurrent: 1)
+        let (first, release) = await holdTheOnlySession(driver)
+        try await driver.close()
+        #expect(!transport.transcript.contains("EndSession session-1"))
+        release.yield()
+        try await first.value
+        #expect(transport.transcript.last == "EndSession session-1")
+    }
+
     /// Starts a transaction that holds a session until `release` yields; returns once it holds it.
     func holdTheOnlySession(_ driver: QLDBDriver) async -> (Task<Void, any Error>, AsyncStream<Void>.Continuation) {
         let (holding, release) = AsyncStream.makeStream(of: Void.self)
