@@ -54,14 +54,16 @@ actor SessionPool {
         let id = nextRequestID
         nextRequestID += 1
         var action = machine.acquire(id, now: clock.now)
-        let own = (grant: action.grants.removeValue(forKey: id), failure: action.failures.removeValue(forKey: id))
+        let own = action.granted
+        let failure = action.failures.removeValue(forKey: id)
         let timer = action.timer
+        action.granted = nil
         action.timer = nil
         perform(action)
         let grant: Machine.Grant
-        if let granted = own.grant {
-            grant = granted
-        } else if let failure = own.failure {
+        if let own {
+            grant = own.grant
+        } else if let failure {
             throw error(failure)
         } else {
             guard let timer else { preconditionFailure("a request that is neither granted nor failed has a timer") }
@@ -146,7 +148,9 @@ actor SessionPool {
     }
 
     private func perform(_ action: Machine.Action) {
-        for (id, grant) in action.grants { waiting.removeValue(forKey: id)?.resume(returning: grant) }
+        if let granted = action.granted {
+            waiting.removeValue(forKey: granted.request)?.resume(returning: granted.grant)
+        }
         for (id, failure) in action.failures { waiting.removeValue(forKey: id)?.resume(throwing: error(failure)) }
         if !action.sessionsToEnd.isEmpty { queueEnd(action.sessionsToEnd) }
     }

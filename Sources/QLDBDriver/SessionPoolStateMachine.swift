@@ -48,8 +48,9 @@ struct SessionPoolStateMachine<Clock: _Concurrency.Clock> where Clock.Duration =
 
     /// What the shell must do after an event.
     struct Action: Hashable, Sendable {
-        /// Requests that now hold a permit, with what they were given.
-        var grants: [RequestID: Grant] = [:]
+        /// The request that now holds a permit, with what it was given. No event grants more
+        /// than one, so this is no collection: `acquire` and `release` run once per transaction.
+        var granted: Granted?
         /// Requests that are answered with an error.
         var failures: [RequestID: Failure] = [:]
         /// Sessions to end with `EndSession` (stale, or returned after close).
@@ -58,6 +59,12 @@ struct SessionPoolStateMachine<Clock: _Concurrency.Clock> where Clock.Duration =
         var timer: Timer?
 
         static var none: Action { Action() }
+    }
+
+    /// A request granted a permit.
+    struct Granted: Hashable, Sendable {
+        let request: RequestID
+        let grant: Grant
     }
 
     /// A timeout for a waiting request.
@@ -97,7 +104,7 @@ struct SessionPoolStateMachine<Clock: _Concurrency.Clock> where Clock.Duration =
             action.failures[id] = .closed
         } else if permits > 0 {
             permits -= 1
-            action.grants[id] = takeIdle(now: now, ending: &action.sessionsToEnd)
+            action.granted = Granted(request: id, grant: takeIdle(now: now, ending: &action.sessionsToEnd))
         } else {
             let deadline = now.advanced(by: configuration.acquireTimeout)
             waiters.append(Waiter(id: id, deadline: deadline))
@@ -149,7 +156,7 @@ struct SessionPoolStateMachine<Clock: _Concurrency.Clock> where Clock.Duration =
         }
         if !waiters.isEmpty {
             let next = waiters.removeFirst()
-            action.grants[next.id] = takeIdle(now: now, ending: &action.sessionsToEnd)
+            action.granted = Granted(request: next.id, grant: takeIdle(now: now, ending: &action.sessionsToEnd))
         } else {
             permits += 1
         }

@@ -19,7 +19,7 @@ import Testing
     @Test func aFreePermitWithNoIdleSessionStartsOne() {
         var pool = machine()
         let action = pool.acquire(1, now: clock.now)
-        #expect(action == Machine.Action(grants: [1: .startSession]))
+        #expect(action == Machine.Action(granted: .init(request: 1, grant: .startSession)))
         #expect(pool.permits == 1)
     }
 
@@ -35,7 +35,7 @@ import Testing
         #expect(pool.release(b, healthy: true, now: clock.now) == .none)
         var reused = b
         reused.lastUsedAt = clock.now
-        #expect(pool.acquire(3, now: clock.now) == Machine.Action(grants: [3: .session(reused)]))
+        #expect(pool.acquire(3, now: clock.now) == Machine.Action(granted: .init(request: 3, grant: .session(reused))))
         #expect(pool.sessionsStarted == 2)
     }
 
@@ -66,7 +66,10 @@ import Testing
         var expectedIdle = idle
         expectedIdle.lastUsedAt = TestClock.Instant(offset: .seconds(13 * 60 - 30))
         let action = pool.acquire(3, now: clock.now)
-        #expect(action == Machine.Action(grants: [3: .startSession], sessionsToEnd: [expectedOld, expectedIdle]))
+        #expect(
+            action
+                == Machine.Action(
+                    granted: .init(request: 3, grant: .startSession), sessionsToEnd: [expectedOld, expectedIdle]))
         #expect(pool.sessionsReplaced == 2)
     }
 
@@ -91,9 +94,13 @@ import Testing
         clock.advance(by: .seconds(1))
         var reused = a
         reused.lastUsedAt = clock.now
-        #expect(pool.release(a, healthy: true, now: clock.now) == Machine.Action(grants: [2: .session(reused)]))
+        #expect(
+            pool.release(a, healthy: true, now: clock.now)
+                == Machine.Action(granted: .init(request: 2, grant: .session(reused))))
         // A lost session hands the permit on with no session: the waiter starts one.
-        #expect(pool.release(nil, healthy: false, now: clock.now) == Machine.Action(grants: [3: .startSession]))
+        #expect(
+            pool.release(nil, healthy: false, now: clock.now)
+                == Machine.Action(granted: .init(request: 3, grant: .startSession)))
         #expect(pool.permits == 0)
         // A timer that fires after its request was granted changes nothing.
         clock.advance(by: .seconds(10))

@@ -48,7 +48,7 @@ final class JournalFile: Sendable {
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             guard offset + 12 + length <= bytes.count else { break }
             let payload = Array(bytes[(offset + 12)..<(offset + 12 + length)])
-            guard QLDBHash.sha256(payload).bytes.prefix(8).elementsEqual(bytes[(offset + 4)..<(offset + 12)]) else {
+            guard QLDBHash.sha256(payload).withUnsafeBytes { $0.prefix(8).elementsEqual(bytes[(offset + 4)..<(offset + 12)]) } else {
                 break
             }
             records.append(payload)
@@ -78,7 +78,7 @@ final class JournalFile: Sendable {
     static func frame(_ payload: [UInt8]) -> [UInt8] {
         let n = payload.count
         var record: [UInt8] = [UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
-        record += QLDBHash.sha256(payload).bytes.prefix(8)
+        QLDBHash.sha256(payload).withUnsafeBytes { record += $0.prefix(8) }
         record += payload
         return record
     }

@@ -110,8 +110,8 @@ public final class Ledger: Sendable {
             throw LedgerError.badRequest("Statement exceeds the limit of \(limit) characters")
         }
         // The digest covers every statement the client sent, whether or not it succeeds here.
-        txn.digest.add(statement: text, parameterHashes: parameterHashes)
         let statementDigest = CommitDigest.statementHash(text, parameterHashes: parameterHashes)
+        txn.digest.add(statementHash: statementDigest)
         txn.statements.append(
             .init(text: text, startTime: (try? IonTimestamp(Date())) ?? Self.epoch, digest: statementDigest))
         let (statement, placeholders) = try Parser.parse(text)
@@ -145,7 +145,7 @@ public final class Ledger: Sendable {
     func commit(_ txn: LedgerTransaction, clientDigest: [UInt8]) async throws -> QLDBHash {
         let ticket: Int? = try state.withLock { state throws(LedgerError) in
             defer { state.activeSnapshots.removeValue(forKey: txn.id) }
-            guard clientDigest == txn.digest.digest.bytes else {
+            guard txn.digest.digest.withUnsafeBytes({ $0.elementsEqual(clientDigest) }) else {
                 throw LedgerError.badRequest("Digests don't match", code: "412")
             }
             if txn.writes.isEmpty && txn.catalogChanges.isEmpty {
