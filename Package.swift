@@ -32,34 +32,38 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
     ],
     targets: [
-        .target(
-            name: "Ion",
-            dependencies: [.product(name: "BigInt", package: "BigInt")]
-        ),
+        .target(name: "QLDBPrimitives"),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
         .target(
-            name: "IonHash",
+            name: "QLDBCrypto",
             dependencies: [
-                "Ion", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(platforms: [.macOS])),
                 .target(name: "CLibCrypto", condition: .when(platforms: [.linux])),
             ]
         ),
         .target(
+            name: "Ion",
+            dependencies: ["QLDBPrimitives", .product(name: "BigInt", package: "BigInt")]
+        ),
+        .target(
+            name: "IonHash",
+            dependencies: ["Ion", "QLDBCrypto", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "QLDBHashing",
-            dependencies: ["Ion", "IonHash"]
+            dependencies: ["Ion", "IonHash", "QLDBPrimitives"]
         ),
         .target(
             name: "SigV4",
             dependencies: [
+                "QLDBCrypto", "QLDBPrimitives",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .target(name: "CLibCrypto", condition: .when(platforms: [.linux])),
             ]
         ),
-        .target(name: "QLDBPrimitives"),
-        .target(name: "QLDBSession"),
+        .target(name: "QLDBSession", dependencies: ["QLDBPrimitives"]),
         .target(
             name: "QLDBHTTPTransport",
             dependencies: [
@@ -119,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "QLDBCLI",
             dependencies: [
-                "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer",
+                "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer", "QLDBPrimitives",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

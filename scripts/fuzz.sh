@@ -28,8 +28,8 @@ mkdir -p "$work/src"
 i=0
 while IFS= read -r -d '' f; do
   i=$((i + 1))
-  sed '/^import BigInt$/d' "$f" > "$work/src/$i-$(basename "$f")"
-done < <(find Sources/Ion -name '*.swift' -print0)
+  sed -e '/^import BigInt$/d' -e '/^import QLDBPrimitives$/d' "$f" > "$work/src/$i-$(basename "$f")"
+done < <(find Sources/Ion Sources/QLDBPrimitives -name '*.swift' -print0)
 
 out=fuzz-out/$kind
 mkdir -p "$out/corpus" "$out/crashes"
@@ -39,7 +39,7 @@ if [ -d "$seeds" ]; then
 fi
 
 echo "fuzz.sh: building $kind fuzzer"
-swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name IonFuzz \
+swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name IonFuzz -package-name swift_qldb \
   "$work"/src/*.swift "$bigint"/Sources/*.swift Fuzz/FuzzInvariants.swift "$entry" \
   -o "$work/fuzzer"
 

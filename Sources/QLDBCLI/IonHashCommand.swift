@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ion
 import IonHash
+import QLDBPrimitives
 
 /// `qldb ion hash`: the SHA-256 Ion hash of every top-level value, one lowercase hex line each.
 struct IonHashCommand: ParsableCommand {
@@ -19,7 +20,7 @@ struct IonHashCommand: ParsableCommand {
             let bytes = try InputFile.read(file)
             do {
                 for value in try IonDocument.decode(bytes) {
-                    out += IonHasher.sha256.digest(of: value).map { String(format: "%02x", Int($0)) }.joined() + "\n"
+                    out += Hex.encode(IonHasher.sha256.digest(of: value)) + "\n"
                 }
             } catch let error as IonError {
                 InputFile.fail(file: file, error: error)

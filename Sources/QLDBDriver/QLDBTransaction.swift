@@ -2,6 +2,7 @@ import Foundation
 import Ion
 import Logging
 import QLDBHashing
+import QLDBPrimitives
 import QLDBSession
 import Tracing
 
@@ -258,7 +259,7 @@ public actor QLDBTransaction {
         }
         var request = SendCommandRequest(sessionToken: sessionToken)
         request.commitTransaction = CommitTransactionRequest(
-            transactionID: transactionID, commitDigest: Data(digest.digest.bytes))
+            transactionID: transactionID, commitDigest: digest.digest.withUnsafeBytes { Data($0) })
         state = .ended
         let response = try await client.send(request)
         guard let result = response.commitTransaction else {
@@ -266,10 +267,12 @@ public actor QLDBTransaction {
         }
         stats.add(
             ios: result.consumedIOs.snapshot, timeMilliseconds: result.timingInformation?.processingTimeMilliseconds)
-        guard let echoed = result.commitDigest, echoed.withUnsafeBytes({ $0.elementsEqual(digest.digest.bytes) }) else {
+        guard let echoed = result.commitDigest,
+            digest.digest.withUnsafeBytes({ computed in echoed.withUnsafeBytes { $0.elementsEqual(computed) } })
+        else {
             throw QLDBDriverError(
                 .commitDigestMismatch,
-                "transaction \(transactionID): the ledger's commit digest \(result.commitDigest?.base64EncodedString() ?? "(none)") differs from the computed \(digest.digest.base64); the statements or parameters it received are not the ones sent"
+                "transaction \(transactionID): the ledger's commit digest \(result.commitDigest.map { Base64.encode($0) } ?? "(none)") differs from the computed \(digest.digest.base64); the statements or parameters it received are not the ones sent"
             )
         }
         state = .committed

@@ -14,23 +14,16 @@ import IonHash
 /// The driver sends the final digest with `CommitTransaction`, and the ledger computes it from
 /// what it received: a mismatch fails the commit with `BadRequestException` code 412.
 public struct CommitDigest: Sendable, Hashable {
-    /// The running digest. Kept inline: a transaction takes a hash per statement and parameter
-    /// and a `dot` for each, and a `QLDBHash` (a heap array) for every one of them was most of
-    /// the commit digest's cost.
-    private var state: InlineHash
-
-    /// The digest so far.
-    public var digest: QLDBHash { state.hash }
+    /// The digest so far (held in place, like every 32-byte ``QLDBHash``).
+    public private(set) var digest: QLDBHash
 
     /// Starts the digest of a transaction.
     public init(transactionID: String) {
-        state = InlineHash(ionHashOf: .string(transactionID))
+        digest = QLDBHash.ionHash(of: .string(transactionID))
     }
 
     /// The Ion hash (SHA-256) of a value.
-    public static func ionHash(_ value: IonValue) -> QLDBHash {
-        QLDBHash(IonHasher.sha256.digest(of: value))
-    }
+    public static func ionHash(_ value: IonValue) -> QLDBHash { QLDBHash.ionHash(of: value) }
 
     /// The hash of one statement with its parameters, as it enters the digest.
     public static func statementHash(_ statement: String, parameterHashes: [QLDBHash]) -> QLDBHash {
@@ -41,22 +34,20 @@ public struct CommitDigest: Sendable, Hashable {
 
     /// Adds a statement and its parameters, in send order.
     public mutating func add(statement: String, parameters: [IonValue]) {
-        var s = InlineHash(ionHashOf: .string(statement))
-        for parameter in parameters { s = s.dot(InlineHash(ionHashOf: parameter)) }
-        state = state.dot(s)
+        var s = Self.ionHash(.string(statement))
+        for parameter in parameters { s = QLDBHash.dot(s, Self.ionHash(parameter)) }
+        digest = QLDBHash.dot(digest, s)
     }
 
     /// Adds a statement whose parameters are already Ion-hashed.
     public mutating func add(statement: String, parameterHashes: [QLDBHash]) {
-        guard parameterHashes.allSatisfy({ $0.bytes.count == 32 }) else {
-            // ``QLDBHash/dot(_:_:)``'s rule for other lengths (an empty operand) applies; the
-            // statement hash it gives is a SHA-256 again, so the running digest stays inline.
-            state = state.dot(InlineHash(Self.statementHash(statement, parameterHashes: parameterHashes)))
-            return
-        }
-        var s = InlineHash(ionHashOf: .string(statement))
-        for hash in parameterHashes { s = s.dot(InlineHash(hash)) }
-        state = state.dot(s)
+        add(statementHash: Self.statementHash(statement, parameterHashes: parameterHashes))
+    }
+
+    /// Adds the hash of a statement with its parameters (``statementHash(_:parameterHashes:)``),
+    /// for a caller that keeps it too.
+    public mutating func add(statementHash: QLDBHash) {
+        digest = QLDBHash.dot(digest, statementHash)
     }
 
     /// Adds a statement whose parameters are Ion binary documents of one value each (as sent on
@@ -74,45 +65,5 @@ public struct CommitDigest: Sendable, Hashable {
             return hash
         }
         add(statement: statement, parameterHashes: hashes)
-    }
-}
-
-/// A 32-byte SHA-256 hash held in place, with the `dot` of ``QLDBHash/dot(_:_:)``.
-struct InlineHash: Sendable, Hashable {
-    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-    /// The Ion hash of `value`.
-    init(ionHashOf value: IonValue) {
-        withUnsafeMutableBytes(of: &words) { IonHasher.sha256.digest(of: value, into: $0) }
-    }
-
-    /// A copy of a 32-byte hash.
-    init(_ hash: QLDBHash) {
-        precondition(hash.bytes.count == 32, "a commit digest operand has \(hash.bytes.count) bytes, not 32")
-        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: hash.bytes) }
-    }
-
-    var hash: QLDBHash { withUnsafeBytes(of: words) { QLDBHash(Array($0)) } }
-
-    /// SHA-256 of the two hashes concatenated in QLDB's order (``QLDBHash/compare(_:_:)``).
-    func dot(_ other: InlineHash) -> InlineHash {
-        var result = InlineHash()
-        withUnsafeBytes(of: words) { a in
-            withUnsafeBytes(of: other.words) { b in
-                withUnsafeMutableBytes(of: &result.words) { QLDBHash.dot(bytes: a, b, into: $0) }
-            }
-        }
-        return result
-    }
-
-    private init() {}
-
-    static func == (a: InlineHash, b: InlineHash) -> Bool { a.words == b.words }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(words.0)
-        hasher.combine(words.1)
-        hasher.combine(words.2)
-        hasher.combine(words.3)
     }
 }

@@ -53,6 +53,15 @@ public enum JournalHashes {
         return next
     }
 
+    /// A block's entries-hash list: the Ion hash of its transaction info, then the Merkle root of
+    /// its revisions' hashes when it has any. The block's `entriesHash` is the Merkle root of
+    /// this list.
+    public static func entriesHashList(transactionInfo: IonValue, revisionHashes: [QLDBHash]) -> [QLDBHash] {
+        var list = [QLDBHash.ionHash(of: transactionInfo)]
+        if !revisionHashes.isEmpty { list.append(merkleRoot(revisionHashes)) }
+        return list
+    }
+
     /// A block's hash: `dot(entriesHash, previousBlockHash)`; the first block has an empty previous hash.
     public static func blockHash(entriesHash: QLDBHash, previousBlockHash: QLDBHash) -> QLDBHash {
         QLDBHash.journalDot(entriesHash, previousBlockHash)

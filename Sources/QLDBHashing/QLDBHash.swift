@@ -1,12 +1,65 @@
+import Ion
 import IonHash
+import QLDBPrimitives
 
 /// A 32-byte SHA-256 hash as QLDB uses it: commit digests, revision and block hashes, proofs.
+///
+/// A 32-byte hash is held in place (four words, no heap): a transaction takes a hash per
+/// statement and parameter and a `dot` for each, and the ledger one per revision and block.
+/// Other lengths (the empty Merkle root; whatever a damaged journal or a remote peer supplies)
+/// are kept as they are, so every hash round-trips through ``bytes``.
 public struct QLDBHash: Sendable, Hashable, CustomStringConvertible {
+    @usableFromInline enum Storage: Sendable {
+        case sha256(UInt64, UInt64, UInt64, UInt64)
+        /// Any length but 32 (the representation is canonical by length).
+        case other([UInt8])
+    }
+
+    @usableFromInline var storage: Storage
+
     /// The hash bytes (32 for every hash QLDB computes; empty only for the empty Merkle root).
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// The number of bytes.
+    public var count: Int {
+        switch storage {
+        case .sha256: 32
+        case .other(let bytes): bytes.count
+        }
+    }
+
+    /// Whether the hash is empty (the Merkle root of no hashes).
+    public var isEmpty: Bool { count == 0 }
+
+    /// Calls `body` with the hash bytes.
+    @inlinable
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch storage {
+        case .sha256(let a, let b, let c, let d):
+            let words = (a, b, c, d)
+            return try Swift.withUnsafeBytes(of: words, body)
+        case .other(let bytes):
+            return try bytes.withUnsafeBytes(body)
+        }
+    }
 
     /// Wraps hash bytes.
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) {
+        if bytes.count == 32 {
+            self.init(writing: { out in bytes.withUnsafeBytes { out.copyMemory(from: $0) } })
+        } else {
+            self.init(storage: .other(bytes))
+        }
+    }
+
+    private init(storage: Storage) { self.storage = storage }
+
+    /// A 32-byte hash that `write` stores into the 32 bytes it is given.
+    init(writing write: (UnsafeMutableRawBufferPointer) -> Void) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &words, write)
+        self.init(storage: .sha256(words.0, words.1, words.2, words.3))
+    }
 
     /// The SHA-256 of `data`.
     public static func sha256(_ data: some Sequence<UInt8>) -> QLDBHash {
@@ -15,62 +68,40 @@ public struct QLDBHash: Sendable, Hashable, CustomStringConvertible {
         if data.withContiguousStorageIfAvailable({ hasher.update(UnsafeRawBufferPointer($0)) }) == nil {
             Array(data).withUnsafeBytes { hasher.update($0) }
         }
-        return QLDBHash(hasher.finalize())
+        return QLDBHash(writing: { hasher.finalize(into: $0) })
+    }
+
+    /// The Ion hash (SHA-256) of a value.
+    static func ionHash(of value: IonValue) -> QLDBHash {
+        QLDBHash(writing: { IonHasher.sha256.digest(of: value, into: $0) })
+    }
+
+    /// Whether the two hashes have the same bytes.
+    public static func == (a: QLDBHash, b: QLDBHash) -> Bool {
+        switch (a.storage, b.storage) {
+        case (.sha256(let a0, let a1, let a2, let a3), .sha256(let b0, let b1, let b2, let b3)):
+            a0 == b0 && a1 == b1 && a2 == b2 && a3 == b3
+        case (.other(let a), .other(let b)): a == b
+        default: false
+        }
+    }
+
+    /// Hashes the bytes.
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     /// Parses lowercase or uppercase hex; `nil` if malformed.
     public init?(hex: String) {
-        let utf8 = Array(hex.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
-            guard let hi = Self.nibble(utf8[i]), let lo = Self.nibble(utf8[i + 1]) else { return nil }
-            bytes.append(hi << 4 | lo)
-            i += 2
-        }
-        self.bytes = bytes
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        guard let bytes = Hex.decode(hex) else { return nil }
+        self.init(bytes)
     }
 
     /// Lowercase hex.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var hex: String { withUnsafeBytes { Hex.encode($0) } }
 
     /// Standard base64, as `CommitDigest` travels in JSON.
-    public var base64: String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let a = bytes[i]
-            let b = i + 1 < bytes.count ? bytes[i + 1] : 0
-            let c = i + 2 < bytes.count ? bytes[i + 2] : 0
-            out.append(alphabet[Int(a >> 2)])
-            out.append(alphabet[Int((a & 0x03) << 4 | b >> 4)])
-            out.append(i + 1 < bytes.count ? alphabet[Int((b & 0x0F) << 2 | c >> 6)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(c & 0x3F)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var base64: String { withUnsafeBytes { Base64.encode($0) } }
 
     public var description: String { hex }
 }
@@ -79,7 +110,7 @@ extension QLDBHash {
     /// QLDB's ordering of hashes: bytes compared from the last to the first as signed 8-bit
     /// integers (Java's `Byte.compare` from index 31 down). Negative when `a` sorts first.
     public static func compare(_ a: QLDBHash, _ b: QLDBHash) -> Int {
-        a.bytes.withUnsafeBytes { a in b.bytes.withUnsafeBytes { b in compare(bytes: a, b) } }
+        a.withUnsafeBytes { a in b.withUnsafeBytes { b in compare(bytes: a, b) } }
     }
 
     /// ``compare(_:_:)`` over raw bytes.
@@ -102,15 +133,11 @@ extension QLDBHash {
     /// `dot` is commutative, but a left fold of it is not associative: statement and parameter
     /// order change a commit digest.
     public static func dot(_ a: QLDBHash, _ b: QLDBHash) -> QLDBHash {
-        if a.bytes.isEmpty { return sha256(b.bytes) }
-        if b.bytes.isEmpty { return sha256(a.bytes) }
-        let digest = [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
-            a.bytes.withUnsafeBytes { a in
-                b.bytes.withUnsafeBytes { b in dot(bytes: a, b, into: UnsafeMutableRawBufferPointer(buffer)) }
-            }
-            count = 32
-        }
-        return QLDBHash(digest)
+        if a.isEmpty { return sha256(b.bytes) }
+        if b.isEmpty { return sha256(a.bytes) }
+        return QLDBHash(writing: { out in
+            a.withUnsafeBytes { a in b.withUnsafeBytes { b in dot(bytes: a, b, into: out) } }
+        })
     }
 
     /// SHA-256 of two non-empty hashes concatenated in ``compare(_:_:)`` order, written to `out`
@@ -129,8 +156,8 @@ extension QLDBHash {
     /// The `dot` of QLDB's journal verifier (Merkle roots, block chains, proofs): as ``dot(_:_:)``
     /// except that an empty operand gives the other hash unchanged.
     public static func journalDot(_ a: QLDBHash, _ b: QLDBHash) -> QLDBHash {
-        if a.bytes.isEmpty { return b }
-        if b.bytes.isEmpty { return a }
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
         return dot(a, b)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QLDBPrimitives
 
 // Reading `SendCommand` response bodies.
 //
@@ -329,11 +330,11 @@ extension SendCommandWireCodec.Reader {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
         let decoded: [UInt8]?
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            decoded = Base64Text.decodeBytes(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            decoded = Base64.decode(UnsafeBufferPointer(rebasing: bytes[start..<end]))
             i = end + 1
         } else {
             // Escapes in base64 (`\/` is legal JSON): decode the string first.
-            decoded = Base64Text.decodeBytes(try string())
+            decoded = Base64.decode(try string())
         }
         guard let decoded else { throw ShapeError(description: "\(name) must be base64") }
         return decoded

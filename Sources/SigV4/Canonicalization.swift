@@ -1,20 +1,16 @@
-import Crypto
-
-#if canImport(CLibCrypto)
-import CLibCrypto
-#endif
+import QLDBCrypto
+import QLDBPrimitives
 
 /// The canonical forms SigV4 signs: URI, query, headers, request and string to sign.
-public enum SigV4Canonical {
+package enum SigV4Canonical {
     static let unreserved: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
         for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8 { table[Int(c)] = true }
         return table
     }()
-    static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Percent-encodes every byte but the unreserved ones (and `/` when `keepSlash`), with uppercase hex.
-    public static func encode(_ text: some Collection<UInt8>, keepSlash: Bool) -> String {
+    package static func encode(_ text: some Collection<UInt8>, keepSlash: Bool) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         for b in text {
@@ -22,22 +18,22 @@ public enum SigV4Canonical {
                 out.append(b)
             } else {
                 out.append(UInt8(ascii: "%"))
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0x0F)])
+                out.append(Hex.digit(b >> 4, uppercase: true))
+                out.append(Hex.digit(b & 0x0F, uppercase: true))
             }
         }
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes `%XX` sequences; anything else (including `+`) stays as it is.
-    public static func percentDecode(_ text: String) -> [UInt8] {
+    package static func percentDecode(_ text: String) -> [UInt8] {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]),
-                let lo = hexValue(bytes[i + 2])
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = Hex.value(of: bytes[i + 1]),
+                let lo = Hex.value(of: bytes[i + 2])
             {
                 out.append(hi << 4 | lo)
                 i += 3
@@ -49,18 +45,9 @@ public enum SigV4Canonical {
         return out
     }
 
-    static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - 55
-        default: nil
-        }
-    }
-
     /// The canonical URI: the wire path, normalised when asked (`.` and empty segments dropped,
     /// `..` resolved, a trailing slash kept), then percent-encoded once more byte by byte.
-    public static func uri(_ path: String, normalize: Bool) -> String {
+    package static func uri(_ path: String, normalize: Bool) -> String {
         if path.isEmpty || path == "/" { return "/" }
         var path = path
         if normalize {
@@ -81,7 +68,7 @@ public enum SigV4Canonical {
 
     /// The canonical query: each name and value decoded then re-encoded, sorted by encoded name
     /// then encoded value; a parameter without a value keeps its `=`.
-    public static func query(_ query: String) -> String {
+    package static func query(_ query: String) -> String {
         guard !query.isEmpty else { return "" }
         var pairs: [(String, String)] = []
         for item in query.split(separator: "&", omittingEmptySubsequences: true) {
@@ -98,31 +85,12 @@ public enum SigV4Canonical {
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
     /// A header value trimmed, with every run of whitespace (folded lines included) made one space.
-    public static func headerValue(_ value: String) -> String {
-        // Most values are already canonical: no edge spaces and no runs.
-        var clean = true
-        var previousSpace = true
-        for b in value.utf8 {
-            let space = isSpace(b)
-            if space && (previousSpace || b != 0x20) {
-                clean = false
-                break
-            }
-            previousSpace = space
+    package static func headerValue(_ value: String) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(value.utf8.count, 1)) { scratch in
+            var buffer = SigningBuffer(scratch)
+            buffer.appendHeaderValue(value)
+            return buffer.string(0..<buffer.count)
         }
-        if clean && !previousSpace || value.isEmpty { return value }
-        var out: [UInt8] = []
-        var pendingSpace = false
-        for b in value.utf8 {
-            if isSpace(b) {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(0x20) }
-                pendingSpace = false
-                out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A header name in lowercase (ASCII), without a copy when it already is.
@@ -139,80 +107,68 @@ public enum SigV4Canonical {
         }
     }
 
+    /// A header as SigV4 orders it: its lowercased name, its value, and its place among those sent.
+    typealias SortedHeader = (name: String, value: String, order: Int)
+
+    /// Headers, then `extra` (sent after them), as SigV4 orders them: names lowercased, sorted by
+    /// name, the sent order kept among repeats. Signing, preparing and verifying all sort through
+    /// this, into one array.
+    static func sortedHeaders(
+        _ headers: [(name: String, value: String)],
+        adding extra: some Sequence<(name: String, value: String)> = EmptyCollection()
+    ) -> [SortedHeader] {
+        var entries: [SortedHeader] = []
+        // Room for the headers a signer adds (three at most), so that the array grows once.
+        entries.reserveCapacity(headers.count + max(extra.underestimatedCount, 3))
+        for (name, value) in headers { entries.append((lowercaseName(name), value, entries.count)) }
+        for (name, value) in extra { entries.append((lowercaseName(name), value, entries.count)) }
+        if entries.count <= 16 {
+            // Insertion sort: a request has a handful of headers, and this allocates nothing.
+            for i in entries.indices.dropFirst() {
+                let item = entries[i]
+                var j = i - 1
+                while j >= 0
+                    && (entries[j].name > item.name || (entries[j].name == item.name && entries[j].order > item.order))
+                {
+                    entries[j + 1] = entries[j]
+                    j -= 1
+                }
+                entries[j + 1] = item
+            }
+        } else {
+            entries.sort { $0.name != $1.name ? $0.name < $1.name : $0.order < $1.order }
+        }
+        return entries
+    }
+
     /// The canonical headers block and the signed-headers list. Names are lowercased and sorted;
     /// values of repeated names are joined with `,` in the order sent.
-    public static func headers(_ headers: [(name: String, value: String)]) -> (canonical: String, signed: String) {
-        // Sort by name, keeping the sent order among repeats (the index breaks ties).
-        let entries = headers.enumerated().map {
-            (name: lowercaseName($0.element.name), value: $0.element.value, index: $0.offset)
+    package static func headers(_ headers: [(name: String, value: String)]) -> (canonical: String, signed: String) {
+        let sorted = sortedHeaders(headers)
+        let capacity = sorted.reduce(0) { $0 + 2 * $1.name.utf8.count + $1.value.utf8.count + 3 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(capacity, 1)) { scratch in
+            var buffer = SigningBuffer(scratch)
+            buffer.appendCanonicalHeaders(sorted)
+            let block = buffer.string(0..<buffer.count)
+            let signedStart = buffer.count
+            buffer.appendSignedHeaders(sorted)
+            return (block, buffer.string(signedStart..<buffer.count))
         }
-        .sorted { $0.name != $1.name ? $0.name < $1.name : $0.index < $1.index }
-        var canonical = ""
-        var signed = ""
-        var i = 0
-        while i < entries.count {
-            let name = entries[i].name
-            if !signed.isEmpty { signed += ";" }
-            signed += name
-            canonical += name
-            canonical += ":"
-            canonical += headerValue(entries[i].value)
-            i += 1
-            while i < entries.count && entries[i].name == name {
-                canonical += ","
-                canonical += headerValue(entries[i].value)
-                i += 1
-            }
-            canonical += "\n"
-        }
-        return (canonical, signed)
     }
 
     /// Lowercase hex of SHA-256.
-    public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
-        #if canImport(CLibCrypto)
-        if let hex = bytes.withContiguousStorageIfAvailable({ HMACSHA256.sha256Hex(UnsafeRawBufferPointer($0)) }) {
+    package static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+        if let hex = bytes.withContiguousStorageIfAvailable({
+            SHA256Hasher.withHash(of: UnsafeRawBufferPointer($0)) { Hex.encode($0) }
+        }) {
             return hex
         }
-        #endif
-        let digest =
-            bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-            ?? SHA256.hash(data: Array(bytes))
-        return digest.withUnsafeBytes { hex($0) }
+        return Array(bytes).withUnsafeBytes { SHA256Hasher.withHash(of: $0) { Hex.encode($0) } }
     }
 
     /// Lowercase hex of SHA-256 of a string's UTF-8.
-    public static func sha256Hex(_ text: String) -> String {
+    package static func sha256Hex(_ text: String) -> String {
         var text = text
-        #if canImport(CLibCrypto)
-        return text.withUTF8 { HMACSHA256.sha256Hex(UnsafeRawBufferPointer($0)) }
-        #else
-        return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)).withUnsafeBytes { hex($0) } }
-        #endif
-    }
-
-    /// The two lowercase hex digits of every byte, first digit in the low byte: one table read and
-    /// one two-byte store per byte (a signature writes 96 bytes as hex).
-    static let hexPairs: [UInt16] = {
-        let digits = Array("0123456789abcdef".utf8)
-        return (0..<256).map { b in UInt16(digits[b >> 4]) | UInt16(digits[b & 0x0F]) << 8 }
-    }()
-
-    /// Writes the lowercase hex of `bytes` to `out`, which must have room for twice as many bytes.
-    @inline(__always)
-    static func writeHex(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) {
-        hexPairs.withUnsafeBufferPointer { pairs in
-            let raw = UnsafeMutableRawPointer(out)
-            for (i, b) in bytes.enumerated() {
-                raw.storeBytes(of: pairs[Int(b)].littleEndian, toByteOffset: 2 * i, as: UInt16.self)
-            }
-        }
-    }
-
-    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            writeHex(bytes, to: buffer.baseAddress!)
-            return bytes.count * 2
-        }
+        return text.withUTF8 { SHA256Hasher.withHash(of: UnsafeRawBufferPointer($0)) { Hex.encode($0) } }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QLDBPrimitives
 import Synchronization
 
 /// The time a signer signs with: the local clock plus an offset learned from the server.
@@ -61,11 +62,11 @@ public final class SigV4Clock: Sendable {
 }
 
 /// IMF-fixdate (RFC 9110) parsing and SigV4's date formats.
-public enum HTTPDate {
+package enum HTTPDate {
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Parses `Wed, 21 Oct 2015 07:28:00 GMT`; `nil` for anything else.
-    public static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]),
             let month = months.firstIndex(of: String(parts[2])),
@@ -77,31 +78,17 @@ public enum HTTPDate {
     }
 
     static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
-        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
-            (0...60).contains(second)
+        guard (1...12).contains(month), (1...CivilCalendar.daysInMonth(year: year, month: month)).contains(day),
+            (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+        let days = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second))
     }
 
     /// `20150830T123600Z`.
-    public static func amzDate(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let rest = seconds - days * 86400
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    package static func amzDate(_ date: Date) -> String {
+        let (y, m, d, hour, minute, second) = CivilCalendar.fields(
+            fromSecondsSinceEpoch: Int(date.timeIntervalSince1970.rounded(.down)))
         return String(unsafeUninitializedCapacity: 16) { buffer in
             func two(_ value: Int, at i: Int) {
                 buffer[i] = UInt8(ascii: "0") + UInt8(value / 10)
@@ -112,16 +99,16 @@ public enum HTTPDate {
             two(m, at: 4)
             two(d, at: 6)
             buffer[8] = UInt8(ascii: "T")
-            two(rest / 3600, at: 9)
-            two(rest % 3600 / 60, at: 11)
-            two(rest % 60, at: 13)
+            two(hour, at: 9)
+            two(minute, at: 11)
+            two(second, at: 13)
             buffer[15] = UInt8(ascii: "Z")
             return 16
         }
     }
 
     /// Parses `20150830T123600Z`.
-    public static func parseAmzDate(_ text: String) -> Date? {
+    package static func parseAmzDate(_ text: String) -> Date? {
         let u = Array(text.utf8)
         guard u.count == 16, u[8] == UInt8(ascii: "T"), u[15] == UInt8(ascii: "Z") else { return nil }
         func n(_ r: Range<Int>) -> Int? { Int(String(decoding: u[r], as: UTF8.self)) }

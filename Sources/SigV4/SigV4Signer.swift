@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import QLDBPrimitives
 
 /// Signs requests with AWS Signature Version 4, in headers or as a presigned URL.
 ///
@@ -128,22 +128,10 @@ public struct SigV4Signer: Sendable {
 
     func signature(stringToSign: String, secret: String, date: String) -> String {
         var text = stringToSign
-        #if canImport(CLibCrypto)
         let mac = keyCache.mac(secret: secret, date: date, region: region, service: service)
         return text.withUTF8 { message in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
-                mac.authenticate(UnsafeRawBufferPointer(message), into: out.baseAddress!)
-                return SigV4Canonical.hex(UnsafeRawBufferPointer(out))
-            }
+            mac.withAuthenticationCode(for: UnsafeRawBufferPointer(message)) { Hex.encode($0) }
         }
-        #else
-        let key = keyCache.key(secret: secret, date: date, region: region, service: service)
-        return text.withUTF8 {
-            HMAC<SHA256>.authenticationCode(for: UnsafeRawBufferPointer($0), using: key).withUnsafeBytes {
-                SigV4Canonical.hex($0)
-            }
-        }
-        #endif
     }
 
     /// Signs a request in its headers at `date` (the clock's corrected time by default).
@@ -154,29 +142,12 @@ public struct SigV4Signer: Sendable {
     /// ``sign(_:payload:credentials:date:)``.
     public func sign(_ request: SigV4Request, credentials: AWSCredentials, date: Date? = nil) -> HeaderSignature {
         let added = AddedHeaders(signer: self, payload: request.payload, credentials: credentials, date: date)
-        // Signed headers: lowercased names (short names stay inline strings), sorted by name with
-        // the sent order kept among repeats; the signer's own headers were sent last.
-        var names: [(name: String, value: String, order: Int)] = []
-        names.reserveCapacity(request.headers.count + 3)
-        for (name, value) in request.headers { names.append((SigV4Canonical.lowercaseName(name), value, names.count)) }
-        for header in AddedHeader.allCases {
-            guard let value = added.signedValue(header) else { continue }
-            names.append((header.canonicalName, value, names.count))
-        }
-        // Insertion sort: a request has a handful of headers.
-        if names.count > 1 {
-            for i in 1..<names.count {
-                let item = names[i]
-                var j = i - 1
-                while j >= 0
-                    && (names[j].name > item.name || (names[j].name == item.name && names[j].order > item.order))
-                {
-                    names[j + 1] = names[j]
-                    j -= 1
-                }
-                names[j + 1] = item
-            }
-        }
+        // The signer's own headers are sent last, so they follow the request's among repeats.
+        let names = SigV4Canonical.sortedHeaders(
+            request.headers,
+            adding: AddedHeader.allCases.lazy.compactMap { header in
+                added.signedValue(header).map { (name: header.canonicalName, value: $0) }
+            })
         let uri = SigV4Canonical.uri(request.path, normalize: options.normalizePath)
         let query = SigV4Canonical.query(request.query)
         var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count
@@ -190,28 +161,10 @@ public struct SigV4Signer: Sendable {
             buffer.byte(0x0A)
             buffer.append(query)
             buffer.byte(0x0A)
-            var i = 0
-            while i < names.count {
-                let name = names[i].name
-                buffer.append(name)
-                buffer.byte(UInt8(ascii: ":"))
-                buffer.appendHeaderValue(names[i].value)
-                i += 1
-                while i < names.count && names[i].name == name {
-                    buffer.byte(UInt8(ascii: ","))
-                    buffer.appendHeaderValue(names[i].value)
-                    i += 1
-                }
-                buffer.byte(0x0A)
-            }
+            buffer.appendCanonicalHeaders(names)
             buffer.byte(0x0A)
             let signedStart = buffer.count
-            var previous: String?
-            for entry in names where entry.name != previous {
-                if previous != nil { buffer.byte(UInt8(ascii: ";")) }
-                buffer.append(entry.name)
-                previous = entry.name
-            }
+            buffer.appendSignedHeaders(names)
             return finish(
                 &buffer, signedHeaders: signedStart..<buffer.count, payload: request.payload, added,
                 credentials: credentials)
@@ -397,17 +350,8 @@ public struct SigV4Signer: Sendable {
     /// Appends the hex signature of the string to sign held in `range` of the buffer.
     func appendSignature(of range: Range<Int>, in buffer: inout SigningBuffer, secret: String, date: String) {
         let stringToSign = buffer.bytes(range)
-        #if canImport(CLibCrypto)
         let mac = keyCache.mac(secret: secret, date: date, region: region, service: service)
-        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digest) {
-            mac.authenticate(stringToSign, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-        withUnsafeBytes(of: &digest) { buffer.appendHex($0) }
-        #else
-        let key = keyCache.key(secret: secret, date: date, region: region, service: service)
-        HMAC<SHA256>.authenticationCode(for: stringToSign, using: key).withUnsafeBytes { buffer.appendHex($0) }
-        #endif
+        mac.withAuthenticationCode(for: stringToSign) { buffer.appendHex($0) }
     }
 
     /// Presigns a request: the signature travels in the query, valid for `expires` seconds.

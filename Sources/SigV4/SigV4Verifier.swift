@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Why a request's signature was not accepted.

@@ -1,8 +1,5 @@
-import Crypto
-
-#if canImport(CLibCrypto)
-import CLibCrypto
-#endif
+import QLDBCrypto
+import QLDBPrimitives
 
 /// A byte buffer over scratch memory that the header signer writes the canonical request and the
 /// string to sign into, so that a signature builds no intermediate strings.
@@ -78,6 +75,35 @@ struct SigningBuffer {
         }
     }
 
+    /// Appends the canonical headers block: `name:value\n` per distinct name, the values of a
+    /// repeated name joined with `,`. `sorted` comes from `SigV4Canonical.sortedHeaders`.
+    mutating func appendCanonicalHeaders(_ sorted: [SigV4Canonical.SortedHeader]) {
+        var i = 0
+        while i < sorted.count {
+            let name = sorted[i].name
+            append(name)
+            byte(UInt8(ascii: ":"))
+            appendHeaderValue(sorted[i].value)
+            i += 1
+            while i < sorted.count && sorted[i].name == name {
+                byte(UInt8(ascii: ","))
+                appendHeaderValue(sorted[i].value)
+                i += 1
+            }
+            byte(0x0A)
+        }
+    }
+
+    /// Appends the signed-headers list: the distinct names of `sorted`, joined with `;`.
+    mutating func appendSignedHeaders(_ sorted: [SigV4Canonical.SortedHeader]) {
+        var previous: String?
+        for entry in sorted where entry.name != previous {
+            if previous != nil { byte(UInt8(ascii: ";")) }
+            append(entry.name)
+            previous = entry.name
+        }
+    }
+
     /// Whether any byte is 0x20 or below (every whitespace byte SigV4 folds is).
     @inline(__always)
     static func mayHoldWhitespace(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -108,7 +134,7 @@ struct SigningBuffer {
     /// Appends the lowercase hex of `digest`.
     mutating func appendHex(_ digest: UnsafeRawBufferPointer) {
         assert(count + 2 * digest.count <= capacity, "signing buffer overflow")
-        SigV4Canonical.writeHex(digest, to: base + count)
+        Hex.write(digest, to: base + count)
         count += 2 * digest.count
     }
 
@@ -119,18 +145,7 @@ struct SigningBuffer {
 
     /// The SHA-256 of `bytes` as lowercase hex, appended.
     mutating func appendSHA256Hex(of bytes: UnsafeRawBufferPointer) {
-        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digest) { out in
-            #if canImport(CLibCrypto)
-            var context = SHA256_CTX()
-            SHA256_Init(&context)
-            SHA256_Update(&context, bytes.baseAddress, bytes.count)
-            _ = SHA256_Final(out.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
-            #else
-            SHA256.hash(data: bytes).withUnsafeBytes { out.copyMemory(from: $0) }
-            #endif
-        }
-        withUnsafeBytes(of: &digest) { appendHex($0) }
+        SHA256Hasher.withHash(of: bytes) { appendHex($0) }
     }
 
     func string(_ range: Range<Int>) -> String {

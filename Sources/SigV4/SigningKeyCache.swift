@@ -1,9 +1,6 @@
 import Crypto
+import QLDBCrypto
 import Synchronization
-
-#if canImport(CLibCrypto)
-import CLibCrypto
-#endif
 
 /// Derived SigV4 signing keys, cached by secret, date, region and service.
 ///
@@ -38,7 +35,6 @@ public final class SigningKeyCache: Sendable {
         return derived
     }
 
-    #if canImport(CLibCrypto)
     private let macs = Mutex<[Key: HMACSHA256]>([:])
     private let lastMAC = Mutex<(Key, HMACSHA256)?>(nil)
 
@@ -61,17 +57,20 @@ public final class SigningKeyCache: Sendable {
         lastMAC.withLock { $0 = (cacheKey, mac) }
         return mac
     }
-    #endif
 
     /// The number of keys held.
     public var count: Int { keys.withLock { $0.count } }
 
     /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
     public static func derive(secret: String, date: String, region: String, service: String) -> SymmetricKey {
-        var key = SymmetricKey(data: Array(("AWS4" + secret).utf8))
+        var key = Array(("AWS4" + secret).utf8)
         for part in [date, region, service, "aws4_request"] {
-            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+            var part = part
+            let mac = key.withUnsafeBytes { HMACSHA256(key: $0) }
+            key = part.withUTF8 { message in
+                mac.withAuthenticationCode(for: UnsafeRawBufferPointer(message)) { Array($0) }
+            }
         }
-        return key
+        return SymmetricKey(data: key)
     }
 }

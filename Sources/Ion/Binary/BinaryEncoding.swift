@@ -2,10 +2,10 @@ import BigInt
 
 /// The primitive fields of Ion binary (VarUInt, VarInt, UInt, Int) and the minimal bodies of scalar
 /// values. Ion Hash hashes exactly these bodies, so they are shared by the writer and the hasher.
-public enum BinaryEncoding {
+package enum BinaryEncoding {
     /// The number of bytes `value` takes as a VarUInt.
     @inlinable
-    public static func varUIntLength(_ value: Int) -> Int {
+    package static func varUIntLength(_ value: Int) -> Int {
         var v = value >> 7
         var n = 1
         while v != 0 {
@@ -17,7 +17,7 @@ public enum BinaryEncoding {
 
     /// Appends `value` (which must not be negative) as a VarUInt.
     @inlinable
-    public static func appendVarUInt(_ value: Int, to out: inout [UInt8]) {
+    package static func appendVarUInt(_ value: Int, to out: inout [UInt8]) {
         let n = varUIntLength(value)
         var shift = (n - 1) * 7
         while shift > 0 {
@@ -29,7 +29,7 @@ public enum BinaryEncoding {
 
     /// Appends a VarInt with the given sign and magnitude (`negative` with zero gives negative zero).
     @inlinable
-    public static func appendVarInt(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
+    package static func appendVarInt(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
         // The first byte holds the sign bit and 6 magnitude bits; later bytes hold 7.
         var groups = 1
         var rest = magnitude >> 6
@@ -52,20 +52,20 @@ public enum BinaryEncoding {
 
     /// Appends `value` as a VarInt.
     @inlinable
-    public static func appendVarInt(_ value: Int64, to out: inout [UInt8]) {
+    package static func appendVarInt(_ value: Int64, to out: inout [UInt8]) {
         appendVarInt(magnitude: value.magnitude, negative: value < 0, to: &out)
     }
 
     /// The big-endian bytes of `value` with no leading zero bytes (empty for zero).
     @inlinable
-    public static func bigEndianMagnitude(_ value: UInt64) -> [UInt8] {
+    package static func bigEndianMagnitude(_ value: UInt64) -> [UInt8] {
         var out: [UInt8] = []
         appendUInt(value, to: &out)
         return out
     }
 
     /// The big-endian bytes of `value` with no leading zero bytes (empty for zero).
-    public static func bigEndianMagnitude(_ value: BigUInt) -> [UInt8] {
+    package static func bigEndianMagnitude(_ value: BigUInt) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(value.words.count * 8)
         for word in value.words.reversed() {
@@ -80,11 +80,11 @@ public enum BinaryEncoding {
 
     /// The number of bytes `value` takes as a UInt field (0 for zero).
     @inlinable
-    public static func uIntLength(_ value: UInt64) -> Int { (64 - value.leadingZeroBitCount + 7) / 8 }
+    package static func uIntLength(_ value: UInt64) -> Int { (64 - value.leadingZeroBitCount + 7) / 8 }
 
     /// Appends `value` as a big-endian UInt field with no leading zero bytes (nothing for zero).
     @inlinable
-    public static func appendUInt(_ value: UInt64, to out: inout [UInt8]) {
+    package static func appendUInt(_ value: UInt64, to out: inout [UInt8]) {
         var shift = uIntLength(value) * 8
         while shift > 0 {
             shift -= 8
@@ -94,7 +94,7 @@ public enum BinaryEncoding {
 
     /// Appends a signed-magnitude Int field. Zero with `negative` false appends nothing; with
     /// `negative` true it appends `0x80` (negative zero, which decimals use).
-    public static func appendInt(magnitude: [UInt8], negative: Bool, to out: inout [UInt8]) {
+    package static func appendInt(magnitude: [UInt8], negative: Bool, to out: inout [UInt8]) {
         if magnitude.isEmpty {
             if negative { out.append(0x80) }
             return
@@ -110,7 +110,7 @@ public enum BinaryEncoding {
 
     /// Appends a signed-magnitude Int field for a 64-bit value (nothing for positive zero).
     @inlinable
-    public static func appendInt(_ value: Int64, negative: Bool, to out: inout [UInt8]) {
+    package static func appendInt(_ value: Int64, negative: Bool, to out: inout [UInt8]) {
         let magnitude = value.magnitude
         if magnitude == 0 {
             if negative { out.append(0x80) }
@@ -134,7 +134,7 @@ public enum BinaryEncoding {
 
     /// Appends the minimal binary body of an int's magnitude (the type code says the sign).
     @inlinable
-    public static func appendIntBody(_ value: IonInt, to out: inout [UInt8]) {
+    package static func appendIntBody(_ value: IonInt, to out: inout [UInt8]) {
         switch value {
         case .int64(let v): appendUInt(v.magnitude, to: &out)
         case .big(let v): out.append(contentsOf: bigEndianMagnitude(v.magnitude))
@@ -144,7 +144,7 @@ public enum BinaryEncoding {
     /// Appends the minimal binary body of a decimal: exponent VarInt, then coefficient Int.
     /// Positive zero with exponent zero (`0.`) has an empty body.
     @inlinable
-    public static func appendDecimalBody(_ value: IonDecimal, to out: inout [UInt8]) {
+    package static func appendDecimalBody(_ value: IonDecimal, to out: inout [UInt8]) {
         if value.coefficient.isZero && value.exponent == 0 && !value.isNegative { return }
         appendVarInt(value.exponent, to: &out)
         appendCoefficient(value.coefficient, negative: value.isNegative, to: &out)
@@ -160,7 +160,7 @@ public enum BinaryEncoding {
 
     /// Appends the binary body of a timestamp: offset, then the UTC fields its precision includes.
     @inlinable
-    public static func appendTimestampBody(_ t: IonTimestamp, to out: inout [UInt8]) {
+    package static func appendTimestampBody(_ t: IonTimestamp, to out: inout [UInt8]) {
         if let offset = t.offsetMinutes {
             appendVarInt(Int64(offset), to: &out)
         } else {
@@ -187,7 +187,7 @@ public enum BinaryEncoding {
     /// Appends the minimal body of a float: empty for positive zero, 4 bytes when a 32-bit float holds
     /// the value exactly, otherwise 8 bytes.
     @inlinable
-    public static func appendFloatBody(_ value: Double, to out: inout [UInt8]) {
+    package static func appendFloatBody(_ value: Double, to out: inout [UInt8]) {
         if value.bitPattern == 0 { return }
         let narrow = Float(value)
         if Double(narrow).bitPattern == value.bitPattern {
@@ -209,7 +209,7 @@ public enum BinaryEncoding {
     /// Appends a type descriptor with type code `type` and body length `length`, using the VarUInt
     /// length form when the length is 14 or more.
     @inlinable
-    public static func appendTypeDescriptor(type: UInt8, length: Int, to out: inout [UInt8]) {
+    package static func appendTypeDescriptor(type: UInt8, length: Int, to out: inout [UInt8]) {
         if length < 14 {
             out.append(type << 4 | UInt8(length))
         } else {
@@ -219,5 +219,5 @@ public enum BinaryEncoding {
     }
 
     /// The binary version marker for Ion 1.0.
-    public static let versionMarker: [UInt8] = [0xE0, 0x01, 0x00, 0xEA]
+    package static let versionMarker: [UInt8] = [0xE0, 0x01, 0x00, 0xEA]
 }

@@ -67,7 +67,7 @@ public struct IonBinaryReader: Sendable {
     @usableFromInline var container: IonType? = nil
     @usableFromInline var current: Current? = nil
     /// The symbols in scope at the cursor.
-    public internal(set) var symbols = SymbolContext()
+    package internal(set) var symbols = SymbolContext()
     let options: Options
 
     /// Creates a reader over Ion binary bytes, which must start with the Ion 1.0 version marker.

@@ -1,4 +1,5 @@
 import Foundation
+import QLDBPrimitives
 
 /// Encodes `Encodable` values as Ion, in the manner of Foundation's `JSONEncoder`.
 ///

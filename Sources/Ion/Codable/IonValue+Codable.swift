@@ -1,3 +1,5 @@
+import QLDBPrimitives
+
 /// `IonValue`, `IonDecimal`, `IonTimestamp`, `IonInt` and `IonSymbol` are `Codable` so that
 /// they can be fields of your own `Codable` types. With ``IonEncoder`` and ``IonDecoder`` they
 /// keep their exact Ion form; with other coders (JSON, property lists) they take the JSON
@@ -32,7 +34,7 @@ extension IonValue: Codable {
         case .blob(let bytes), .clob(let bytes):
             var c = encoder.singleValueContainer()
             var out: [UInt8] = []
-            Base64.encode(bytes, to: &out)
+            Base64.encode(bytes, appendingTo: &out)
             try c.encode(String(decoding: out, as: UTF8.self))
         case .decimal(let d):
             var c = encoder.singleValueContainer()

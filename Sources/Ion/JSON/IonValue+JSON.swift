@@ -1,3 +1,5 @@
+import QLDBPrimitives
+
 /// Down-conversion of Ion to JSON, and JSON read as Ion.
 ///
 /// | Ion | JSON |
@@ -60,7 +62,7 @@ extension IonValue {
             IonTextWriter.appendQuoted(s, quote: UInt8(ascii: "\""), to: &out, json: true)
         case .clob(let bytes), .blob(let bytes):
             out.append(UInt8(ascii: "\""))
-            Base64.encode(bytes, to: &out)
+            Base64.encode(bytes, appendingTo: &out)
             out.append(UInt8(ascii: "\""))
         case .list(let elements), .sexp(let elements):
             out.append(UInt8(ascii: "["))

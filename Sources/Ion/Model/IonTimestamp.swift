@@ -1,3 +1,5 @@
+import QLDBPrimitives
+
 /// An Ion timestamp: a point in time with an explicit precision and a known or unknown offset.
 ///
 /// The fields hold the *local* time, as Ion text shows it; ``offsetMinutes`` says how far that local
@@ -204,53 +206,6 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         var out: [UInt8] = []
         IonTextWriter.appendTimestamp(self, to: &out)
         return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// Proleptic Gregorian calendar arithmetic on civil dates (Howard Hinnant's algorithms).
-enum CivilCalendar {
-    static func isLeapYear(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    static func date(fromDaysSinceEpoch z0: Int) -> (year: Int, month: Int, day: Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func minutesSinceEpoch(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
-        daysSinceEpoch(year: year, month: month, day: day) * 1440 + hour * 60 + minute
-    }
-
-    static func fields(fromMinutesSinceEpoch minutes: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int)
-    {
-        let days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440
-        let rest = minutes - days * 1440
-        let (y, m, d) = date(fromDaysSinceEpoch: days)
-        return (y, m, d, rest / 60, rest % 60)
     }
 }
 

@@ -2,37 +2,37 @@
 ///
 /// Symbol IDs are resolved without materialising imported ranges, so an import that declares a huge
 /// `max_id` costs nothing until one of its IDs is used.
-public struct SymbolContext: Sendable {
+package struct SymbolContext: Sendable {
     /// One imported shared table as the stream declared it.
-    public struct Import: Sendable, Hashable {
+    package struct Import: Sendable, Hashable {
         /// The table name.
-        public var name: String
+        package var name: String
         /// The version the stream asked for.
-        public var version: Int
+        package var version: Int
         /// How many SIDs the import occupies.
-        public var maxID: Int
+        package var maxID: Int
         /// The symbols found in the catalog (possibly fewer than ``maxID``; the rest have unknown text).
-        public var symbols: [String?]
+        package var symbols: [String?]
         /// The first SID of this import.
-        public var firstSID: Int
+        package var firstSID: Int
     }
 
     /// The imports after the system table, in SID order.
-    public private(set) var imports: [Import] = []
+    package private(set) var imports: [Import] = []
     /// The local symbols, in SID order; `nil` is a slot with unknown text.
-    public private(set) var localSymbols: [String?] = []
+    package private(set) var localSymbols: [String?] = []
     /// The SID of the first local symbol.
-    public private(set) var localStart: Int = 10
+    package private(set) var localStart: Int = 10
 
     /// The system symbol context: only `$ion`'s nine symbols.
-    public init() {}
+    package init() {}
 
     /// The highest SID in scope.
-    public var maxID: Int { localStart + localSymbols.count - 1 }
+    package var maxID: Int { localStart + localSymbols.count - 1 }
 
     /// The symbol for a SID, or `nil` when the SID is out of range.
     @inlinable
-    public func symbol(forID sid: Int) -> IonSymbol? {
+    package func symbol(forID sid: Int) -> IonSymbol? {
         if sid >= localStart {
             let i = sid - localStart
             guard i < localSymbols.count else { return nil }

@@ -1,3 +1,5 @@
+import QLDBPrimitives
+
 extension IonTextParser {
     enum TextKind { case string, symbol, clob }
 
@@ -169,10 +171,8 @@ extension IonTextParser {
         return v
     }
 
-    static func hexValue(_ c: UInt8) -> UInt8 {
-        if isDigit(c) { return c - 0x30 }
-        return (c | 0x20) - 0x61 + 10
-    }
+    /// The value of a digit the caller has already checked (0 for anything else).
+    @inline(__always) static func hexValue(_ c: UInt8) -> UInt8 { Hex.value(of: c) ?? 0 }
 
     func appendScalar(_ v: UInt32, to out: inout [UInt8]) {
         if let scalar = Unicode.Scalar(v) {
@@ -217,7 +217,7 @@ extension IonTextParser {
             p += 1
         }
         try expectLobEnd(open)
-        guard let bytes = Base64.decode(text) else {
+        guard let bytes = Base64.decode(text, requireCanonical: true) else {
             throw fail(.invalidState, "blob is not valid base64", at: open)
         }
         return .blob(bytes)

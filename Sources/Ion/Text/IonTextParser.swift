@@ -1,4 +1,5 @@
 import BigInt
+import QLDBPrimitives
 
 /// A recursive-descent parser of Ion 1.0 text over UTF-8 bytes.
 ///
@@ -33,7 +34,7 @@ struct IonTextParser {
     }
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     @inline(__always) static func isHexDigit(_ c: UInt8) -> Bool {
-        isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)
+        Hex.value(of: c) != nil
     }
     @inline(__always) static func isIdentifierStart(_ c: UInt8) -> Bool {
         (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x24

@@ -1,3 +1,5 @@
+import QLDBPrimitives
+
 /// A streaming writer of Ion text.
 ///
 /// Three layouts are offered: ``Style/compact`` (everything on one line), ``Style/lines`` (one
@@ -130,7 +132,7 @@ public struct IonTextWriter: IonWriter, Sendable {
     public mutating func write(blob bytes: some Collection<UInt8>) throws {
         try begin()
         out.append(contentsOf: "{{".utf8)
-        Base64.encode(bytes, to: &out)
+        Base64.encode(bytes, appendingTo: &out)
         out.append(contentsOf: "}}".utf8)
     }
 
@@ -412,8 +414,8 @@ public struct IonTextWriter: IonWriter, Sendable {
             case 0..<0x20, 0x7F:
                 if json {
                     out.append(contentsOf: "\\u00".utf8)
-                    out.append(contentsOf: String(b >> 4, radix: 16).utf8)
-                    out.append(contentsOf: String(b & 0xF, radix: 16).utf8)
+                    out.append(Hex.digit(b >> 4))
+                    out.append(Hex.digit(b & 0xF))
                 } else {
                     appendEscape(UInt32(b), to: &out)
                 }
@@ -424,10 +426,9 @@ public struct IonTextWriter: IonWriter, Sendable {
     }
 
     static func appendEscape(_ code: UInt32, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(contentsOf: "\\x".utf8)
-        out.append(hex[Int(code >> 4) & 0xF])
-        out.append(hex[Int(code) & 0xF])
+        out.append(Hex.digit(UInt8(truncatingIfNeeded: code >> 4)))
+        out.append(Hex.digit(UInt8(truncatingIfNeeded: code)))
     }
 }
 

@@ -48,7 +48,11 @@ final class JournalFile: Sendable {
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             guard offset + 12 + length <= bytes.count else { break }
             let payload = Array(bytes[(offset + 12)..<(offset + 12 + length)])
-            guard QLDBHash.sha256(payload).withUnsafeBytes { $0.prefix(8).elementsEqual(bytes[(offset + 4)..<(offset + 12)]) } else {
+            guard
+                QLDBHash.sha256(payload).withUnsafeBytes({
+                    $0.prefix(8).elementsEqual(bytes[(offset + 4)..<(offset + 12)])
+                })
+            else {
                 break
             }
             records.append(payload)

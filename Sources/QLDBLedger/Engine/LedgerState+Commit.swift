@@ -52,8 +52,8 @@ extension LedgerState {
         if !txn.catalogChanges.isEmpty { info["catalog"] = .list(txn.catalogChanges.map(\.ionValue)) }
         let transactionInfo = IonValue.struct(info)
         let revisionHashes = revisions.map(\.hash)
-        var entriesHashList = [CommitDigest.ionHash(transactionInfo)]
-        if !revisionHashes.isEmpty { entriesHashList.append(JournalHashes.merkleRoot(revisionHashes)) }
+        let entriesHashList = JournalHashes.entriesHashList(
+            transactionInfo: transactionInfo, revisionHashes: revisionHashes)
         let entriesHash = JournalHashes.merkleRoot(entriesHashList)
         let blockHash = JournalHashes.blockHash(entriesHash: entriesHash, previousBlockHash: tip)
 

@@ -37,8 +37,8 @@ extension LedgerState {
             }
             revisions.append(revision)
         }
-        var entriesHashList = [CommitDigest.ionHash(info)]
-        if !revisions.isEmpty { entriesHashList.append(JournalHashes.merkleRoot(revisions.map(\.hash))) }
+        let entriesHashList = JournalHashes.entriesHashList(
+            transactionInfo: info, revisionHashes: revisions.map(\.hash))
         let stored = (block["entriesHashList"]?.listValue ?? []).compactMap { v -> QLDBHash? in
             guard case .blob(let b) = v.content else { return nil }
             return QLDBHash(b)

@@ -154,19 +154,26 @@ public final class LedgerService: Sendable {
         case endSession
 
         static func decode(_ request: SendCommandRequest) -> Result<Command, LedgerError> {
-            var found: [Command] = []
-            if let start = request.startSession { found.append(.startSession(ledgerName: start.ledgerName)) }
-            if request.startTransaction != nil { found.append(.startTransaction) }
-            if let execute = request.executeStatement { found.append(.executeStatement(execute)) }
-            if let fetch = request.fetchPage { found.append(.fetchPage(fetch)) }
-            if let commit = request.commitTransaction { found.append(.commitTransaction(commit)) }
-            if request.abortTransaction != nil { found.append(.abortTransaction) }
-            if request.endSession != nil { found.append(.endSession) }
-            guard found.count == 1 else {
-                return .failure(
-                    .badRequest("A SendCommand request must carry exactly one command; it carried \(found.count)"))
+            // Counted, not collected: this runs for every request.
+            var found: Command?
+            var count = 0
+            func take(_ command: Command?) {
+                guard let command else { return }
+                count += 1
+                found = command
             }
-            return .success(found[0])
+            take(request.startSession.map { .startSession(ledgerName: $0.ledgerName) })
+            take(request.startTransaction.map { _ in .startTransaction })
+            take(request.executeStatement.map { .executeStatement($0) })
+            take(request.fetchPage.map { .fetchPage($0) })
+            take(request.commitTransaction.map { .commitTransaction($0) })
+            take(request.abortTransaction.map { _ in .abortTransaction })
+            take(request.endSession.map { _ in .endSession })
+            guard count == 1, let found else {
+                return .failure(
+                    .badRequest("A SendCommand request must carry exactly one command; it carried \(count)"))
+            }
+            return .success(found)
         }
     }
 
@@ -324,7 +331,7 @@ public final class LedgerService: Sendable {
             let digest = try await session.payload.ledger.commit(txn, clientDigest: [UInt8](commit.commitDigest))
             var result = CommitTransactionResult()
             result.transactionId = txn.id
-            result.commitDigest = Data(digest.bytes)
+            result.commitDigest = digest.withUnsafeBytes { Data($0) }
             result.timingInformation = timing(since: session.at)
             result.consumedIOs = IOUsage(readIOs: 0, writeIOs: Int64(txn.writes.count))
             return .success(result)
@@ -368,7 +375,7 @@ public final class LedgerService: Sendable {
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
+        return Base64.encode(bytes)
     }
 
     static func isValidLedgerName(_ name: String) -> Bool {
