@@ -20,8 +20,6 @@ struct SymbolText: Hashable, Sendable {
     /// most pairs of field names at once.
     @inline(__always)
     static func same(_ a: String, _ b: String) -> Bool {
-        // Identical representations (one inline small string, or one shared buffer) are the same text.
-        if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
         guard a.utf8.count == b.utf8.count else { return false }
         var a = a
         var b = b
