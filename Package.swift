@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "IonHash",
-            dependencies: ["Ion", "QLDBCrypto", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Ion", "QLDBCrypto", "QLDBPrimitives", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "QLDBHashing",
@@ -130,6 +130,7 @@ let package = Package(
         ),
         .target(name: "SharedFixtures", path: "Tests/SharedFixtures"),
         .testTarget(name: "IonTests", dependencies: ["Ion"]),
+        .testTarget(name: "QLDBPrimitivesTests", dependencies: ["QLDBPrimitives", "QLDBCrypto"]),
         .testTarget(name: "IonConformanceTests", dependencies: ["Ion", "SharedFixtures"]),
         .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash", "SharedFixtures"]),
         .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "QLDBHashing", "SharedFixtures"]),

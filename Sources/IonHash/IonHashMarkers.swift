@@ -1,4 +1,5 @@
 import Ion
+import QLDBPrimitives
 
 /// The byte-level parts of the Ion Hash serialisation, shared by the value, reader and writer paths.
 enum IonHashMarkers {
@@ -63,16 +64,12 @@ enum IonHashMarkers {
     /// two thirds of 32-byte field digests do not).
     @inline(__always)
     static func holdsMarker(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        // The has-zero-byte test on the word XORed with each marker: exact, as a yes or no.
-        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool {
-            (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
-        }
         var i = 0
         let count = bytes.count
         while i + 8 <= count {
             let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if hasZeroByte(word ^ 0x0B0B_0B0B_0B0B_0B0B) || hasZeroByte(word ^ 0x0C0C_0C0C_0C0C_0C0C)
-                || hasZeroByte(word ^ 0x0E0E_0E0E_0E0E_0E0E)
+            if ByteWord.hasByte(word, equalTo: beginMarker) || ByteWord.hasByte(word, equalTo: endMarker)
+                || ByteWord.hasByte(word, equalTo: escapeByte)
             {
                 return true
             }

@@ -50,17 +50,12 @@ extension SendCommandWireCodec {
         /// JSON as it is.
         @inline(__always)
         static func mayNeedEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
-            @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool {
-                (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
-            }
             var i = 0
             let count = bytes.count
             while i + 8 <= count {
                 let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                // Below 0x20 (the has-less-than test), or equal to a quote or a backslash.
-                if (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
-                    || hasZeroByte(word ^ 0x2222_2222_2222_2222)
-                    || hasZeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                if ByteWord.hasByte(word, lessThan: 0x20) || ByteWord.hasByte(word, equalTo: UInt8(ascii: "\""))
+                    || ByteWord.hasByte(word, equalTo: UInt8(ascii: "\\"))
                 {
                     return true
                 }

@@ -110,10 +110,7 @@ struct SigningBuffer {
         var i = 0
         let count = bytes.count
         while i + 8 <= count {
-            // A byte below 0x21 borrows when 0x21 is taken from it; bytes with the top bit set
-            // are excluded by `& ~word` (the usual has-less-than test).
-            let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080 != 0 { return true }
+            if ByteWord.hasByte(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self), lessThan: 0x21) { return true }
             i += 8
         }
         while i < count {
