@@ -11,16 +11,16 @@ import Crypto
 /// Linux the keyed state is two inline `SHA256_CTX` values, copied for each message, so a MAC
 /// costs the message's blocks plus one block for the outer hash, with no allocation. Elsewhere
 /// swift-crypto's `HMAC<SHA256>` is used.
-package struct HMACSHA256: Sendable {
+public struct HMACSHA256: Sendable {
     #if canImport(CLibCrypto)
-    private var inner = SHA256_CTX()
-    private var outer = SHA256_CTX()
+    @usableFromInline var inner = SHA256_CTX()
+    @usableFromInline var outer = SHA256_CTX()
     #else
-    private let key: SymmetricKey
+    @usableFromInline let key: SymmetricKey
     #endif
 
     /// Absorbs `key` (at most 64 bytes, the SHA-256 block size, as every SigV4 key is).
-    package init(key: UnsafeRawBufferPointer) {
+    public init(key: UnsafeRawBufferPointer) {
         precondition(key.count <= 64, "HMAC keys here are at most 64 bytes")
         #if canImport(CLibCrypto)
         var ipad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
@@ -44,7 +44,8 @@ package struct HMACSHA256: Sendable {
     }
 
     /// Writes the 32-byte MAC of `message` to the start of `out`.
-    package func authenticate(_ message: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+    @inlinable
+    public func authenticate(_ message: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
         precondition(out.count >= 32, "an HMAC-SHA256 does not fit in \(out.count) bytes")
         #if canImport(CLibCrypto)
         var context = inner
@@ -64,7 +65,8 @@ package struct HMACSHA256: Sendable {
     }
 
     /// Calls `body` with the MAC of `message`, held on the stack.
-    package func withAuthenticationCode<R>(
+    @inlinable @inline(__always)
+    public func withAuthenticationCode<R>(
         for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
         var mac: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)

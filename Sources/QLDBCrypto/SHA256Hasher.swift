@@ -15,10 +15,9 @@ import Crypto
 /// Callers feed hashes in many small pieces (Ion Hash: a marker, a type qualifier, a field name
 /// of a few bytes, another marker), so on Linux pieces are gathered and passed to libcrypto a
 /// block at a time: each call into it costs more than copying a few bytes.
-@usableFromInline
-package struct SHA256Hasher {
+public struct SHA256Hasher {
     /// The digest length in bytes.
-    package static let byteCount = 32
+    public static let byteCount = 32
 
     #if canImport(CLibCrypto)
     @usableFromInline var context = SHA256_CTX()
@@ -30,11 +29,11 @@ package struct SHA256Hasher {
 
     /// A hasher with no input yet.
     @inlinable
-    package init() { SHA256_Init(&context) }
+    public init() { SHA256_Init(&context) }
 
     /// Feeds `bytes` to the hash.
     @inlinable
-    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         let blockSize = 64
         if pendingCount + bytes.count <= blockSize {
             let start = pendingCount
@@ -70,8 +69,9 @@ package struct SHA256Hasher {
 
     /// Finishes the hash and writes the 32-byte digest to the start of `out`. The hasher is not
     /// used afterwards.
-    package mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
-        precondition(out.count >= Self.byteCount, "a SHA-256 digest does not fit in \(out.count) bytes")
+    @inlinable
+    public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count >= 32, "a SHA-256 digest does not fit in \(out.count) bytes")
         flush()
         SHA256_Final(out.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
     }
@@ -80,22 +80,22 @@ package struct SHA256Hasher {
 
     /// A hasher with no input yet.
     @inlinable
-    package init() {}
+    public init() {}
 
     /// Feeds `bytes` to the hash.
     @inlinable
-    package mutating func update(_ bytes: UnsafeRawBufferPointer) { inner.update(bufferPointer: bytes) }
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) { inner.update(bufferPointer: bytes) }
 
     /// Finishes the hash and writes the 32-byte digest to the start of `out`. The hasher is not
     /// used afterwards.
-    package mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
+    public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
         precondition(out.count >= Self.byteCount, "a SHA-256 digest does not fit in \(out.count) bytes")
         inner.finalize().withUnsafeBytes { out.copyMemory(from: $0) }
     }
     #endif
 
     /// Finishes the hash and returns the digest.
-    package mutating func finalize() -> [UInt8] {
+    public mutating func finalize() -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: Self.byteCount) { buffer, count in
             finalize(into: UnsafeMutableRawBufferPointer(buffer))
             count = Self.byteCount
@@ -103,26 +103,33 @@ package struct SHA256Hasher {
     }
 
     /// Finishes the hash and appends the digest to `buffer` (no array per digest).
-    package mutating func finalize(appendingTo buffer: inout [UInt8]) {
+    @inlinable
+    public mutating func finalize(appendingTo buffer: inout [UInt8]) {
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &digest) { finalize(into: $0) }
         withUnsafeBytes(of: &digest) { buffer.append(contentsOf: $0) }
     }
 
     /// The SHA-256 of `bytes`, written to the start of `out` (32 bytes).
-    package static func hash(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
-        var hasher = SHA256Hasher()
+    @inlinable
+    public static func hash(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count >= 32, "a SHA-256 digest does not fit in \(out.count) bytes")
         #if canImport(CLibCrypto)
-        // One call for the whole message: no gathering needed.
-        SHA256_Update(&hasher.context, bytes.baseAddress, bytes.count)
+        // One message in one call: no gathering, so no pending block to set up.
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        SHA256_Update(&context, bytes.baseAddress, bytes.count)
+        SHA256_Final(out.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
         #else
+        var hasher = SHA256Hasher()
         hasher.update(bytes)
-        #endif
         hasher.finalize(into: out)
+        #endif
     }
 
     /// Calls `body` with the SHA-256 of `bytes`, held on the stack.
-    package static func withHash<R>(
+    @inlinable @inline(__always)
+    public static func withHash<R>(
         of bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R
     ) rethrows -> R {
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)

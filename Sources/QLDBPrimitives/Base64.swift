@@ -6,7 +6,7 @@
 /// and returns `nil` when it is malformed; whether non-zero bits in the last character before
 /// padding are an error is the caller's choice, since Ion requires canonical text while
 /// `Data(base64Encoded:)`, and so the AWS SDKs, accept them.
-package enum Base64 {
+public enum Base64 {
     @usableFromInline static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -20,11 +20,11 @@ package enum Base64 {
 
     /// The length of the encoding of `count` bytes.
     @inlinable
-    package static func encodedCount(of count: Int) -> Int { (count + 2) / 3 * 4 }
+    public static func encodedCount(of count: Int) -> Int { (count + 2) / 3 * 4 }
 
     /// Writes the encoding of `bytes` to `buffer`, which holds exactly
     /// ``encodedCount(of:)`` bytes.
-    package static func encode(_ bytes: UnsafeRawBufferPointer, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+    public static func encode(_ bytes: UnsafeRawBufferPointer, into buffer: UnsafeMutableBufferPointer<UInt8>) {
         precondition(buffer.count == encodedCount(of: bytes.count), "the buffer must hold exactly the encoding")
         alphabet.withUnsafeBufferPointer { alphabet in
             var o = 0
@@ -50,7 +50,7 @@ package enum Base64 {
     }
 
     /// Appends the encoding of `bytes` to `out`.
-    package static func encode(_ bytes: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) {
+    public static func encode(_ bytes: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) {
         let count = encodedCount(of: bytes.count)
         guard count > 0 else { return }
         // Encoded on the stack and appended as one copy: an array cannot grow uninitialised.
@@ -70,7 +70,7 @@ package enum Base64 {
 
     /// Appends the encoding of `bytes` to `out`.
     @inlinable
-    package static func encode(_ bytes: some Collection<UInt8>, appendingTo out: inout [UInt8]) {
+    public static func encode(_ bytes: some Collection<UInt8>, appendingTo out: inout [UInt8]) {
         if let done: Void = bytes.withContiguousStorageIfAvailable({
             encode(UnsafeRawBufferPointer($0), appendingTo: &out)
         }) {
@@ -81,7 +81,7 @@ package enum Base64 {
 
     /// The encoding of `bytes`.
     @inlinable
-    package static func encode(_ bytes: some Collection<UInt8>) -> String {
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(encodedCount(of: bytes.count))
         encode(bytes, appendingTo: &out)
@@ -91,7 +91,7 @@ package enum Base64 {
     /// The bytes `text` encodes, or `nil` when it is not padded base64. With
     /// `requireCanonical`, bits that the last digit before padding carries beyond the data must
     /// be zero, as Ion requires.
-    package static func decode(_ text: UnsafeBufferPointer<UInt8>, requireCanonical: Bool = false) -> [UInt8]? {
+    public static func decode(_ text: UnsafeBufferPointer<UInt8>, requireCanonical: Bool = false) -> [UInt8]? {
         guard text.count % 4 == 0 else { return nil }
         if text.isEmpty { return [] }
         var padding = 0
@@ -136,7 +136,7 @@ package enum Base64 {
     /// The bytes `text` encodes, or `nil` when it is not padded base64 (see
     /// the `UnsafeBufferPointer` form).
     @inlinable
-    package static func decode(_ text: some Collection<UInt8>, requireCanonical: Bool = false) -> [UInt8]? {
+    public static func decode(_ text: some Collection<UInt8>, requireCanonical: Bool = false) -> [UInt8]? {
         if let decoded = text.withContiguousStorageIfAvailable({ decode($0, requireCanonical: requireCanonical) }) {
             return decoded
         }
@@ -144,7 +144,7 @@ package enum Base64 {
     }
 
     /// The bytes `text` encodes, or `nil` when it is not padded base64.
-    package static func decode(_ text: String, requireCanonical: Bool = false) -> [UInt8]? {
+    public static func decode(_ text: String, requireCanonical: Bool = false) -> [UInt8]? {
         var text = text
         return text.withUTF8 { decode($0, requireCanonical: requireCanonical) }
     }

@@ -1,12 +1,14 @@
 /// Proleptic Gregorian calendar arithmetic on civil dates (Howard Hinnant's `days_from_civil`
 /// and `civil_from_days`): the package's one implementation, for Ion timestamps and SigV4's
 /// dates. Inputs are not validated; callers check ranges (`daysInMonth` is here for that).
-package enum CivilCalendar {
+public enum CivilCalendar {
     /// Whether `y` is a leap year.
-    package static func isLeapYear(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+    @inlinable
+    public static func isLeapYear(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
 
     /// The days of `month` (1...12) in `year`.
-    package static func daysInMonth(year: Int, month: Int) -> Int {
+    @inlinable
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -15,7 +17,8 @@ package enum CivilCalendar {
     }
 
     /// Days from 1970-01-01 to the date (negative before it).
-    package static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+    @inlinable
+    public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -26,7 +29,8 @@ package enum CivilCalendar {
     }
 
     /// The date that many days from 1970-01-01.
-    package static func date(fromDaysSinceEpoch z0: Int) -> (year: Int, month: Int, day: Int) {
+    @inlinable @inline(__always)
+    public static func date(fromDaysSinceEpoch z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
@@ -39,12 +43,14 @@ package enum CivilCalendar {
     }
 
     /// Minutes from 1970-01-01T00:00 to the date and time.
-    package static func minutesSinceEpoch(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
+    @inlinable
+    public static func minutesSinceEpoch(year: Int, month: Int, day: Int, hour: Int, minute: Int) -> Int {
         daysSinceEpoch(year: year, month: month, day: day) * 1440 + hour * 60 + minute
     }
 
     /// The date and time that many minutes from 1970-01-01T00:00 (floor division).
-    package static func fields(fromMinutesSinceEpoch minutes: Int) -> (
+    @inlinable
+    public static func fields(fromMinutesSinceEpoch minutes: Int) -> (
         year: Int, month: Int, day: Int, hour: Int, minute: Int
     ) {
         let days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440
@@ -54,7 +60,8 @@ package enum CivilCalendar {
     }
 
     /// The date and time that many seconds from 1970-01-01T00:00:00 (floor division).
-    package static func fields(fromSecondsSinceEpoch seconds: Int) -> (
+    @inlinable
+    public static func fields(fromSecondsSinceEpoch seconds: Int) -> (
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
     ) {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400

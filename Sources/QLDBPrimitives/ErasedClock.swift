@@ -3,23 +3,23 @@
 /// Production uses `ContinuousClock`; tests inject a clock they advance themselves (such as
 /// `QLDBTesting.TestClock`), so pool timeouts, session ageing and retry backoff run without
 /// sleeping. Instants count from the moment the `ErasedClock` was made.
-package struct ErasedClock: Clock {
+public struct ErasedClock: Clock {
     /// An instant: the time elapsed since the `ErasedClock` was made.
-    package struct Instant: InstantProtocol {
+    public struct Instant: InstantProtocol {
         /// Time since the clock's origin.
-        package var offset: Duration
+        public var offset: Duration
 
-        package func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        package func duration(to other: Instant) -> Duration { other.offset - offset }
-        package static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private let elapsed: @Sendable () -> Duration
     private let sleeper: @Sendable (_ offset: Duration, _ tolerance: Duration?) async throws -> Void
-    package let minimumResolution: Duration
+    public let minimumResolution: Duration
 
     /// Wraps `clock`; its present instant becomes this clock's origin.
-    package init<Wrapped: Clock>(_ clock: Wrapped) where Wrapped.Duration == Duration {
+    public init<Wrapped: Clock>(_ clock: Wrapped) where Wrapped.Duration == Duration {
         let origin = clock.now
         elapsed = { origin.duration(to: clock.now) }
         sleeper = { offset, tolerance in try await clock.sleep(until: origin.advanced(by: offset), tolerance: tolerance)
@@ -28,11 +28,11 @@ package struct ErasedClock: Clock {
     }
 
     /// `ContinuousClock`.
-    package static var continuous: ErasedClock { ErasedClock(ContinuousClock()) }
+    public static var continuous: ErasedClock { ErasedClock(ContinuousClock()) }
 
-    package var now: Instant { Instant(offset: elapsed()) }
+    public var now: Instant { Instant(offset: elapsed()) }
 
-    package func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
+    public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         try await sleeper(deadline.offset, tolerance)
     }
 }

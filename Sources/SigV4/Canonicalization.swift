@@ -110,19 +110,20 @@ package enum SigV4Canonical {
     /// A header as SigV4 orders it: its lowercased name, its value, and its place among those sent.
     typealias SortedHeader = (name: String, value: String, order: Int)
 
-    /// Headers, then `extra` (sent after them), as SigV4 orders them: names lowercased, sorted by
-    /// name, the sent order kept among repeats. Signing, preparing and verifying all sort through
-    /// this, into one array.
-    static func sortedHeaders(
-        _ headers: [(name: String, value: String)],
-        adding extra: some Sequence<(name: String, value: String)> = EmptyCollection()
-    ) -> [SortedHeader] {
+    /// Headers as SigV4 orders them: names lowercased, sorted by name, the sent order kept among
+    /// repeats.
+    static func sortedHeaders(_ headers: [(name: String, value: String)]) -> [SortedHeader] {
         var entries: [SortedHeader] = []
-        // Room for the headers a signer adds (three at most), so that the array grows once.
-        entries.reserveCapacity(headers.count + max(extra.underestimatedCount, 3))
+        entries.reserveCapacity(headers.count)
         for (name, value) in headers { entries.append((lowercaseName(name), value, entries.count)) }
-        for (name, value) in extra { entries.append((lowercaseName(name), value, entries.count)) }
-        if entries.count <= 16 {
+        sortHeaders(&entries)
+        return entries
+    }
+
+    /// Sorts lowercased headers by name, keeping the sent order (`order`) among repeats. Signing,
+    /// preparing and verifying all sort through this.
+    static func sortHeaders(_ entries: inout [SortedHeader]) {
+        guard entries.count > 16 else {
             // Insertion sort: a request has a handful of headers, and this allocates nothing.
             for i in entries.indices.dropFirst() {
                 let item = entries[i]
@@ -135,10 +136,9 @@ package enum SigV4Canonical {
                 }
                 entries[j + 1] = item
             }
-        } else {
-            entries.sort { $0.name != $1.name ? $0.name < $1.name : $0.order < $1.order }
+            return
         }
-        return entries
+        entries.sort { $0.name != $1.name ? $0.name < $1.name : $0.order < $1.order }
     }
 
     /// The canonical headers block and the signed-headers list. Names are lowercased and sorted;

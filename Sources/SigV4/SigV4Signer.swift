@@ -143,11 +143,14 @@ public struct SigV4Signer: Sendable {
     public func sign(_ request: SigV4Request, credentials: AWSCredentials, date: Date? = nil) -> HeaderSignature {
         let added = AddedHeaders(signer: self, payload: request.payload, credentials: credentials, date: date)
         // The signer's own headers are sent last, so they follow the request's among repeats.
-        let names = SigV4Canonical.sortedHeaders(
-            request.headers,
-            adding: AddedHeader.allCases.lazy.compactMap { header in
-                added.signedValue(header).map { (name: header.canonicalName, value: $0) }
-            })
+        var names: [SigV4Canonical.SortedHeader] = []
+        names.reserveCapacity(request.headers.count + AddedHeader.allCases.count)
+        for (name, value) in request.headers { names.append((SigV4Canonical.lowercaseName(name), value, names.count)) }
+        for header in AddedHeader.allCases {
+            guard let value = added.signedValue(header) else { continue }
+            names.append((header.canonicalName, value, names.count))
+        }
+        SigV4Canonical.sortHeaders(&names)
         let uri = SigV4Canonical.uri(request.path, normalize: options.normalizePath)
         let query = SigV4Canonical.query(request.query)
         var estimate = request.method.utf8.count + uri.utf8.count + query.utf8.count
@@ -348,10 +351,15 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Appends the hex signature of the string to sign held in `range` of the buffer.
+    // Out of line: inlined into `finish`, the MAC grew the signing closures past the inliner, which
+    // then copied the signer and credentials into a closure context on every signature (measured).
+    @inline(never)
     func appendSignature(of range: Range<Int>, in buffer: inout SigningBuffer, secret: String, date: String) {
         let stringToSign = buffer.bytes(range)
         let mac = keyCache.mac(secret: secret, date: date, region: region, service: service)
-        mac.withAuthenticationCode(for: stringToSign) { buffer.appendHex($0) }
+        var signature: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &signature) { mac.authenticate(stringToSign, into: $0) }
+        withUnsafeBytes(of: &signature) { buffer.appendHex($0) }
     }
 
     /// Presigns a request: the signature travels in the query, valid for `expires` seconds.

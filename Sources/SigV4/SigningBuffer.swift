@@ -142,7 +142,10 @@ struct SigningBuffer {
 
     /// The SHA-256 of `bytes` as lowercase hex, appended.
     mutating func appendSHA256Hex(of bytes: UnsafeRawBufferPointer) {
-        SHA256Hasher.withHash(of: bytes) { appendHex($0) }
+        // A tuple of known size, so that the hex loop below unrolls.
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { SHA256Hasher.hash(bytes, into: $0) }
+        withUnsafeBytes(of: &digest) { appendHex($0) }
     }
 
     func string(_ range: Range<Int>) -> String {
