@@ -17,12 +17,34 @@ struct SymbolText: Hashable, Sendable {
     }
 
     /// Whether two texts have the same UTF-8 bytes. Lengths are compared first, which rejects
-    /// most pairs of field names at once.
+    /// most pairs of field names at once; then eight bytes at a time, straight from the strings'
+    /// storage (field names are short, and the generic `elementsEqual`, or copying the strings to
+    /// call `withUTF8`, cost more than the rest of the symbol lookup).
     @inline(__always)
     static func same(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        var a = a
-        var b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+        let count = a.utf8.count
+        guard count == b.utf8.count else { return false }
+        let compared = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in equalBytes(x, y, count: count) }
+        }
+        if let compared, let result = compared { return result }
+        return a.utf8.elementsEqual(b.utf8)
+    }
+
+    @inline(__always)
+    private static func equalBytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, count: Int) -> Bool
+    {
+        guard count > 0, let p = x.baseAddress, let q = y.baseAddress else { return true }
+        var i = 0
+        while i + 8 <= count {
+            let left = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if left != UnsafeRawPointer(q).loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if p[i] != q[i] { return false }
+            i += 1
+        }
+        return true
     }
 }
