@@ -86,9 +86,13 @@ let package = Package(
         ),
         .target(name: "QLDBTesting", dependencies: ["QLDBSession", "Ion"]),
         .target(
+            name: "QLDBPartiQL",
+            dependencies: ["Ion", "QLDBPrimitives", .product(name: "BigInt", package: "BigInt")]
+        ),
+        .target(
             name: "QLDBLedger",
             dependencies: [
-                "Ion", "QLDBHashing", "QLDBPrimitives", "QLDBSession",
+                "Ion", "QLDBHashing", "QLDBPartiQL", "QLDBPrimitives", "QLDBSession",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -129,6 +133,10 @@ let package = Package(
             ]
         ),
         .target(name: "SharedFixtures", path: "Tests/SharedFixtures"),
+        .testTarget(
+            name: "QLDBPartiQLTests",
+            dependencies: ["QLDBPartiQL", "Ion"]
+        ),
         .testTarget(name: "IonTests", dependencies: ["Ion"]),
         .testTarget(name: "QLDBPrimitivesTests", dependencies: ["QLDBPrimitives", "QLDBCrypto"]),
         .testTarget(name: "IonConformanceTests", dependencies: ["Ion", "SharedFixtures"]),
@@ -147,7 +155,9 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // Recorded sessions read through #filePath, not bundled.
+            exclude: ["Recordings"]
         ),
         .testTarget(
             name: "QLDBLedgerTests",
@@ -156,7 +166,9 @@ let package = Package(
                 "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Ion fixtures read through #filePath, not bundled.
+            exclude: ["PartiQLReference"]
         ),
         .testTarget(
             name: "LicenceServiceTests",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The official Python driver (pyqldb 3.2.4) against `qldb serve`, once in development mode and
-# once verifying SigV4 with a configured key. Uses the qldb binary in $QLDB_BIN (default
-# .build/debug/qldb; build it first) and a venv in $VENV (default .venv-pyqldb).
+# once verifying SigV4 with a configured key; then the steps of AWS's DMV sample application
+# (scripts/dmv_tutorial.py) against a fresh server in development mode. Uses the qldb binary in
+# $QLDB_BIN (default .build/debug/qldb; build it first) and a venv in $VENV (default .venv-pyqldb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QLDB_BIN=${QLDB_BIN:-.build/debug/qldb}
@@ -12,11 +13,11 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pyqldb' 2>/dev
     "$VENV/bin/pip" install -q pyqldb==3.2.4 boto3==1.40.60 botocore==1.40.60
 fi
 
-run_scenario() { # $1: extra serve flags, $2: access key, $3: secret
+run_scenario() { # $1: python script, $2: ledger, $3: extra serve flags, $4: access key, $5: secret
     local log port pid
     log=$(mktemp)
     # shellcheck disable=SC2086
-    "$QLDB_BIN" serve --port 0 --in-memory --ledger interop $1 > "$log" 2>&1 &
+    "$QLDB_BIN" serve --port 0 --in-memory --ledger "$2" $3 > "$log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do
         port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
@@ -26,7 +27,7 @@ run_scenario() { # $1: extra serve flags, $2: access key, $3: secret
     if [ -z "${port:-}" ]; then cat "$log"; kill "$pid"; exit 1; fi
     head -n 2 "$log"
     local status=0
-    AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" scripts/interop_pyqldb.py "http://127.0.0.1:$port" interop "$2" "$3" || status=$?
+    AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" "$1" "http://127.0.0.1:$port" "$2" "$4" "$5" || status=$?
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     rm -f "$log"
@@ -34,6 +35,8 @@ run_scenario() { # $1: extra serve flags, $2: access key, $3: secret
 }
 
 echo "== pyqldb against qldb serve (development mode)"
-run_scenario "" ANY anything
+run_scenario scripts/interop_pyqldb.py interop "" ANY anything
 echo "== pyqldb against qldb serve (SigV4 verified)"
-run_scenario "--credentials AKIDINTEROP:interop-secret" AKIDINTEROP interop-secret
+run_scenario scripts/interop_pyqldb.py interop "--credentials AKIDINTEROP:interop-secret" AKIDINTEROP interop-secret
+echo "== AWS's DMV sample application, step by step (development mode)"
+run_scenario scripts/dmv_tutorial.py vehicle-registration "" ANY anything

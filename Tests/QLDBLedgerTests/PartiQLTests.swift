@@ -117,12 +117,12 @@ import Testing
         ),
         (
             "SELECT * FROM Licence ORDER BY x",
-            "Syntax error at line 1, column 23: ORDER BY is not supported by this ledger"
+            "Semantic error at line 1, column 23: ORDER BY is not part of QLDB's PartiQL"
         ),
-        ("SELECT * FROM Nope", "Semantic error: No such variable named 'Nope'"),
+        ("SELECT * FROM Nope", "Semantic error at line 1, column 15: No such variable named 'Nope'"),
         (
             "INSERT INTO Licence VALUE 5",
-            "INSERT INTO Licence: the value must be a struct or a list of structs, not int"
+            "INSERT INTO Licence: the value must be a struct or a bag of structs, not int"
         ),
         (
             "SELECT * FROM Licence WHERE a = ?",
@@ -130,7 +130,7 @@ import Testing
         ),
         (
             "SELEKT 1",
-            "Syntax error at line 1, column 1: expected a statement (SELECT, INSERT, UPDATE, DELETE, FROM, CREATE, DROP, UNDROP), found 'SELEKT'"
+            "Syntax error at line 1, column 1: expected a statement (SELECT, INSERT, UPDATE, DELETE, FROM, CREATE, DROP, UNDROP, EXEC), found 'SELEKT'"
         ),
     ])
     func errorsNameThePosition(statement: String, message: String) async throws {
@@ -156,5 +156,37 @@ import Testing
             try await driver.execute { txn in try await txn.execute("INSERT INTO T ?", big) }
         }
         #expect(tooBig?.message.hasPrefix("Document size 140") == true)
+    }
+}
+
+/// Hostile statements through the whole stack (driver, session service, engine) on Swift
+/// concurrency threads (512 KB stacks): refused with a limit error, never a crash.
+@Suite struct PartiQLLimitsThroughTheLedgerTests {
+    @Test(arguments: [
+        String(repeating: "(", count: 49_000) + "1" + String(repeating: ")", count: 49_000),
+        String(repeating: "1 + (", count: 16_000) + "1" + String(repeating: ")", count: 16_000),
+        "`" + String(repeating: "[", count: 49_000) + String(repeating: "]", count: 49_000) + "`",
+        String(repeating: "(SELECT VALUE ", count: 3_000) + "1" + String(repeating: " FROM << 0 >>)", count: 3_000),
+    ])
+    func deepStatementsAreRefused(_ expression: String) async throws {
+        let (driver, _, _) = embedded()
+        let statement = "SELECT VALUE " + expression + " FROM << 0 >>"
+        #expect(statement.count <= 100_000)
+        let error = await #expect(throws: QLDBSessionError.self) {
+            try await driver.execute { txn in try await txn.execute(statement) }
+        }
+        #expect(error?.type == "BadRequestException")
+        #expect(
+            error?.message.contains("limit of 40 levels") == true || error?.message.contains("deeper than 20") == true,
+            "\(String(describing: error?.message))")
+    }
+
+    @Test func statementsAtTheLimitRun() async throws {
+        let (driver, _, _) = embedded()
+        let sum = String(repeating: "1 + (", count: 19) + "1" + String(repeating: ")", count: 19)
+        let rows = try await driver.execute { txn in
+            try await txn.execute("SELECT VALUE \(sum) FROM << 0 >>").collect()
+        }
+        #expect(rows == [20])
     }
 }

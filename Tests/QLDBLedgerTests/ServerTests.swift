@@ -87,7 +87,7 @@ import FoundationNetworking
             }
             #expect(error?.status == 400)
             #expect(error?.type == "BadRequestException")
-            #expect(error?.message == "Semantic error: No such variable named 'Missing'")
+            #expect(error?.message == "Semantic error at line 1, column 15: No such variable named 'Missing'")
             try await client.close()
         }
     }

@@ -1,10 +1,5 @@
 import Ion
-
-/// A path inside a document: field names and list positions.
-enum PathComponent {
-    case field(String)
-    case index(Int)
-}
+import QLDBPartiQL
 
 extension LedgerState {
     static func get(_ value: IonValue, _ path: ArraySlice<PathComponent>) -> IonValue? {

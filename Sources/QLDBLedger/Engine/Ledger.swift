@@ -2,6 +2,7 @@ import Foundation
 import Ion
 import Logging
 import QLDBHashing
+import QLDBPartiQL
 import Synchronization
 
 /// A QLDB-compatible ledger: tables of Ion documents, PartiQL, serializable transactions with
@@ -112,17 +113,23 @@ public final class Ledger: Sendable {
         // The digest covers every statement the client sent, whether or not it succeeds here.
         let statementDigest = CommitDigest.statementHash(text, parameterHashes: parameterHashes)
         txn.digest.add(statementHash: statementDigest)
-        txn.statements.append(
-            .init(text: text, startTime: (try? IonTimestamp(Date())) ?? Self.epoch, digest: statementDigest))
-        let (statement, placeholders) = try Parser.parse(text)
-        guard placeholders == parameters.count else {
+        let startTime = (try? IonTimestamp(Date())) ?? Self.epoch
+        txn.statements.append(.init(text: text, startTime: startTime, digest: statementDigest))
+        let depth = state.withLock { $0.limits.statementNestingDepth }
+        let parsed: ParsedStatement
+        do { parsed = try Parser.parse(text, limits: ParserLimits(maxNestingDepth: depth)) } catch {
+            throw LedgerError.badRequest(error.description)
+        }
+        guard parsed.parameterCount == parameters.count else {
             throw LedgerError.badRequest(
-                "The statement has \(placeholders) parameter placeholder(s) but \(parameters.count) parameter(s) were sent"
+                "The statement has \(parsed.parameterCount) parameter placeholder(s) but \(parameters.count) parameter(s) were sent"
             )
         }
+        // Every UTCNOW() of the statement is the statement's start time.
+        let context = EvaluationContext(parameters: parameters, now: startTime, transactionID: txn.id)
         var working = txn
         let results = try state.withLock { state throws(LedgerError) in
-            try state.execute(statement, parameters: parameters, txn: &working)
+            try state.execute(parsed.statement, context: context, txn: &working)
         }
         txn = working
         return results

@@ -18,6 +18,13 @@ public struct LedgerLimits: Sendable {
     public var totalTables = 40
     /// Indexes per table (5).
     public var indexesPerTable = 5
+    /// Deepest nesting of a statement's expressions, containers and subqueries (40, a nested
+    /// SELECT counting for 8): what bounds the stack a statement needs to parse and run.
+    public var statementNestingDepth = 40
+    /// Expression evaluations one statement may perform (50,000,000).
+    public var evaluationSteps = 50_000_000
+    /// Rows (FROM bindings) one statement may produce (1,000,000).
+    public var evaluationRows = 1_000_000
     /// The defaults.
     public init() {}
 }
@@ -119,67 +126,5 @@ struct LedgerState: Sendable {
             }
         }
         return rows
-    }
-
-    /// The narrowest read an equality in the WHERE clause allows: a document id bound by `BY`,
-    /// or an indexed field compared with a constant; otherwise a scan.
-    func plan(for item: FromItem, table: TableState, whereClause: Expression?, singleSource: Bool, evaluator: Evaluator)
-        -> Plan
-    {
-        guard let whereClause else { return .scan }
-        var conjuncts: [Expression] = []
-        func split(_ e: Expression) {
-            if case .binary("AND", let l, let r) = e {
-                split(l)
-                split(r)
-            } else {
-                conjuncts.append(e)
-            }
-        }
-        split(whereClause)
-        let indexed = Set(table.indexes.map(\.field))
-        func field(_ e: Expression) -> String? {
-            switch e {
-            case .field(.variable(let root, _), let name) where root == item.alias: return name
-            case .variable(let name, _) where singleSource && name != item.alias: return name
-            default: return nil
-            }
-        }
-        func constant(_ e: Expression) -> IonValue? {
-            switch e {
-            case .literal, .parameter: return (try? evaluator.evaluate(e, Bindings())) ?? nil
-            default: return nil
-            }
-        }
-        var best: Plan = .scan
-        for conjunct in conjuncts {
-            var target: String?
-            var values: [IonValue] = []
-            switch conjunct {
-            case .binary("=", let l, let r):
-                if let f = field(l), let v = constant(r) {
-                    target = f
-                    values = [v]
-                } else if let f = field(r), let v = constant(l) {
-                    target = f
-                    values = [v]
-                }
-            case .inList(let l, .list(let items), negated: false):
-                if let f = field(l) {
-                    let constants = items.compactMap(constant)
-                    if constants.count == items.count {
-                        target = f
-                        values = constants
-                    }
-                }
-            default: break
-            }
-            guard let target else { continue }
-            if let by = item.byVariable, target == by {
-                return .documents(Set(values.compactMap(\.stringValue)))
-            }
-            if indexed.contains(target), case .scan = best { best = .values(field: target, values: values) }
-        }
-        return best
     }
 }
