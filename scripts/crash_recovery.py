@@ -23,7 +23,7 @@ LEDGER = "crash"
 def start():
     log = open(os.path.join(data_dir, "serve.log"), "a")
     process = subprocess.Popen(
-        [binary, "serve", "--port", "0", "--data-dir", data_dir, "--ledger", LEDGER],
+        [binary, "serve", "--port", "0", "--data-dir", data_dir, "--ledger", LEDGER, "--repair-torn-tail"],
         stdout=subprocess.PIPE, stderr=log, text=True)
     for line in process.stdout:
         match = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", line)

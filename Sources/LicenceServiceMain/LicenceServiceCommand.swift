@@ -31,6 +31,12 @@ struct LicenceServiceCommand: AsyncParsableCommand {
     var endpoint: String?
     @Option(help: "The ledger name (default: $LEDGER_NAME, else licences).") var ledger: String?
     @Option(help: "The AWS region for signing (default: $AWS_REGION, else us-east-1).") var region: String?
+    @Flag(
+        name: .customLong("repair-torn-tail"),
+        help:
+            "Truncate the embedded journal's incomplete last record (as a crash leaves it) instead of refusing to start."
+    )
+    var repairTornTail = false
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -68,13 +74,16 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             let driver = QLDBDriver(ledger: ledger, region: region, endpoint: url, configuration: configuration)
             return (driver, nil, "ledger \(ledger) at \(endpoint)")
         }
+        if let problem = LedgerName.problem(with: ledger) { throw ValidationError("ledger name: \(problem)") }
         let service = LedgerService(logger: logger)
         let embedded: Ledger
         if inMemory {
             embedded = Ledger(name: ledger, logger: logger)
         } else {
             do {
-                embedded = try Ledger(name: ledger, directory: URL(fileURLWithPath: dataDirectory), logger: logger)
+                embedded = try Ledger(
+                    name: ledger, directory: URL(fileURLWithPath: dataDirectory),
+                    journalAccess: .readWrite(repairTornTail: repairTornTail), logger: logger)
             } catch {
                 throw ValidationError("cannot open the embedded ledger in \(dataDirectory): \(error)")
             }

@@ -25,6 +25,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("credentials"), help: "An accepted access key, as AKID:SECRET (repeatable).")
     var credentials: [String] = []
     @Option(help: "The region signatures must be scoped to when --credentials is given.") var region = "us-east-1"
+    @Flag(
+        name: .customLong("repair-torn-tail"),
+        help: "Truncate a journal's incomplete last record (as a crash leaves it) instead of refusing to start.")
+    var repairTornTail = false
+    @Option(
+        name: .customLong("max-nesting-depth"),
+        help: "Deepest nesting of a statement's expressions (a nested SELECT counts for 8).")
+    var maxNestingDepth = LedgerLimits().statementNestingDepth
+    @Option(
+        name: .customLong("max-evaluation-steps"), help: "Expression evaluations one statement may perform.")
+    var maxEvaluationSteps = LedgerLimits().evaluationSteps
+    @Option(
+        name: .customLong("max-evaluation-rows"), help: "Rows (FROM bindings) one statement may produce.")
+    var maxEvaluationRows = LedgerLimits().evaluationRows
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -32,12 +46,20 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let names = ledgers.isEmpty ? ["ledger"] : ledgers
         let service = LedgerService(logger: logger)
+        var limits = LedgerLimits()
+        limits.statementNestingDepth = maxNestingDepth
+        limits.evaluationSteps = maxEvaluationSteps
+        limits.evaluationRows = maxEvaluationRows
         for name in names {
+            if let problem = LedgerName.problem(with: name) { throw ValidationError("--ledger: \(problem)") }
             do {
                 if inMemory {
-                    service.add(Ledger(name: name, logger: logger))
+                    service.add(Ledger(name: name, limits: limits, logger: logger))
                 } else {
-                    service.add(try Ledger(name: name, directory: URL(fileURLWithPath: dataDirectory), logger: logger))
+                    service.add(
+                        try Ledger(
+                            name: name, directory: URL(fileURLWithPath: dataDirectory), limits: limits,
+                            journalAccess: .readWrite(repairTornTail: repairTornTail), logger: logger))
                 }
             } catch {
                 throw ValidationError("cannot open ledger \(name): \(error)")

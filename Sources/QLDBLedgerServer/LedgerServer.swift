@@ -94,7 +94,8 @@ struct SendCommandHandler: Sendable {
                 ["__type": "UnknownOperationException", "message": "X-Amz-Target must be QLDBSession.SendCommand"])
         }
         if let failure = authenticate(request, body: body) { return failure }
-        let response = await service.handle(body: body)
+        // Sessions belong to the access key that signed their StartSession (checked above).
+        let response = await service.handle(body: body, principal: Self.accessKey(of: request))
         var headers = HTTPFields()
         headers[.contentType] = "application/x-amz-json-1.0"
         headers[.init("x-amzn-RequestId")!] = UUID().uuidString.lowercased()
@@ -144,6 +145,16 @@ struct SendCommandHandler: Sendable {
             logger.info("rejected a request", metadata: ["reason": "\(error)"])
             return Self.json(status: .forbidden, ["__type": type, "message": error.description])
         }
+    }
+
+    /// The access key of a SigV4 `Authorization` header (`Credential=AKID/...`).
+    static func accessKey(of request: Request) -> String? {
+        guard let authorization = request.headers[.authorization],
+            let start = authorization.range(of: "Credential=")?.upperBound
+        else { return nil }
+        let rest = authorization[start...]
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        return String(rest[..<slash])
     }
 
     static func json(status: HTTPResponse.Status, _ object: [String: String]) -> Response {

@@ -28,6 +28,8 @@ package struct PartiQLError: Error, Sendable, Hashable, CustomStringConvertible 
         case limit = "Limit exceeded"
         /// A value error at run time: division by zero, overflow, an unparseable CAST.
         case evaluation = "Evaluation error"
+        /// The statement was stopped from outside while it ran (its transaction expired).
+        case cancelled = "Statement cancelled"
     }
 
     package var kind: Kind

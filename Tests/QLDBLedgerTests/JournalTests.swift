@@ -54,7 +54,7 @@ import Testing
         #expect(digest.tipAddress.sequenceNo == 24)
     }
 
-    @Test func aTornTailIsTruncatedAndEarlierCommitsSurvive() async throws {
+    @Test func aTornTailIsRefusedUnlessItsRepairIsAskedFor() async throws {
         let directory = try temporaryDirectory()
         do {
             let ledger = try Ledger(name: "l", directory: directory, logger: quietLogger())
@@ -68,7 +68,15 @@ import Testing
         try handle.write(contentsOf: Data([0, 0, 1, 0, 9, 9, 9]))
         try handle.close()
         let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
-        let reopened = try Ledger(name: "l", directory: directory, logger: quietLogger())
+        let refused = #expect(throws: JournalError.self) {
+            _ = try Ledger(name: "l", directory: directory, logger: quietLogger())
+        }
+        #expect(refused?.kind == .tornTail)
+        #expect(refused?.block == 3)
+        #expect(refused?.offset == size - 7)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int == size)
+        let reopened = try Ledger(
+            name: "l", directory: directory, journalAccess: .readWrite(repairTornTail: true), logger: quietLogger())
         #expect(reopened.blockCount == 2)
         #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int == size - 7)
         let rows = try await driver(reopened).execute { txn in try await txn.execute("SELECT * FROM T").collect() }
@@ -100,10 +108,13 @@ import Testing
         let payload = Array(bytes[(recordStart + 12)..<(recordStart + 12 + length)])
         bytes.replaceSubrange((recordStart + 4)..<(recordStart + 12), with: QLDBHash.sha256(payload).bytes.prefix(8))
         try Data(bytes).write(to: file)
-        let error = #expect(throws: LedgerError.self) {
+        let error = #expect(throws: JournalError.self) {
             _ = try Ledger(name: "l", directory: directory, logger: quietLogger())
         }
-        #expect(error?.message.contains("does not match its hash") == true)
+        #expect(error?.kind == .corrupted)
+        #expect(error?.block == 2)
+        #expect(error?.offset == recordStart)
+        #expect(error?.reason.contains("does not match its hash") == true)
     }
 
     @Test func proofsOfEveryRevisionVerifyAgainstTheDigest() async throws {

@@ -50,7 +50,8 @@ import Testing
 
     @Test func aggregatesOverAnEmptyInput() throws {
         #expect(
-            try run("SELECT COUNT(*) AS n, COUNT(x.a) AS c, SUM(x.a) AS s, AVG(x.a) AS a, MIN(x.a) AS m FROM << >> AS x")
+            try run(
+                "SELECT COUNT(*) AS n, COUNT(x.a) AS c, SUM(x.a) AS s, AVG(x.a) AS a, MIN(x.a) AS m FROM << >> AS x")
                 == [["n": 0, "c": 0, "s": .null, "a": .null, "m": .null]])
         #expect(try run("SELECT MAX(x) AS m FROM << 1, 3, 2.5 >> AS x") == [["m": 3]])
         let mixed = failure("SELECT MAX(x) AS m FROM << 1, `2020T` >> AS x")

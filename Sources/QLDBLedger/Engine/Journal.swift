@@ -14,8 +14,9 @@ import Darwin
 /// Each record is `length (4 bytes, big-endian) ‖ SHA-256 of the payload (first 8 bytes) ‖ payload`,
 /// the payload being one block in Ion binary. A commit is acknowledged only once its record is
 /// written and `fsync`ed; commits that arrive while a sync is running share the next one (group
-/// commit). A record cut short by a crash (a torn tail) is found on open by its length or its
-/// checksum, logged, and truncated away.
+/// commit). On open every record is checked: damage anywhere is a ``JournalError`` naming the
+/// block and byte offset, and a record cut short by a crash (a torn tail) is truncated only when
+/// the caller asks for the repair.
 final class JournalFile: Sendable {
     struct State {
         var pending: [UInt8] = []
@@ -32,42 +33,121 @@ final class JournalFile: Sendable {
     private let queue = DispatchQueue(label: "swift-qldb.journal")
     let fsyncs = Mutex(0)
 
-    /// Opens (creating) the journal and returns the complete records, truncating a torn tail.
-    static func open(path: String, logger: Logger) throws -> (JournalFile, [[UInt8]]) {
-        let fd = openFile(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    /// One record of the file: its payload and where it starts.
+    struct Record {
+        var offset: Int
+        var payload: [UInt8]
+    }
+
+    /// The largest payload a record can have: a block holds at most a 4 MB transaction plus its
+    /// metadata, so a longer length field is damage, not a record.
+    static let maxPayloadBytes = 64 * 1024 * 1024
+
+    /// Every record of `bytes`, or where they stop being valid.
+    ///
+    /// Only an incomplete final record is a torn tail: a header cut short, or a length that runs
+    /// past the end of the file with no valid record after it. A bad checksum, an implausible
+    /// length, or a length running past the end while a valid record follows is corruption.
+    static func scan(_ bytes: [UInt8]) -> (
+        records: [Record], failure: (offset: Int, kind: JournalError.Kind, reason: String)?
+    ) {
+        var records: [Record] = []
+        var offset = 0
+        while offset < bytes.count {
+            guard offset + 12 <= bytes.count else {
+                return (records, (offset, .tornTail, "\(bytes.count - offset) bytes of a 12-byte record header"))
+            }
+            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            guard length <= maxPayloadBytes else {
+                return (records, (offset, .corrupted, "record length \(length) exceeds the largest possible block"))
+            }
+            guard offset + 12 + length <= bytes.count else {
+                if let later = firstValidRecord(in: bytes, after: offset + 12) {
+                    return (
+                        records,
+                        (
+                            offset, .corrupted,
+                            "record length \(length) runs past the end, but a valid record follows at byte \(later)"
+                        )
+                    )
+                }
+                return (
+                    records,
+                    (
+                        offset, .tornTail,
+                        "length \(length) runs past the end: \(bytes.count - offset - 12) bytes present"
+                    )
+                )
+            }
+            let payload = Array(bytes[(offset + 12)..<(offset + 12 + length)])
+            guard checksumMatches(payload, bytes[(offset + 4)..<(offset + 12)]) else {
+                return (records, (offset, .corrupted, "checksum mismatch"))
+            }
+            records.append(Record(offset: offset, payload: payload))
+            offset += 12 + length
+        }
+        return (records, nil)
+    }
+
+    static func checksumMatches(_ payload: [UInt8], _ checksum: ArraySlice<UInt8>) -> Bool {
+        QLDBHash.sha256(payload).withUnsafeBytes { $0.prefix(8).elementsEqual(checksum) }
+    }
+
+    /// The offset of a complete record with a valid checksum after `start`, if any. Payloads are
+    /// Ion binary, so only positions whose payload starts with the Ion version marker are hashed.
+    static func firstValidRecord(in bytes: [UInt8], after start: Int) -> Int? {
+        var p = start
+        while p + 16 <= bytes.count {
+            if bytes[p + 12] == 0xE0 && bytes[p + 13] == 0x01 && bytes[p + 14] == 0x00 && bytes[p + 15] == 0xEA {
+                let length = bytes[p..<p + 4].reduce(0) { $0 << 8 | Int($1) }
+                if length <= maxPayloadBytes, p + 12 + length <= bytes.count,
+                    checksumMatches(Array(bytes[(p + 12)..<(p + 12 + length)]), bytes[(p + 4)..<(p + 12)])
+                {
+                    return p
+                }
+            }
+            p += 1
+        }
+        return nil
+    }
+
+    /// Opens the journal of `ledger` and returns its complete records.
+    ///
+    /// - Throws: ``JournalError`` when a record is corrupted, or when the last one is torn and
+    ///   `access` does not ask for the repair; the file is then unchanged.
+    static func open(path: String, ledger: String, access: JournalAccess, logger: Logger) throws -> (
+        JournalFile, [Record]
+    ) {
+        let flags = access == .readOnly ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC
+        let fd = openFile(path, flags, 0o644)
         guard fd >= 0 else {
             throw LedgerError.badRequest("cannot open journal \(path): \(String(cString: strerror(errno)))")
         }
         let data = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
         let bytes = [UInt8](data)
-        var records: [[UInt8]] = []
-        var offset = 0
-        var goodEnd = 0
-        while offset < bytes.count {
-            guard offset + 12 <= bytes.count else { break }
-            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-            guard offset + 12 + length <= bytes.count else { break }
-            let payload = Array(bytes[(offset + 12)..<(offset + 12 + length)])
-            guard
-                QLDBHash.sha256(payload).withUnsafeBytes({
-                    $0.prefix(8).elementsEqual(bytes[(offset + 4)..<(offset + 12)])
-                })
-            else {
-                break
+        let (records, failure) = scan(bytes)
+        var end = bytes.count
+        if let failure {
+            let error = JournalError(
+                kind: failure.kind, ledger: ledger, path: path, block: records.count, offset: failure.offset,
+                reason: failure.reason)
+            guard failure.kind == .tornTail, access == .readWrite(repairTornTail: true) else {
+                close(fd)
+                throw error
             }
-            records.append(payload)
-            offset += 12 + length
-            goodEnd = offset
-        }
-        if goodEnd < bytes.count {
             logger.warning(
-                "journal has a torn tail; truncating it",
-                metadata: ["path": "\(path)", "validBytes": "\(goodEnd)", "discardedBytes": "\(bytes.count - goodEnd)"])
-            guard ftruncate(fd, off_t(goodEnd)) == 0, fsync(fd) == 0 else {
+                "repairing the journal's torn tail as asked: truncating its incomplete last record",
+                metadata: [
+                    "ledger": "\(ledger)", "path": "\(path)", "block": "\(records.count)",
+                    "offset": "\(failure.offset)", "discardedBytes": "\(bytes.count - failure.offset)",
+                ])
+            guard ftruncate(fd, off_t(failure.offset)) == 0, fsync(fd) == 0 else {
+                close(fd)
                 throw LedgerError.badRequest("cannot truncate journal \(path): \(String(cString: strerror(errno)))")
             }
+            end = failure.offset
         }
-        lseek(fd, off_t(goodEnd), SEEK_SET)
+        lseek(fd, off_t(end), SEEK_SET)
         return (JournalFile(path: path, descriptor: fd), records)
     }
 

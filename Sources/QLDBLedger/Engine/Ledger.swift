@@ -14,6 +14,14 @@ public final class Ledger: Sendable {
     let state: Mutex<LedgerState>
     let journal: JournalFile?
     let logger: Logger
+    private let beforeStatement = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// Called by every statement once it has taken its snapshot, before it runs outside the
+    /// lock: tests use it to hold a statement while other transactions commit.
+    var statementHook: (@Sendable () -> Void)? {
+        get { beforeStatement.withLock { $0 } }
+        set { beforeStatement.withLock { $0 = newValue } }
+    }
 
     /// A digest of the journal up to its tip.
     public struct Digest: Sendable, Hashable {
@@ -46,34 +54,56 @@ public final class Ledger: Sendable {
     /// Opens (or creates) a durable ledger whose journal is `<directory>/<name>.journal`,
     /// replaying and verifying the journal.
     ///
-    /// - Throws: ``LedgerError`` when the journal cannot be opened or its hash chain does not verify.
+    /// - Parameters:
+    ///   - name: The ledger's name (see ``LedgerName``); the journal's file name.
+    ///   - directory: Where the journal is.
+    ///   - limits: QLDB's limits.
+    ///   - journalAccess: Read-write (the default; a torn tail is an error unless its repair is
+    ///     asked for) or read-only (nothing is created or written: for verification).
+    ///   - logger: Where opening and repairs are logged.
+    /// - Throws: ``JournalError`` naming the block and byte offset when the journal is corrupted
+    ///   or ends in a torn tail (the file is left as it was); ``LedgerError`` when `name` is not a
+    ///   ledger name (see ``LedgerName``) or the journal cannot be opened.
     public init(
         name: String, directory: URL, limits: LedgerLimits = LedgerLimits(),
+        journalAccess: JournalAccess = .readWrite(repairTornTail: false),
         logger: Logger = Logger(label: "swift-qldb.ledger")
     ) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try LedgerName.validate(name)
+        if journalAccess != .readOnly {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
         let path = directory.appendingPathComponent("\(name).journal").path
-        let (journal, records) = try JournalFile.open(path: path, logger: logger)
+        let (journal, records) = try JournalFile.open(path: path, ledger: name, access: journalAccess, logger: logger)
+        func corrupted(_ block: Int, _ reason: String) -> JournalError {
+            JournalError(
+                kind: .corrupted, ledger: name, path: path, block: block, offset: records[block].offset, reason: reason)
+        }
         var state: LedgerState
         if let first = records.first {
-            let header = try Self.decodeRecord(first)
+            let header: IonValue
+            do { header = try Self.decodeRecord(first.payload) } catch {
+                throw corrupted(0, "the header is not Ion: \(error)")
+            }
             guard let strand = header["strandId"]?.stringValue, header["ledger"]?.stringValue == name else {
-                throw LedgerError.badRequest("journal \(path) does not start with this ledger's header")
+                throw corrupted(0, "the header is not this ledger's")
             }
             state = LedgerState(strandID: strand, limits: limits)
-            for (index, record) in records.dropFirst().enumerated() {
+            for (index, record) in records.enumerated().dropFirst() {
                 do {
-                    try state.replay(try Self.decodeRecord(record))
+                    try state.replay(try Self.decodeRecord(record.payload))
                 } catch {
-                    throw LedgerError.badRequest("journal \(path), block \(index + 1): \(error)")
+                    throw corrupted(index, "\(error)")
                 }
             }
         } else {
             state = LedgerState(strandID: LedgerIdentifiers.random(), limits: limits)
-            let header: IonValue = ["ledger": .string(name), "strandId": .string(state.strandID)]
-            // The header reaches the disk with the first commit's sync; a journal that lost it
-            // before any commit is empty and starts afresh.
-            _ = journal.append(try IonValue.encode(binary: [header]))
+            if journalAccess != .readOnly {
+                let header: IonValue = ["ledger": .string(name), "strandId": .string(state.strandID)]
+                // The header reaches the disk with the first commit's sync; a journal that lost it
+                // before any commit is empty and starts afresh.
+                _ = journal.append(try IonValue.encode(binary: [header]))
+            }
         }
         self.name = name
         self.state = Mutex(state)
@@ -103,9 +133,13 @@ public final class Ledger: Sendable {
 
     /// Runs a statement in a transaction: the text is parsed, its hash enters the transaction's
     /// commit digest, and its results come back.
-    func execute(_ text: String, parameters: [IonValue], parameterHashes: [QLDBHash], in txn: inout LedgerTransaction)
-        throws(LedgerError) -> [IonValue]
-    {
+    ///
+    /// `interruption` is asked every few thousand evaluation steps; a reason it gives stops the
+    /// statement with `InvalidSessionException`.
+    func execute(
+        _ text: String, parameters: [IonValue], parameterHashes: [QLDBHash], in txn: inout LedgerTransaction,
+        interruption: (@Sendable () -> String?)? = nil
+    ) throws(LedgerError) -> [IonValue] {
         let limit = state.withLock { $0.limits.statementCharacters }
         guard text.count <= limit else {
             throw LedgerError.badRequest("Statement exceeds the limit of \(limit) characters")
@@ -127,12 +161,12 @@ public final class Ledger: Sendable {
         }
         // Every UTCNOW() of the statement is the statement's start time.
         let context = EvaluationContext(parameters: parameters, now: startTime, transactionID: txn.id)
-        var working = txn
-        let results = try state.withLock { state throws(LedgerError) in
-            try state.execute(parsed.statement, context: context, txn: &working)
-        }
-        txn = working
-        return results
+        // The statement runs on a copy of the state, outside the lock: copy-on-write makes the
+        // copy cheap, commits after it do not change it, and the transaction reads only its
+        // snapshot's versions, which the copy holds. Only commit serializes.
+        let snapshot = state.withLock { $0 }
+        statementHook?()
+        return try snapshot.execute(parsed.statement, context: context, txn: &txn, interruption: interruption)
     }
 
     // swift-format-ignore: NeverUseForceTry

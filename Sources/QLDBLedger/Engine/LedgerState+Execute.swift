@@ -4,17 +4,23 @@ import QLDBPartiQL
 
 extension LedgerState {
     /// Runs one parsed statement inside `txn` and returns its result values.
-    func execute(_ statement: Statement, context: EvaluationContext, txn: inout LedgerTransaction)
-        throws(LedgerError) -> [IonValue]
-    {
+    ///
+    /// `interruption` is asked every few thousand steps and rows; when it gives a reason the
+    /// statement stops with `InvalidSessionException` carrying it (the transaction expired).
+    func execute(
+        _ statement: Statement, context: EvaluationContext, txn: inout LedgerTransaction,
+        interruption: (@Sendable () -> String?)? = nil
+    ) throws(LedgerError) -> [IonValue] {
         let reader = TransactionReader(state: self, txn: txn)
         defer { txn = reader.txn }
         let evaluator = Evaluator(
             context: context,
             budget: EvaluationBudget(maxSteps: limits.evaluationSteps, maxRows: limits.evaluationRows),
-            source: reader)
+            source: reader, interruption: interruption)
         do {
             return try run(statement, evaluator: evaluator, reader: reader)
+        } catch let error as PartiQLError where error.kind == .cancelled {
+            throw LedgerError.invalidSession(error.reason)
         } catch let error as PartiQLError {
             throw LedgerError.badRequest(error.description)
         } catch let error as LedgerError {

@@ -81,7 +81,10 @@ public final class LedgerService: Sendable {
     // MARK: JSON
 
     /// Answers one awsJson1_0 `SendCommand` body with the status and body QLDB would send.
-    public nonisolated(nonsending) func handle(body: [UInt8]) async -> TransportResponse {
+    ///
+    /// `principal` is who signed the request (its access key): a session started by one principal
+    /// is "No such session" for every other. `nil` (the embedded transport) is a principal too.
+    public nonisolated(nonsending) func handle(body: [UInt8], principal: String? = nil) async -> TransportResponse {
         let request: SendCommandRequest
         do {
             request = try SendCommandJSON.decodeRequest(body)
@@ -91,7 +94,7 @@ public final class LedgerService: Sendable {
                     type: "SerializationException",
                     message: "The request body is not a valid SendCommand request: \(error)"))
         }
-        switch await handle(request) {
+        switch await handle(request, principal: principal) {
         case .success(let response):
             do {
                 return TransportResponse(status: 200, body: try SendCommandJSON.encode(response))
@@ -113,21 +116,23 @@ public final class LedgerService: Sendable {
     // MARK: Commands
 
     /// Answers one `SendCommand` request.
-    public nonisolated(nonsending) func handle(_ request: SendCommandRequest) async -> Result<
-        SendCommandResponse, LedgerError
-    > {
+    ///
+    /// `principal` is who signed the request; see ``handle(body:principal:)``.
+    public nonisolated(nonsending) func handle(_ request: SendCommandRequest, principal: String? = nil) async
+        -> Result<SendCommandResponse, LedgerError>
+    {
         let command: Command
         switch Command.decode(request) {
         case .success(let decoded): command = decoded
         case .failure(let error): return .failure(error)
         }
-        if case .startSession(let name) = command { return startSession(name) }
+        if case .startSession(let name) = command { return startSession(name, owner: principal) }
         guard let token = request.sessionToken else {
             return .failure(
                 .badRequest("The parameter SessionToken is required for \(request.commandName ?? "this command")"))
         }
         var session: Sessions.CheckedOut
-        switch sessions.withLock({ $0.checkOut(token, now: clock.now) }) {
+        switch sessions.withLock({ $0.checkOut(token, owner: principal, now: clock.now) }) {
         case .success(let checkedOut): session = checkedOut
         case .failure(let refused):
             abortTransaction(of: refused.removed)
@@ -177,10 +182,10 @@ public final class LedgerService: Sendable {
         }
     }
 
-    private func startSession(_ name: String) -> Result<SendCommandResponse, LedgerError> {
+    private func startSession(_ name: String, owner: String?) -> Result<SendCommandResponse, LedgerError> {
         let started = clock.now
-        guard Self.isValidLedgerName(name) else {
-            return .failure(.badRequest("Invalid ledger name \(name): 1–32 letters, digits or hyphens, not all digits"))
+        if let problem = LedgerName.problem(with: name) {
+            return .failure(.badRequest("Invalid ledger name: \(problem)"))
         }
         guard let ledger = ledger(named: name) else {
             return .failure(LedgerError(type: "BadRequestException", message: "Ledger \(name) does not exist"))
@@ -188,8 +193,8 @@ public final class LedgerService: Sendable {
         let token = Self.randomToken()
         let (opened, removed) = sessions.withLock {
             $0.start(
-                token: token, id: LedgerIdentifiers.random(), ledger: name, payload: SessionState(ledger: ledger),
-                now: started)
+                token: token, id: LedgerIdentifiers.random(), ledger: name, owner: owner,
+                payload: SessionState(ledger: ledger), now: started)
         }
         for state in removed { abortTransaction(of: state) }
         guard opened else {
@@ -271,9 +276,15 @@ public final class LedgerService: Sendable {
         }
         let values: [IonValue]
         do {
+            let clock = self.clock
+            let interruption = session.transactionDeadline.map { deadline in
+                { @Sendable () -> String? in
+                    clock.now >= deadline ? "Transaction \(execute.transactionId) has expired" : nil
+                }
+            }
             values = try session.payload.ledger.execute(
                 execute.statement, parameters: parameters, parameterHashes: parameters.map(CommitDigest.ionHash),
-                in: &txn)
+                in: &txn, interruption: interruption)
             session.payload.transaction = txn
         } catch {
             session.payload.transaction = txn
@@ -376,17 +387,6 @@ public final class LedgerService: Sendable {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return Base64.encode(bytes)
-    }
-
-    static func isValidLedgerName(_ name: String) -> Bool {
-        let scalars = name.unicodeScalars
-        guard (1...32).contains(scalars.count), !name.hasPrefix("-"), !name.hasSuffix("-"), !name.contains("--") else {
-            return false
-        }
-        guard
-            scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") })
-        else { return false }
-        return !scalars.allSatisfy { ("0"..."9").contains($0) }
     }
 
     /// Removes expired sessions that nobody uses.

@@ -34,6 +34,8 @@ where Clock.Duration == Duration {
         var payload: Payload
         /// When the command started.
         let at: Clock.Instant
+        /// When the open transaction expires, if one is open: a statement still running then stops.
+        var transactionDeadline: Clock.Instant? = nil
     }
 
     /// Why a command cannot run on a session.
@@ -53,6 +55,8 @@ where Clock.Duration == Duration {
     private struct Entry: Sendable {
         let id: String
         let ledger: String
+        /// Who started the session (the signing access key); only they can use its token.
+        let owner: String?
         let startedAt: Clock.Instant
         var lastUsedAt: Clock.Instant
         var transaction: OpenTransaction?
@@ -72,20 +76,27 @@ where Clock.Duration == Duration {
     /// Starts a session on `ledger`, after sweeping expired ones. Returns the payloads of the
     /// sessions swept, and whether the session was started (`false`: the ledger has
     /// `maxSessionsPerLedger` sessions open already).
+    ///
+    /// `owner` is who started it (the access key that signed the request): the token is "No such
+    /// session" for anyone else.
     mutating func start(
-        token: String, id: String, ledger: String, payload: Payload, now: Clock.Instant
+        token: String, id: String, ledger: String, owner: String? = nil, payload: Payload, now: Clock.Instant
     ) -> (started: Bool, removed: [Payload]) {
         let removed = sweep(now: now)
         let open = sessions.values.reduce(0) { $0 + ($1.ledger == ledger ? 1 : 0) }
         guard open < configuration.maxSessionsPerLedger else { return (false, removed) }
-        sessions[token] = Entry(id: id, ledger: ledger, startedAt: now, lastUsedAt: now, payload: payload)
+        sessions[token] = Entry(
+            id: id, ledger: ledger, owner: owner, startedAt: now, lastUsedAt: now, payload: payload)
         return (true, removed)
     }
 
     /// Checks a session out for one command, or says why it cannot run. A refusal that ends
     /// the session returns its payload, for the caller to abort its transaction.
-    mutating func checkOut(_ token: String, now: Clock.Instant) -> Result<CheckedOut, Refused> {
-        guard var entry = sessions[token] else { return .failure(Refused(.noSuchSession)) }
+    ///
+    /// A token used by another `owner` than the one that started the session is refused as
+    /// unknown, and the session is left exactly as it was.
+    mutating func checkOut(_ token: String, owner: String? = nil, now: Clock.Instant) -> Result<CheckedOut, Refused> {
+        guard var entry = sessions[token], entry.owner == owner else { return .failure(Refused(.noSuchSession)) }
         if entry.startedAt.duration(to: now) >= configuration.sessionLifetime {
             sessions[token] = nil
             return .failure(Refused(.sessionExpired(sessionID: entry.id), removed: entry.payload))
@@ -105,7 +116,10 @@ where Clock.Duration == Duration {
         entry.payload = nil
         entry.lastUsedAt = now
         sessions[token] = entry
-        return .success(CheckedOut(id: entry.id, payload: payload, at: now))
+        return .success(
+            CheckedOut(
+                id: entry.id, payload: payload, at: now,
+                transactionDeadline: entry.transaction?.startedAt.advanced(by: configuration.transactionTimeout)))
     }
 
     /// A refusal, with the payload of the session it removed, if it removed one.

@@ -27,13 +27,23 @@ package final class Evaluator {
     package let context: EvaluationContext
     package let budget: EvaluationBudget
     let source: (any RowSource)?
+    /// Asked every few thousand steps and rows: a reason to stop (the transaction expired), or `nil`.
+    let interruption: (@Sendable () -> String?)?
     private var steps = 0
     private(set) var rowCount = 0
+    private var nextInterruptionCheck = Evaluator.interruptionInterval
 
-    package init(context: EvaluationContext, budget: EvaluationBudget = EvaluationBudget(), source: (any RowSource)?) {
+    /// How many steps and rows pass between two calls of the interruption check.
+    static let interruptionInterval = 4096
+
+    package init(
+        context: EvaluationContext, budget: EvaluationBudget = EvaluationBudget(), source: (any RowSource)?,
+        interruption: (@Sendable () -> String?)? = nil
+    ) {
         self.context = context
         self.budget = budget
         self.source = source
+        self.interruption = interruption
     }
 
     /// Counts `n` rows against the budget.
@@ -43,6 +53,16 @@ package final class Evaluator {
             throw PartiQLError(
                 .limit, "the statement produced more than the limit of \(budget.maxRows) rows", at: position)
         }
+        try checkInterruption(after: n, at: position)
+    }
+
+    /// Calls the interruption check once `work` more steps or rows have passed since the last call.
+    private func checkInterruption(after work: Int, at position: SourcePosition) throws(PartiQLError) {
+        guard let interruption else { return }
+        nextInterruptionCheck -= work
+        guard nextInterruptionCheck <= 0 else { return }
+        nextInterruptionCheck = Self.interruptionInterval
+        if let reason = interruption() { throw PartiQLError(.cancelled, reason, at: position) }
     }
 
     /// The value of `expression` in `environment`; `nil` is MISSING.
@@ -79,6 +99,7 @@ package final class Evaluator {
             throw PartiQLError(
                 .limit, "the statement needed more than the limit of \(budget.maxSteps) evaluation steps", at: position)
         }
+        if interruption != nil { try checkInterruption(after: 1, at: position) }
     }
 
     private func leaf(_ expression: Expression, _ environment: Environment) throws(PartiQLError) -> IonValue? {

@@ -1,0 +1,85 @@
+import Foundation
+import Ion
+import QLDBDriver
+import QLDBSession
+import QLDBTesting
+import Synchronization
+import Testing
+
+@testable import QLDBLedger
+
+/// Statements run outside the ledger-wide lock: while one is held mid-way, other transactions
+/// keep committing; and a statement still running when its transaction expires stops.
+@Suite struct StatementConcurrencyTests {
+    @Test func otherSessionsCommitWhileAStatementIsHeld() async throws {
+        let (driver, _, ledger) = embedded()
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        let release = DispatchSemaphore(value: 0)
+        let held = DispatchSemaphore(value: 0)
+        let holdNext = Mutex(true)
+        let gaveUp = Mutex(false)
+        ledger.statementHook = {
+            // Only the first statement is held: the reader's, after it took its snapshot. Were
+            // the lock held meanwhile, no commit could finish and the release would never come.
+            guard
+                holdNext.withLock({
+                    let first = $0
+                    $0 = false
+                    return first
+                })
+            else { return }
+            held.signal()
+            if release.wait(timeout: .now() + 10) == .timedOut { gaveUp.withLock { $0 = true } }
+        }
+        async let reader: [IonValue] = driver.execute { txn in try await txn.execute("SELECT * FROM T").collect() }
+        await Task.detached { held.wait() }.value
+        // The reader is inside its statement, outside the lock: 50 transactions commit meanwhile.
+        for i in 0..<50 {
+            try await driver.execute { txn in try await txn.execute("INSERT INTO T ?", ["n": .int(i)] as IonValue) }
+        }
+        release.signal()
+        #expect(!gaveUp.withLock { $0 }, "the commits waited for the held statement")
+        // The reader saw its snapshot, from before those commits.
+        #expect(try await reader.isEmpty)
+        let count = try await driver.execute { txn in try await txn.execute("SELECT COUNT(*) AS n FROM T").collect() }
+        #expect(count == [["n": 50]])
+    }
+
+    @Test func aStatementRunningPastItsTransactionsDeadlineStops() async throws {
+        let clock = TestClock()
+        let (driver, _, ledger) = embedded(retries: 0, clock: clock)
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        // The statement starts in time; the hook moves the clock past the 30 s limit while it runs.
+        ledger.statementHook = { clock.advance(by: .seconds(31)) }
+        let bag = "<<" + (0..<100).map(String.init).joined(separator: ",") + ">>"
+        let error = await #expect(throws: QLDBSessionError.self) {
+            try await driver.execute { txn in
+                try await txn.execute("SELECT VALUE 1 FROM \(bag) AS a, \(bag) AS b").collect()
+            }
+        }
+        #expect(error?.type == "InvalidSessionException")
+        #expect(error?.message.hasPrefix("Transaction ") == true && error?.message.hasSuffix(" has expired") == true)
+    }
+
+    @Test func aSessionBelongsToTheKeyThatStartedIt() async throws {
+        let service = LedgerService(logger: quietLogger())
+        service.add(Ledger(name: "l", logger: quietLogger()))
+        func send(_ json: String, as principal: String?) async -> (Int, String) {
+            let response = await service.handle(body: Array(json.utf8), principal: principal)
+            return (response.status, String(decoding: response.body, as: UTF8.self))
+        }
+        let (status, started) = await send(#"{"StartSession":{"LedgerName":"l"}}"#, as: "AKIDONE")
+        #expect(status == 200)
+        let token = try #require(
+            started.range(of: #""SessionToken":"[^"]+""#, options: .regularExpression).map {
+                String(started[$0].dropFirst(#""SessionToken":""#.count).dropLast())
+            })
+        let stolen = await send(#"{"SessionToken":"\#(token)","StartTransaction":{}}"#, as: "AKIDTWO")
+        #expect(stolen.0 == 400)
+        #expect(stolen.1.contains("InvalidSessionException") && stolen.1.contains("No such session"))
+        let anonymous = await send(#"{"SessionToken":"\#(token)","EndSession":{}}"#, as: nil)
+        #expect(anonymous.1.contains("No such session"))
+        let owner = await send(#"{"SessionToken":"\#(token)","StartTransaction":{}}"#, as: "AKIDONE")
+        #expect(owner.0 == 200)
+    }
+}
