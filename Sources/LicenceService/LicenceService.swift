@@ -162,20 +162,25 @@ public struct LicenceAPI: Sendable {
     }
 
     private func checkFields(_ object: IonStruct, allowed: Set<String>) throws {
+        var seen: Set<String> = []
         for field in object {
             let name = field.name.text ?? ""
             guard allowed.contains(name) else {
                 throw Problem.validation(
                     "unknown field '\(name)'; allowed: \(allowed.sorted().joined(separator: ", "))")
             }
+            guard seen.insert(name).inserted else {
+                throw Problem.validation("the field '\(name)' appears more than once")
+            }
         }
     }
 
+    /// A text field: a string without control or bidirectional-override characters, not empty
+    /// once surrounding spaces are trimmed, at most `max` characters, satisfying `rule`.
     private func text(
-        _ object: IonStruct, _ name: String, required: Bool, max: Int = 100, pattern: String? = nil, rule: String = ""
-    )
-        throws -> String?
-    {
+        _ object: IonStruct, _ name: String, required: Bool, max: Int = 100,
+        rule: ((String) -> String?)? = nil
+    ) throws -> String? {
         guard let value = object[name], !value.isNull else {
             if required { throw Problem.validation("\(name) is required") }
             return nil
@@ -183,18 +188,30 @@ public struct LicenceAPI: Sendable {
         guard value.type == .string, let text = value.stringValue else {
             throw Problem.validation("\(name) must be a string")
         }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let bad = FieldRules.forbiddenCharacter(in: text) {
+            throw Problem.validation(
+                "\(name) must not contain the character U+\(String(bad.value, radix: 16, uppercase: true))"
+                    + " (control and bidirectional-override characters are refused)")
+        }
+        var trimmed = Substring(text)
+        while trimmed.first == " " { trimmed.removeFirst() }
+        while trimmed.last == " " { trimmed.removeLast() }
         guard !trimmed.isEmpty else { throw Problem.validation("\(name) must not be empty") }
         guard trimmed.count <= max else { throw Problem.validation("\(name) must be at most \(max) characters") }
-        if let pattern, trimmed.range(of: pattern, options: .regularExpression) == nil {
-            throw Problem.validation("\(name) \(rule)")
-        }
-        return trimmed
+        if let rule, let problem = rule(String(trimmed)) { throw Problem.validation("\(name) \(problem)") }
+        return String(trimmed)
     }
 
-    static let emailPattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#
-    static let telephonePattern = #"^\+?[0-9 ()-]{6,20}$"#
-    static let postcodePattern = #"^[A-Za-z0-9 ]{2,10}$"#
+    /// Emails are checked as sent (surrounding spaces are an error, not trimmed) and stored in
+    /// lower case, so that `Ann@Example.com` and `ann@example.com` are one licence.
+    private func email(_ object: IonStruct) throws -> String {
+        guard let value = object["email"], !value.isNull else { throw Problem.validation("email is required") }
+        guard value.type == .string, let text = value.stringValue else {
+            throw Problem.validation("email must be a string")
+        }
+        if let problem = FieldRules.emailProblem(text) { throw Problem.validation("email \(problem)") }
+        return FieldRules.normalizedEmail(text)
+    }
 
     static func event(_ name: String, extra: [String: IonValue] = [:]) -> IonValue {
         var fields = IonStruct()
@@ -210,14 +227,13 @@ public struct LicenceAPI: Sendable {
         try checkFields(body, allowed: ["firstName", "lastName", "email", "telephone", "postcode"])
         let firstName = try text(body, "firstName", required: true)!
         let lastName = try text(body, "lastName", required: true)!
-        let email = try text(
-            body, "email", required: true, max: 254, pattern: Self.emailPattern, rule: "must be an email address")!
-        let telephone = try text(
-            body, "telephone", required: true, max: 20, pattern: Self.telephonePattern,
-            rule: "must be 6 to 20 digits, spaces, +, - or ()")!
-        let postcode = try text(
-            body, "postcode", required: true, max: 10, pattern: Self.postcodePattern,
-            rule: "must be 2 to 10 letters, digits or spaces")!
+        let email = try email(body)
+        let telephone = try text(body, "telephone", required: true, max: 20) {
+            FieldRules.isTelephone($0) ? nil : "must be 6 to 20 digits, spaces, +, - or ()"
+        }!
+        let postcode = try text(body, "postcode", required: true, max: 10) {
+            FieldRules.isPostcode($0) ? nil : "must be 2 to 10 letters, digits or spaces"
+        }!
         let licence = try await driver.execute { txn -> IonValue in
             let existing = try await txn.execute("SELECT VALUE l.licenceId FROM Licence AS l WHERE l.email = ?", email)
                 .collect()
@@ -301,12 +317,12 @@ public struct LicenceAPI: Sendable {
 
     private func updateContact(_ id: String, _ body: IonStruct) async throws -> LicenceResponse {
         try checkFields(body, allowed: ["telephone", "postcode"])
-        let telephone = try text(
-            body, "telephone", required: false, max: 20, pattern: Self.telephonePattern,
-            rule: "must be 6 to 20 digits, spaces, +, - or ()")
-        let postcode = try text(
-            body, "postcode", required: false, max: 10, pattern: Self.postcodePattern,
-            rule: "must be 2 to 10 letters, digits or spaces")
+        let telephone = try text(body, "telephone", required: false, max: 20) {
+            FieldRules.isTelephone($0) ? nil : "must be 6 to 20 digits, spaces, +, - or ()"
+        }
+        let postcode = try text(body, "postcode", required: false, max: 10) {
+            FieldRules.isPostcode($0) ? nil : "must be 2 to 10 letters, digits or spaces"
+        }
         guard telephone != nil || postcode != nil else { throw Problem.validation("give telephone, postcode or both") }
         let updated = try await driver.execute { txn -> IonStruct in
             var licence = try await fetch(txn, id)

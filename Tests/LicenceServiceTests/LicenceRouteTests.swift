@@ -128,7 +128,31 @@ let ann =
         ),
         (
             #"{"firstName":"A","lastName":"Lee","email":"nope","telephone":"0123456","postcode":"AB1"}"#,
-            "email must be an email address"
+            "email must be an email address with exactly one @"
+        ),
+        (
+            #"{"firstName":"A","lastName":"Lee","email":"dup@example.com\n","telephone":"0123456","postcode":"AB1"}"#,
+            "email must not contain the control character U+A in the domain"
+        ),
+        (
+            #"{"firstName":"A","lastName":"Lee","email":" a@b.co","telephone":"0123456","postcode":"AB1"}"#,
+            "email must not contain ' ' before the @"
+        ),
+        (
+            #"{"firstName":"A","lastName":"Lee","email":"a@localhost","telephone":"0123456","postcode":"AB1"}"#,
+            "email must have a dot in the domain after the @"
+        ),
+        (
+            #"{"firstName":"A\u0000","lastName":"Lee","email":"a@b.co","telephone":"0123456","postcode":"AB1"}"#,
+            "firstName must not contain the character U+0 (control and bidirectional-override characters are refused)"
+        ),
+        (
+            #"{"firstName":"A","lastName":"\u202Eeel","email":"a@b.co","telephone":"0123456","postcode":"AB1"}"#,
+            "lastName must not contain the character U+202E (control and bidirectional-override characters are refused)"
+        ),
+        (
+            #"{"firstName":"A","firstName":"B","lastName":"L","email":"a@b.co","telephone":"0123456","postcode":"AB1"}"#,
+            "the field 'firstName' appears more than once"
         ),
         (
             #"{"firstName":"A","lastName":" ","email":"a@b.co","telephone":"0123456","postcode":"AB1"}"#,
@@ -181,6 +205,11 @@ let ann =
         let again = try await call(api, "POST", "/licences", body: ann)
         #expect(again.status == 409)
         #expect(again.json["detail"] as? String == "A licence with email ann@example.com already exists")
+        // Emails are one licence whatever their letter case.
+        let shouting = try await call(
+            api, "POST", "/licences", body: ann.replacingOccurrences(of: "ann@example.com", with: "ANN@Example.COM"))
+        #expect(shouting.status == 409)
+        #expect(shouting.json["detail"] as? String == "A licence with email ann@example.com already exists")
     }
 
     @Test func verifyWithoutProofsIs501() async throws {
