@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(name: "QLDBPrimitives"),
@@ -98,9 +100,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "HTTPServerLimits",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "QLDBLedgerServer",
             dependencies: [
-                "QLDBLedger", "QLDBSession", "SigV4",
+                "HTTPServerLimits", "QLDBLedger", "QLDBSession", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -109,7 +124,7 @@ let package = Package(
         .target(
             name: "LicenceService",
             dependencies: [
-                "Ion", "QLDBDriver", "QLDBHashing", "QLDBLedger", "QLDBSession",
+                "HTTPServerLimits", "Ion", "QLDBDriver", "QLDBHashing", "QLDBLedger", "QLDBSession",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "LicenceServiceMain",
             dependencies: [
-                "LicenceService", "QLDBDriver", "QLDBHTTPTransport", "QLDBLedger", "SigV4",
+                "HTTPServerLimits", "LicenceService", "QLDBDriver", "QLDBHTTPTransport", "QLDBLedger", "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -127,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "QLDBCLI",
             dependencies: [
-                "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer", "QLDBPrimitives",
+                "HTTPServerLimits", "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer", "QLDBPrimitives",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

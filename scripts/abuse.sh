@@ -18,6 +18,9 @@ done
 QLDB_BIN=$(cd "$(dirname "$QLDB_BIN")" && pwd)/$(basename "$QLDB_BIN")
 LICENCE_BIN=$(cd "$(dirname "$LICENCE_BIN")" && pwd)/$(basename "$LICENCE_BIN")
 PROBES=scripts/abuse_probes.py
+# A crashing server exits at once (status 139 for SIGSEGV) instead of spending seconds in Swift's
+# backtracer while still holding its port; set SWIFT_BACKTRACE to override.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/abuse.XXXXXX")
 PIDS=()
 FAILURES=0
@@ -100,20 +103,23 @@ probe() {
     return 0
 }
 
-# After a probe: if qldb-main died, say so (the final check fails) and start a new one so the
-# remaining probes still measure something.
+# After a probe: if qldb-main died or stopped answering, say so (the final check then fails too)
+# and start a new one so that the remaining probes still measure something.
 QLDB_RESTARTS=()
 check_qldb_main() {
-    if ! running "$QLDB_PID"; then
-        local status=0
-        wait "$QLDB_PID" 2>/dev/null || status=$?
-        echo "FAIL $1: qldb serve died (exit status $status; last log lines below); restarting it for the next probes"
-        tail -n 3 "$WORK/qldb-main.log" | sed 's/^/    /'
-        QLDB_RESTARTS+=("$1 (exit $status)")
-        FAILURES=$((FAILURES + 1))
-        cp "$WORK/qldb-main.log" "$WORK/qldb-main.$1.log"
-        start_qldb_main
+    local status=0 what=died
+    if running "$QLDB_PID"; then
+        timeout 10 "$PYTHON" "$PROBES" alive --qldb "$QLDB_URL" > /dev/null 2>&1 && return 0
+        what="stopped answering (SIGKILLed)"
+        kill -9 "$QLDB_PID" 2>/dev/null || true
     fi
+    wait "$QLDB_PID" 2>/dev/null || status=$?
+    echo "FAIL $1: qldb serve $what, exit status $status (last log lines below); restarting it for the next probes"
+    tail -n 3 "$WORK/qldb-main.log" | sed 's/^/    /'
+    QLDB_RESTARTS+=("$1 (exit $status)")
+    FAILURES=$((FAILURES + 1))
+    cp "$WORK/qldb-main.log" "$WORK/qldb-main.$1.log"
+    start_qldb_main
 }
 
 echo "abuse: qldb $QLDB_BIN, licence-service $LICENCE_BIN"

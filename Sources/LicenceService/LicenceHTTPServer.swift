@@ -1,3 +1,4 @@
+import HTTPServerLimits
 import Hummingbird
 import Logging
 import NIOCore
@@ -7,17 +8,28 @@ public struct LicenceHTTPServer: Sendable {
     let api: LicenceAPI
     let host: String
     let port: Int
+    let limits: ServerLimits
     let logger: Logger
 
-    /// A server for `api` on `host:port`.
+    /// A server for `api` on `host:port`, with `limits` on connections, timeouts and bodies
+    /// (its body limit is the API's).
     public init(
-        api: LicenceAPI, host: String = "127.0.0.1", port: Int = 3000,
+        api: LicenceAPI, host: String = "127.0.0.1", port: Int = 3000, limits: ServerLimits = ServerLimits(),
         logger: Logger = Logger(label: "licence-service.http")
     ) {
         self.api = api
         self.host = host
         self.port = port
+        var limits = limits
+        limits.maxBodyBytes = api.maxBodyBytes
+        self.limits = limits
         self.logger = logger
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then lets in-flight requests finish for at most
+    /// the limits' shutdown timeout.
+    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await limits.run(application(onServerRunning: onServerRunning), logger: logger)
     }
 
     /// The Hummingbird application; `onServerRunning` receives the bound port.
@@ -45,7 +57,14 @@ public struct LicenceHTTPServer: Sendable {
             router.on("/", method: method, use: respond)
         }
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "licence-service"),
+            router: router,
+            server: limits.http1 { declared, limit in
+                let problem = Problem(
+                    type: "/problems/too-large", title: "Payload too large", status: 413,
+                    detail: "the body is \(declared) bytes; the limit is \(limit)")
+                return ("application/problem+json", problem.response.body)
+            },
+            configuration: .init(address: .hostname(host, port: port), serverName: "licence-service"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServerLimits
 import LicenceService
 import Logging
 import QLDBDriver
@@ -37,6 +38,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             "Truncate the embedded journal's incomplete last record (as a crash leaves it) instead of refusing to start."
     )
     var repairTornTail = false
+    @OptionGroup var serverLimits: ServerLimitOptions
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -53,13 +55,15 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             ledger: ledgerName, region: regionName, endpoint: endpoint, logger: logger)
         let api = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
         try await api.prepare()
-        let server = LicenceHTTPServer(api: api, host: host, port: port, logger: logger)
+        let limits = serverLimits.applied(to: ServerLimits())
+        let server = LicenceHTTPServer(api: api, host: host, port: port, limits: limits, logger: logger)
         let host = host
-        try await server.application { port in
+        try await server.run { port in
             FileHandle.standardOutput.write(
                 Data("licence-service: listening on http://\(host):\(port) (\(description))\n".utf8))
-        }.runService()
-        try await driver.close()
+        }
+        // Ending the pooled sessions is best effort: a ledger that no longer answers must not hold the exit.
+        await closeWithin(.seconds(2), driver)
     }
 
     func makeBackend(ledger: String, region: String, endpoint: String?, logger: Logger) throws -> (
@@ -111,5 +115,15 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await runtime.run { event in await licences.handle(apiGatewayEvent: event) }
+    }
+}
+
+/// Closes `driver`, giving up after `deadline` (its sessions then simply expire on the ledger).
+func closeWithin(_ deadline: Duration, _ driver: QLDBDriver) async {
+    await withTaskGroup(of: Void.self) { group in
+        group.addTask { try? await driver.close() }
+        group.addTask { try? await Task.sleep(for: deadline) }
+        await group.next()
+        group.cancelAll()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServerLimits
 import Logging
 import QLDBLedger
 import QLDBLedgerServer
@@ -39,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("max-evaluation-rows"), help: "Rows (FROM bindings) one statement may produce.")
     var maxEvaluationRows = LedgerLimits().evaluationRows
+    @OptionGroup var serverLimits: ServerLimitOptions
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -66,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         var configuration = LedgerServer.Configuration()
+        configuration.limits = serverLimits.applied(to: configuration.limits)
         configuration.host = host
         configuration.port = port
         if credentials.isEmpty {

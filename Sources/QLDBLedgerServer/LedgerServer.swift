@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServerLimits
 import Hummingbird
 import Logging
 import NIOCore
@@ -25,8 +26,13 @@ public struct LedgerServer: Sendable {
         public var port = 8000
         /// How requests are authenticated.
         public var authentication: Authentication = .development
-        /// Largest request body accepted.
-        public var maxBodyBytes = 8 * 1024 * 1024
+        /// Connections, timeouts, the largest request body (8 MB) and the shutdown deadline.
+        public var limits = ServerLimits()
+        /// Largest request body accepted (the limits' `maxBodyBytes`).
+        public var maxBodyBytes: Int {
+            get { limits.maxBodyBytes }
+            set { limits.maxBodyBytes = newValue }
+        }
         /// The defaults.
         public init() {}
     }
@@ -53,8 +59,19 @@ public struct LedgerServer: Sendable {
         let handler = SendCommandHandler(service: service, configuration: configuration, logger: logger)
         router.post("/") { request, context in try await handler.respond(to: request, context: context) }
         router.post("/**") { request, context in try await handler.respond(to: request, context: context) }
+        router.get("/health") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
         return Application(
             router: router,
+            server: configuration.limits.http1 { declared, limit in
+                let error = LedgerError(
+                    type: "BadRequestException", status: 413,
+                    message: "The request body is \(declared) bytes; the limit is \(limit) bytes")
+                return ("application/x-amz-json-1.0", LedgerService.errorResponse(error).body)
+            },
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "swift-qldb"),
             services: [service],
@@ -62,9 +79,10 @@ public struct LedgerServer: Sendable {
             logger: logger)
     }
 
-    /// Runs until cancelled or sent SIGINT/SIGTERM.
+    /// Runs until cancelled or sent SIGINT/SIGTERM; then in-flight requests get the limits'
+    /// shutdown timeout to finish.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await application(onServerRunning: onServerRunning).runService()
+        try await configuration.limits.run(application(onServerRunning: onServerRunning), logger: logger)
     }
 }
 
