@@ -20,14 +20,16 @@ run_scenario() { # $1: python script, $2: ledger, $3: extra serve flags, $4: acc
     "$QLDB_BIN" serve --port 0 --in-memory --ledger "$2" $3 > "$log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do
-        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        port=$(sed -n 's|.*listening on https\{0,1\}://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
         [ -n "$port" ] && break
         sleep 0.1
     done
     if [ -z "${port:-}" ]; then cat "$log"; kill "$pid"; exit 1; fi
     head -n 2 "$log"
     local status=0
-    AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" "$1" "http://127.0.0.1:$port" "$2" "$4" "$5" || status=$?
+    local scheme=http
+    grep -q 'listening on https://' "$log" && scheme=https
+    AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" "$1" "$scheme://127.0.0.1:$port" "$2" "$4" "$5" || status=$?
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     rm -f "$log"
@@ -40,3 +42,16 @@ echo "== pyqldb against qldb serve (SigV4 verified)"
 run_scenario scripts/interop_pyqldb.py interop "--credentials AKIDINTEROP:interop-secret" AKIDINTEROP interop-secret
 echo "== AWS's DMV sample application, step by step (development mode)"
 run_scenario scripts/dmv_tutorial.py vehicle-registration "" ANY anything
+echo "== pyqldb against qldb serve over TLS (a CA made here, trusted through AWS_CA_BUNDLE)"
+tls=$(mktemp -d)
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$tls/san.ext"
+(
+    cd "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj "/CN=interop CA" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 \
+        -extfile san.ext 2>/dev/null
+)
+AWS_CA_BUNDLE="$tls/ca.pem" run_scenario scripts/interop_pyqldb.py interop \
+    "--tls-certificate $tls/server.pem --tls-key $tls/server.key" ANY anything
+rm -rf "$tls"

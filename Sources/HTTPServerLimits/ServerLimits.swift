@@ -1,7 +1,9 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import NIOHTTPTypes
 import ServiceLifecycle
 
@@ -22,12 +24,23 @@ public struct ServerLimits: Sendable {
     /// How long a SIGTERM or SIGINT lets in-flight requests finish before they are cancelled
     /// (default 10 s).
     public var shutdownTimeout: Duration = .seconds(10)
+    /// Serve HTTPS with this certificate and key instead of plain HTTP (`nil`, the default).
+    public var tls: TLSConfiguration?
 
     /// The defaults.
     public init() {}
 
-    /// The HTTP/1 server with these limits; `tooLarge` builds the 413 body and its content type.
-    public func http1(tooLarge: @escaping @Sendable (_ declared: Int, _ limit: Int) -> (String, [UInt8]))
+    /// The HTTP/1 server (over TLS when ``tls`` is set) with these limits; `tooLarge` builds
+    /// the 413 body and its content type.
+    public func server(tooLarge: @escaping @Sendable (_ declared: Int, _ limit: Int) -> (String, [UInt8])) throws
+        -> HTTPServerBuilder
+    {
+        let plain = http1(tooLarge: tooLarge)
+        guard let tls else { return plain }
+        return try .tls(plain, tlsConfiguration: tls)
+    }
+
+    func http1(tooLarge: @escaping @Sendable (_ declared: Int, _ limit: Int) -> (String, [UInt8]))
         -> HTTPServerBuilder
     {
         let counter = ConnectionCounter()

@@ -29,11 +29,13 @@ public struct LicenceHTTPServer: Sendable {
     /// Runs the server until SIGTERM or SIGINT, then lets in-flight requests finish for at most
     /// the limits' shutdown timeout.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await limits.run(application(onServerRunning: onServerRunning), logger: logger)
+        try await limits.run(try application(onServerRunning: onServerRunning), logger: logger)
     }
 
     /// The Hummingbird application; `onServerRunning` receives the bound port.
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    ///
+    /// - Throws: when the TLS configuration cannot be used.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
         -> some ApplicationProtocol
     {
         let router = Router()
@@ -58,7 +60,7 @@ public struct LicenceHTTPServer: Sendable {
         }
         return Application(
             router: router,
-            server: limits.http1 { declared, limit in
+            server: try limits.server { declared, limit in
                 let problem = Problem(
                     type: "/problems/too-large", title: "Payload too large", status: 413,
                     detail: "the body is \(declared) bytes; the limit is \(limit)")

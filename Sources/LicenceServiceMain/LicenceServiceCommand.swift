@@ -55,12 +55,13 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             ledger: ledgerName, region: regionName, endpoint: endpoint, logger: logger)
         let api = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
         try await api.prepare()
-        let limits = serverLimits.applied(to: ServerLimits())
+        let limits = try serverLimits.applied(to: ServerLimits())
         let server = LicenceHTTPServer(api: api, host: host, port: port, limits: limits, logger: logger)
         let host = host
+        let scheme = serverLimits.scheme
         try await server.run { port in
             FileHandle.standardOutput.write(
-                Data("licence-service: listening on http://\(host):\(port) (\(description))\n".utf8))
+                Data("licence-service: listening on \(scheme)://\(host):\(port) (\(description))\n".utf8))
         }
         // Ending the pooled sessions is best effort: a ledger that no longer answers must not hold the exit.
         await closeWithin(.seconds(2), driver)

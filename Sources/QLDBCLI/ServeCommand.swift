@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         var configuration = LedgerServer.Configuration()
-        configuration.limits = serverLimits.applied(to: configuration.limits)
+        configuration.limits = try serverLimits.applied(to: configuration.limits)
         configuration.host = host
         configuration.port = port
         if credentials.isEmpty {
@@ -90,9 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
         let storage = inMemory ? "in memory" : "data in \(dataDirectory)"
         let server = LedgerServer(service: service, configuration: configuration, logger: logger)
         let host = host
+        let scheme = serverLimits.scheme
         try await server.run { port in
             say(
-                "qldb serve: listening on http://\(host):\(port)/ (ledgers: \(names.joined(separator: ", ")); \(storage))"
+                "qldb serve: listening on \(scheme)://\(host):\(port)/ (ledgers: \(names.joined(separator: ", ")); \(storage))"
             )
         }
     }

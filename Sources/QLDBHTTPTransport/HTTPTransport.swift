@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOSSL
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -31,11 +32,16 @@ public final class HTTPTransport: QLDBTransport {
         public var userAgent: String = SwiftQLDBVersion.userAgent
         /// Largest response body accepted.
         public var maxResponseBytes: Int = 64 * 1024 * 1024
+        /// A PEM file of the certificate authorities to trust for HTTPS instead of the system's
+        /// (for a ledger with its own CA, as `qldb serve --tls-certificate` may have). Defaults
+        /// to `$AWS_CA_BUNDLE`, as the AWS SDKs read it.
+        public var caBundle: String?
 
         /// A configuration for an endpoint and region.
         public init(endpoint: URL, region: String) {
             self.endpoint = endpoint
             self.region = region
+            self.caBundle = ProcessInfo.processInfo.environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
         }
 
         /// The regional QLDB session endpoint.
@@ -82,7 +88,28 @@ public final class HTTPTransport: QLDBTransport {
                 ("Host", host),
                 ("X-Amz-Target", "QLDBSession.SendCommand"),
             ])
-        client = httpClient ?? HTTPClient.shared
+        client = httpClient ?? configuration.caBundle.map(Self.sharedClient(trusting:)) ?? HTTPClient.shared
+    }
+
+    /// One client per CA bundle for the life of the process, like `HTTPClient.shared` (never shut down).
+    private static let bundleClients = Mutex<[String: HTTPClient]>([:])
+
+    private static func sharedClient(trusting bundle: String) -> HTTPClient {
+        bundleClients.withLock { clients in
+            if let client = clients[bundle] { return client }
+            var config = HTTPClient.Configuration()
+            config.tlsConfiguration = Self.tls(trusting: bundle)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+            clients[bundle] = client
+            return client
+        }
+    }
+
+    /// TLS for a client that trusts the certificate authorities in the PEM file `bundle`.
+    static func tls(trusting bundle: String) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(bundle)
+        return tls
     }
 
     /// Creates a transport with its own `HTTPClient` built from the configuration's connect
@@ -94,6 +121,7 @@ public final class HTTPTransport: QLDBTransport {
         config.connectionPool = .init(
             idleTimeout: .seconds(50), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections)
         config.decompression = .disabled
+        if let bundle = configuration.caBundle { config.tlsConfiguration = tls(trusting: bundle) }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         return HTTPTransport(configuration: configuration, credentials: credentials, client: client, owns: true)
     }

@@ -52,7 +52,9 @@ public struct LedgerServer: Sendable {
 
     /// Builds the Hummingbird application, with the ledger service as one of its services (its
     /// `run()` removes expired sessions); `onServerRunning` receives the bound port.
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    ///
+    /// - Throws: when the TLS configuration cannot be used.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
         -> some ApplicationProtocol
     {
         let router = Router()
@@ -66,7 +68,7 @@ public struct LedgerServer: Sendable {
         }
         return Application(
             router: router,
-            server: configuration.limits.http1 { declared, limit in
+            server: try configuration.limits.server { declared, limit in
                 let error = LedgerError(
                     type: "BadRequestException", status: 413,
                     message: "The request body is \(declared) bytes; the limit is \(limit) bytes")
@@ -82,7 +84,7 @@ public struct LedgerServer: Sendable {
     /// Runs until cancelled or sent SIGINT/SIGTERM; then in-flight requests get the limits'
     /// shutdown timeout to finish.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await configuration.limits.run(application(onServerRunning: onServerRunning), logger: logger)
+        try await configuration.limits.run(try application(onServerRunning: onServerRunning), logger: logger)
     }
 }
 
