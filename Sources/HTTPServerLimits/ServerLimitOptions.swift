@@ -44,11 +44,15 @@ public struct ServerLimitOptions: ParsableArguments {
         var limits = limits
         if let tlsCertificate, let tlsKey {
             do {
-                let chain = try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { NIOSSLCertificateSource.certificate($0) }
+                let chain = try NIOSSLCertificate.fromPEMFile(tlsCertificate).map {
+                    NIOSSLCertificateSource.certificate($0)
+                }
                 let key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
-                limits.tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+                limits.tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: chain, privateKey: .privateKey(key))
             } catch {
-                throw ValidationError("cannot use --tls-certificate \(tlsCertificate) and --tls-key \(tlsKey): \(error)")
+                throw ValidationError(
+                    "cannot use --tls-certificate \(tlsCertificate) and --tls-key \(tlsKey): \(error)")
             }
         }
         limits.headerTimeout = .milliseconds(Int64(headerTimeout * 1000))

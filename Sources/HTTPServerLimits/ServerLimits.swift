@@ -3,8 +3,8 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
-import NIOSSL
 import NIOHTTPTypes
+import NIOSSL
 import ServiceLifecycle
 
 /// What a server allows each connection and how long it waits, so that no client (slow,

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import HTTPServerLimits
 import Logging
+import Metrics
+import Prometheus
 import QLDBLedger
 import QLDBLedgerServer
 
@@ -44,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        // Before any metric is made: the ledger service makes its own when created.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var logger = Logger(label: "qldb.serve")
         logger.logLevel = .info
         let names = ledgers.isEmpty ? ["ledger"] : ledgers
@@ -69,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var configuration = LedgerServer.Configuration()
         configuration.limits = try serverLimits.applied(to: configuration.limits)
+        configuration.metrics = { registry.emitToBuffer() }
         configuration.host = host
         configuration.port = port
         if credentials.isEmpty {

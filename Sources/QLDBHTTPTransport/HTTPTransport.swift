@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-import NIOSSL
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import QLDBSession
 import SigV4
 import Synchronization

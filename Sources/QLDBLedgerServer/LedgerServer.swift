@@ -33,6 +33,9 @@ public struct LedgerServer: Sendable {
             get { limits.maxBodyBytes }
             set { limits.maxBodyBytes = newValue }
         }
+        /// The metrics text `GET /metrics` serves (Prometheus exposition format); `nil` (the
+        /// default) leaves the route out.
+        public var metrics: (@Sendable () -> [UInt8])?
         /// The defaults.
         public init() {}
     }
@@ -61,6 +64,13 @@ public struct LedgerServer: Sendable {
         let handler = SendCommandHandler(service: service, configuration: configuration, logger: logger)
         router.post("/") { request, context in try await handler.respond(to: request, context: context) }
         router.post("/**") { request, context in try await handler.respond(to: request, context: context) }
+        if let metrics = configuration.metrics {
+            router.get("/metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: metrics())))
+            }
+        }
         router.get("/health") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],

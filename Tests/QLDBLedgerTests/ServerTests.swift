@@ -26,8 +26,10 @@ import FoundationNetworking
         configuration.port = 0
         configuration.authentication = authentication
         if let tls {
-            configuration.limits = try ServerLimitOptions.parse(["--tls-certificate", tls.certificate, "--tls-key", tls.key])
-                .applied(to: configuration.limits)
+            configuration.limits = try ServerLimitOptions.parse([
+                "--tls-certificate", tls.certificate, "--tls-key", tls.key,
+            ])
+            .applied(to: configuration.limits)
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = try LedgerServer(service: service, configuration: configuration, logger: quietLogger())
@@ -61,11 +63,21 @@ import FoundationNetworking
     static func makeCertificates() throws -> (ca: String, certificate: String, key: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qldb-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(dir)/san.ext", atomically: true, encoding: .utf8)
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
+            toFile: "\(dir)/san.ext", atomically: true, encoding: .utf8)
         for arguments in [
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=swift-qldb test CA"],
-            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "1", "-extfile", "san.ext"],
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+                "-subj", "/CN=swift-qldb test CA",
+            ],
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+                "/CN=127.0.0.1",
+            ],
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "server.pem", "-days", "1", "-extfile", "san.ext",
+            ],
         ] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
@@ -80,7 +92,9 @@ import FoundationNetworking
         return ("\(dir)/ca.pem", "\(dir)/server.pem", "\(dir)/server.key")
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl to make certificates"))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl to make certificates"))
     func servesHTTPSToADriverTrustingItsCA() async throws {
         let files = try Self.makeCertificates()
         try await withServer(authentication: .development, tls: (files.certificate, files.key)) { url in

@@ -46,6 +46,7 @@ public final class LedgerService: Sendable {
     private let ledgers = Mutex<[String: Ledger]>([:])
     private let sessions: Mutex<Sessions>
     private let clock: ErasedClock
+    private let metrics = LedgerMetrics()
     let logger: Logger
 
     /// Creates a service with no ledgers; add them with ``add(_:)``.
@@ -119,6 +120,23 @@ public final class LedgerService: Sendable {
     ///
     /// `principal` is who signed the request; see ``handle(body:principal:)``.
     public nonisolated(nonsending) func handle(_ request: SendCommandRequest, principal: String? = nil) async
+        -> Result<SendCommandResponse, LedgerError>
+    {
+        let started = ContinuousClock.now
+        let result = await answer(request, principal: principal)
+        let elapsed = started.duration(to: .now)
+        let (seconds, attoseconds) = elapsed.components
+        var error: LedgerError?
+        if case .failure(let failure) = result { error = failure }
+        metrics.record(
+            command: LedgerMetrics.command(of: request),
+            nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000,
+            error: error)
+        metrics.sessions.record(sessionCount)
+        return result
+    }
+
+    private nonisolated(nonsending) func answer(_ request: SendCommandRequest, principal: String?) async
         -> Result<SendCommandResponse, LedgerError>
     {
         let command: Command
