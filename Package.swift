@@ -185,9 +185,8 @@ let package = Package(
         .testTarget(
             name: "QLDBLedgerTests",
             dependencies: [
-                "HTTPServerLimits", "QLDBLedger", "QLDBLedgerServer", "QLDBDriver", "QLDBHTTPTransport", "QLDBPrimitives",
-                "QLDBSession",
-                "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
+                "HTTPServerLimits", "QLDBLedger", "QLDBLedgerServer", "QLDBDriver", "QLDBHTTPTransport",
+                "QLDBPrimitives", "QLDBSession", "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
