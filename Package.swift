@@ -140,7 +140,8 @@ let package = Package(
         .executableTarget(
             name: "LicenceServiceMain",
             dependencies: [
-                "HTTPServerLimits", "LicenceService", "QLDBDriver", "QLDBHTTPTransport", "QLDBLedger", "SigV4",
+                "HTTPServerLimits", "LicenceService", "QLDBDriver", "QLDBHTTPTransport", "QLDBLedger", "QLDBSession",
+                "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -149,6 +150,7 @@ let package = Package(
             name: "QLDBCLI",
             dependencies: [
                 "HTTPServerLimits", "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer", "QLDBPrimitives",
+                "QLDBSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -12,6 +12,8 @@ public struct APIGatewayProxyEvent: Decodable, Sendable {
     public var headers: [String: String]?
     /// Path parameters.
     public var pathParameters: [String: String]?
+    /// Query string parameters (last value per name).
+    public var queryStringParameters: [String: String]?
     /// The body, possibly base64.
     public var body: String?
     /// Whether `body` is base64.
@@ -21,8 +23,9 @@ public struct APIGatewayProxyEvent: Decodable, Sendable {
     ///
     /// - Throws: ``Problem`` (400) when the event has no method or path, or a body that is not base64 as declared.
     public func licenceRequest() throws -> LicenceRequest {
-        guard let method = httpMethod, let path else {
-            throw Problem.validation("the API Gateway event has no httpMethod or path")
+        guard let method = httpMethod, let path = routedPath ?? path else {
+            throw Problem.validation(
+                "the event is not an API Gateway REST proxy event: it has no httpMethod, or neither resource nor path")
         }
         var bytes: [UInt8]?
         if let body {
@@ -35,7 +38,26 @@ public struct APIGatewayProxyEvent: Decodable, Sendable {
                 bytes = Array(body.utf8)
             }
         }
-        return LicenceRequest(method: method, path: path, body: bytes)
+        return LicenceRequest(method: method, path: path, query: queryStringParameters ?? [:], body: bytes)
+    }
+
+    /// The path the resource template names, its `{parameters}` (and a greedy `{proxy+}`) filled
+    /// in from `pathParameters`. Routing on it, not on `path`, makes a stage or a custom domain's
+    /// base path (`/Prod/licences/…`) irrelevant; `nil` without a resource.
+    var routedPath: String? {
+        guard let resource, resource.hasPrefix("/") else { return nil }
+        var parts: [String] = []
+        for segment in resource.split(separator: "/", omittingEmptySubsequences: true) {
+            guard segment.hasPrefix("{"), segment.hasSuffix("}") else {
+                parts.append(String(segment))
+                continue
+            }
+            var name = segment.dropFirst().dropLast()
+            if name.hasSuffix("+") { name = name.dropLast() }
+            guard let value = pathParameters?[String(name)] else { return nil }
+            parts.append(value)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 }
 
@@ -70,7 +92,10 @@ extension LicenceAPI {
         } catch let problem as Problem {
             response = problem.response
         } catch {
-            response = Problem.validation("the event is not an API Gateway proxy event: \(error)").response
+            response =
+                Problem.validation(
+                    "the event is not an API Gateway REST proxy event (a JSON object with httpMethod and resource or path)"
+                ).response
         }
         return Array((try? JSONEncoder().encode(APIGatewayProxyResponse(response))) ?? Data())
     }

@@ -4,15 +4,18 @@ import Foundation
 public struct LicenceRequest: Sendable {
     /// `GET`, `POST`, `PUT` or `DELETE`.
     public var method: String
-    /// The path, such as `/licences/KpxNPoMnIpM4vtqX2wgadT`.
+    /// The path, such as `/licences/KpxNPoMnIpM4vtqX2wgadT` (a `?query` part is ignored; see ``query``).
     public var path: String
+    /// The query parameters (the last value of each name), such as `email` of `GET /licences?email=…`.
+    public var query: [String: String]
     /// The body, if any.
     public var body: [UInt8]?
 
     /// Creates a request.
-    public init(method: String, path: String, body: [UInt8]? = nil) {
+    public init(method: String, path: String, query: [String: String] = [:], body: [UInt8]? = nil) {
         self.method = method
         self.path = path
+        self.query = query
         self.body = body
     }
 }
@@ -50,6 +53,8 @@ public struct Problem: Error, Sendable, Equatable {
     public var status: Int
     /// What exactly was wrong with this request.
     public var detail: String
+    /// Headers the response carries besides `Content-Type` and CORS (`Allow` on a 405).
+    public var headers: [String: String] = [:]
 
     /// Creates a problem.
     public init(type: String, title: String, status: Int, detail: String) {
@@ -75,9 +80,9 @@ public struct Problem: Error, Sendable, Equatable {
         let data =
             (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
-        return LicenceResponse(
-            status: status,
-            headers: ["Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*"], body: Array(data)
-        )
+        var headers = headers
+        headers["Content-Type"] = "application/problem+json"
+        headers["Access-Control-Allow-Origin"] = "*"
+        return LicenceResponse(status: status, headers: headers, body: Array(data))
     }
 }

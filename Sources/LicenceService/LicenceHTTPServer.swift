@@ -44,9 +44,12 @@ public struct LicenceHTTPServer: Sendable {
         let respond: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             var buffer = try await request.body.collect(upTo: limit + 1)
             let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+            var query: [String: String] = [:]
+            for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
             let answer = await api.handle(
-                LicenceRequest(method: request.method.rawValue, path: request.uri.path, body: body.isEmpty ? nil : body)
-            )
+                LicenceRequest(
+                    method: request.method.rawValue, path: request.uri.path, query: query,
+                    body: body.isEmpty ? nil : body))
             var headers = HTTPFields()
             // The names are the API's own constants (Content-Type, Access-Control-Allow-Origin), all valid.
             for (name, value) in answer.headers { headers[.init(name)!] = value }
@@ -54,7 +57,7 @@ public struct LicenceHTTPServer: Sendable {
                 status: .init(code: answer.status), headers: headers,
                 body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .options] {
             router.on("/**", method: method, use: respond)
             router.on("/", method: method, use: respond)
         }

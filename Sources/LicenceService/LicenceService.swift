@@ -7,7 +7,8 @@ import QLDBSession
 
 /// The licence API: routes, validation and one driver transaction per request.
 ///
-/// Routes: `POST /licences`, `GET|DELETE /licences/{licenceId}`, `PUT /licences/{licenceId}/points`,
+/// Routes: `POST /licences`, `GET /licences?email=ADDRESS`, `GET|DELETE /licences/{licenceId}`,
+/// `PUT /licences/{licenceId}/points`,
 /// `PUT /licences/{licenceId}/contact`, `GET /licences/{licenceId}/history` and
 /// `GET /licences/{licenceId}/verify`. Errors are `application/problem+json`.
 public struct LicenceAPI: Sendable {
@@ -84,47 +85,64 @@ public struct LicenceAPI: Sendable {
         let parts =
             request.path.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/").map(String.init) }
             ?? []
-        guard parts.first == "licences" else {
+        guard parts.first == "licences", let allowed = Self.methods(forRoute: parts) else {
             throw Problem(
                 type: "/problems/not-found", title: "Not found", status: 404, detail: "No route for \(request.path)")
         }
         let method = request.method.uppercased()
-        func allow(_ methods: String...) throws {
-            guard methods.contains(method) else {
-                throw Problem(
-                    type: "/problems/method-not-allowed", title: "Method not allowed", status: 405,
-                    detail: "\(method) \(request.path) is not supported; use \(methods.joined(separator: " or "))")
-            }
+        if method == "OPTIONS" { return Self.preflight(allowed) }
+        guard allowed.contains(method) else {
+            var problem = Problem(
+                type: "/problems/method-not-allowed", title: "Method not allowed", status: 405,
+                detail: "\(method) \(request.path) is not supported; use \(allowed.joined(separator: " or "))")
+            problem.headers["Allow"] = (allowed + ["OPTIONS"]).joined(separator: ", ")
+            throw problem
         }
-        switch parts.count {
-        case 1:
-            try allow("POST")
-            return try await create(try body(request))
-        case 2:
-            try allow("GET", "DELETE")
-            let id = try licenceID(parts[1])
-            return method == "GET" ? try await get(id) : try await delete(id)
-        case 3:
+        switch (parts.count, method) {
+        case (1, "POST"): return try await create(try body(request))
+        case (1, _): return try await find(email: request.query["email"])
+        case (2, "GET"): return try await get(try licenceID(parts[1]))
+        case (2, _): return try await delete(try licenceID(parts[1]))
+        case (3, _):
             let id = try licenceID(parts[1])
             switch parts[2] {
-            case "points":
-                try allow("PUT")
-                return try await addPoints(id, try body(request))
-            case "contact":
-                try allow("PUT")
-                return try await updateContact(id, try body(request))
-            case "history":
-                try allow("GET")
-                return try await history(id)
-            case "verify":
-                try allow("GET")
-                return try await verify(id)
-            default: break
+            case "points": return try await addPoints(id, try body(request))
+            case "contact": return try await updateContact(id, try body(request))
+            case "history": return try await history(id)
+            default: return try await verify(id)
             }
-        default: break
+        default:
+            throw Problem(
+                type: "/problems/not-found", title: "Not found", status: 404, detail: "No route for \(request.path)")
         }
-        throw Problem(
-            type: "/problems/not-found", title: "Not found", status: 404, detail: "No route for \(request.path)")
+    }
+
+    /// The methods a route takes, `nil` for no route.
+    static func methods(forRoute parts: [String]) -> [String]? {
+        switch parts.count {
+        case 1: return ["GET", "POST"]
+        case 2: return ["GET", "DELETE"]
+        case 3:
+            switch parts[2] {
+            case "points", "contact": return ["PUT"]
+            case "history", "verify": return ["GET"]
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// The answer to a CORS preflight: any origin, the route's methods, a JSON body.
+    static func preflight(_ methods: [String]) -> LicenceResponse {
+        LicenceResponse(
+            status: 204,
+            headers: [
+                "Access-Control-Allow-Origin": "*",
+                "Access-Control-Allow-Methods": (methods + ["OPTIONS"]).joined(separator: ", "),
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": "600",
+                "Allow": (methods + ["OPTIONS"]).joined(separator: ", "),
+            ], body: [])
     }
 
     // MARK: Input
@@ -265,6 +283,27 @@ public struct LicenceAPI: Sendable {
         let rows = try await txn.execute("SELECT * FROM Licence AS l WHERE l.licenceId = ?", id).collect()
         guard let licence = rows.first?.structValue else { throw Problem.notFound(id) }
         return licence
+    }
+
+    /// `GET /licences?email=ADDRESS`: the licence of an email, read through the email index with
+    /// the same rules and normalisation as a create. There is deliberately no route listing
+    /// every licence: the API has no authentication, and a list would hand every holder's
+    /// personal data to anyone.
+    private func find(email: String?) async throws -> LicenceResponse {
+        guard let email, !email.isEmpty else {
+            throw Problem.validation("give the licence holder's email: GET /licences?email=ADDRESS")
+        }
+        if let problem = FieldRules.emailProblem(email) { throw Problem.validation("email \(problem)") }
+        let normalized = FieldRules.normalizedEmail(email)
+        let licence = try await driver.execute { txn in
+            try await txn.execute("SELECT * FROM Licence AS l WHERE l.email = ?", normalized).collect().first
+        }
+        guard let licence else {
+            throw Problem(
+                type: "/problems/not-found", title: "Licence not found", status: 404,
+                detail: "No licence with email \(normalized)")
+        }
+        return .json(200, licence.jsonText)
     }
 
     private func get(_ id: String) async throws -> LicenceResponse {

@@ -6,7 +6,9 @@ import Logging
 import QLDBDriver
 import QLDBHTTPTransport
 import QLDBLedger
+import QLDBSession
 import SigV4
+import Synchronization
 
 /// `licence-service`: the licence API as a Lambda function (when `AWS_LAMBDA_RUNTIME_API` is
 /// set) or as a local HTTP server.
@@ -20,7 +22,10 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             proxy events, using LEDGER_NAME, AWS_REGION and the AWS credential chain (QLDB_ENDPOINT \
             overrides the regional endpoint). Otherwise it serves the same routes over HTTP, by default \
             on an embedded ledger kept in ./.ledger.
-            """
+
+            Example: licence-service --port 3000   (then: curl -s http://127.0.0.1:3000/licences?email=ann@example.com)
+            """,
+        version: SwiftQLDBVersion.current
     )
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -110,7 +115,14 @@ struct LicenceServiceCommand: AsyncParsableCommand {
                 ledger: ledger, region: region, endpoint: endpoint ?? "https://session.qldb.\(region).amazonaws.com/",
                 logger: logger)
             licences = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
-            if environment["LICENCE_PREPARE_TABLES"] == "1" { try await licences.prepare() }
+            if environment["LICENCE_PREPARE_TABLES"] == "1" {
+                // Lambda allows 10 s for init: an unreachable ledger must fail it well inside that.
+                let location = endpoint ?? "the regional QLDB endpoint of \(region)"
+                guard try await finishes(within: .seconds(4), { try await licences.prepare() }) else {
+                    throw ValidationError(
+                        "the ledger \(ledger) at \(location) did not answer within 4 s while preparing its tables")
+                }
+            }
         } catch {
             try await runtime.initFailed(type: "Runtime.InitError", message: "\(error)")
             throw ExitCode(1)
@@ -126,5 +138,43 @@ func closeWithin(_ deadline: Duration, _ driver: QLDBDriver) async {
         group.addTask { try? await Task.sleep(for: deadline) }
         await group.next()
         group.cancelAll()
+    }
+}
+
+/// Whether `body` finished within `deadline`, rethrowing its error if it failed in time. On
+/// time-out it is cancelled and left to wind down on its own: the caller goes on at once, even if
+/// `body` is slow to notice the cancellation (a driver mid-retry).
+func finishes(within deadline: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+    let settled = FirstClaim()
+    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+        let work = Task {
+            do {
+                try await body()
+                if settled.claim() { continuation.resume(returning: true) }
+            } catch {
+                if settled.claim() {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        Task {
+            try? await Task.sleep(for: deadline)
+            if settled.claim() {
+                work.cancel()
+                continuation.resume(returning: false)
+            }
+        }
+    }
+}
+
+/// Says yes to the first caller only: whichever of the work and the timer ends first resumes.
+final class FirstClaim: Sendable {
+    private let claimed = Mutex(false)
+
+    func claim() -> Bool {
+        claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
+        }
     }
 }

@@ -11,7 +11,15 @@ struct DigestCommand: ParsableCommand {
         usage: "qldb digest --transaction-id ID [--statement S [--parameter ION_TEXT]...]...",
         discussion: """
             Statements are added in the order given. Each --parameter is one Ion text value and \
-            belongs to the nearest --statement before it.
+            belongs to the nearest --statement before it. Options may also be written --name=value.
+
+            Options (their order matters):
+              --transaction-id ID    The transaction's id, as StartTransaction returned it (required, once).
+              --statement S          A statement, in the order the transaction ran them (repeatable).
+              --parameter ION_TEXT   One Ion text value: a parameter of the --statement before it (repeatable).
+
+            Example:
+              qldb digest --transaction-id txid1 --statement 'INSERT INTO Licence ?' --parameter '{name:"Alice",points:3}'
             """
     )
 

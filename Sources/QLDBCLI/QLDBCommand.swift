@@ -1,4 +1,5 @@
 import ArgumentParser
+import QLDBSession
 
 /// The `qldb` command-line tool.
 @main
@@ -6,6 +7,7 @@ struct QLDBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qldb",
         abstract: "Tools for Amazon Ion data and QLDB ledgers.",
+        version: SwiftQLDBVersion.current,
         subcommands: [IonCommand.self, DigestCommand.self, ServeCommand.self, VerifyCommand.self]
     )
 }

@@ -29,7 +29,13 @@ struct VerifyCommand: ParsableCommand {
         if let problem = LedgerName.problem(with: ledger) { throw ValidationError("--ledger: \(problem)") }
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("\(ledger).journal")
         guard FileManager.default.fileExists(atPath: path.path) else {
-            throw ValidationError("no journal for ledger \(ledger) at \(path.path)")
+            let present = ((try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? [])
+                .filter { $0.hasSuffix(".journal") }.map { String($0.dropLast(".journal".count)) }.sorted()
+            let hint =
+                present.isEmpty
+                ? "no journals are in \(dataDirectory); give --data-dir the directory `qldb serve --data-dir` used"
+                : "journals in \(dataDirectory): \(present.joined(separator: ", "))"
+            throw ValidationError("no journal for ledger \(ledger) at \(path.path) (\(hint))")
         }
         var logger = Logger(label: "qldb.verify")
         logger.logLevel = .warning

@@ -28,10 +28,21 @@ func makeAPI(proofs: Bool = true) async throws -> LicenceAPI {
 }
 
 /// An API Gateway REST proxy event as API Gateway sends it (null maps where it sends null).
-func event(_ method: String, _ path: String, body: String? = nil) -> [UInt8] {
+func event(_ method: String, _ target: String, body: String? = nil) -> [UInt8] {
+    let pieces = target.split(separator: "?", maxSplits: 1).map(String.init)
+    let path = pieces[0]
+    var query: Any = NSNull()
+    if pieces.count == 2 {
+        var parameters: [String: String] = [:]
+        for pair in pieces[1].split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            parameters[kv[0]] = kv.count == 2 ? kv[1] : ""
+        }
+        query = parameters
+    }
     var object: [String: Any] = [
         "resource": path, "path": path, "httpMethod": method, "headers": NSNull(), "multiValueHeaders": NSNull(),
-        "queryStringParameters": NSNull(), "pathParameters": NSNull(), "stageVariables": NSNull(),
+        "queryStringParameters": query, "pathParameters": NSNull(), "stageVariables": NSNull(),
         "requestContext": ["stage": "dev", "requestId": "r1", "httpMethod": method], "isBase64Encoded": false,
     ]
     object["body"] = body ?? NSNull()
@@ -197,6 +208,62 @@ let ann =
         let garbage = await api.handle(apiGatewayEvent: Array("not json".utf8))
         let response = try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(garbage))
         #expect(response.statusCode == 400)
+    }
+
+    @Test func aLicenceIsFoundByItsEmail() async throws {
+        let api = try await makeAPI()
+        let created = try await call(api, "POST", "/licences", body: ann)
+        let id = try #require(created.json["licenceId"] as? String)
+        let found = try await call(api, "GET", "/licences?email=ann@example.com")
+        #expect(found.status == 200)
+        #expect(found.json["licenceId"] as? String == id)
+        #expect(try await call(api, "GET", "/licences?email=ANN@Example.com").json["licenceId"] as? String == id)
+        let missing = try await call(api, "GET", "/licences?email=bo@example.com")
+        #expect(missing.status == 404)
+        #expect(missing.json["detail"] as? String == "No licence with email bo@example.com")
+        let noEmail = try await call(api, "GET", "/licences")
+        #expect(noEmail.status == 400)
+        #expect(noEmail.json["detail"] as? String == "give the licence holder's email: GET /licences?email=ADDRESS")
+        #expect(try await call(api, "GET", "/licences?email=nope").status == 400)
+    }
+
+    @Test func methodsAreNamedOn405AndPreflightIsAnswered() async throws {
+        let api = try await makeAPI()
+        let patch = try await call(api, "PATCH", "/licences")
+        #expect(patch.status == 405)
+        #expect(patch.headers["Allow"] == "GET, POST, OPTIONS")
+        let put = try await call(api, "PUT", "/licences/AAAAAAAAAAAAAAAAAAAAAA")
+        #expect(put.headers["Allow"] == "GET, DELETE, OPTIONS")
+        let preflight = try await call(api, "OPTIONS", "/licences/AAAAAAAAAAAAAAAAAAAAAA/points")
+        #expect(preflight.status == 204)
+        #expect(preflight.headers["Access-Control-Allow-Methods"] == "PUT, OPTIONS")
+        #expect(preflight.headers["Access-Control-Allow-Origin"] == "*")
+        #expect(preflight.headers["Access-Control-Allow-Headers"] == "Content-Type")
+    }
+
+    @Test func routesComeFromTheResourceSoABasePathDoesNotMatter() async throws {
+        let api = try await makeAPI()
+        let id = try #require(try await call(api, "POST", "/licences", body: ann).json["licenceId"] as? String)
+        let object: [String: Any] = [
+            "resource": "/licences/{licenceId}", "path": "/Prod/licences/\(id)", "httpMethod": "GET",
+            "pathParameters": ["licenceId": id], "queryStringParameters": NSNull(), "headers": NSNull(),
+            "body": NSNull(),
+        ]
+        let bytes = await api.handle(apiGatewayEvent: Array(try JSONSerialization.data(withJSONObject: object)))
+        let response = try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(bytes))
+        #expect(response.statusCode == 200)
+        let proxy: [String: Any] = [
+            "resource": "/{proxy+}", "path": "/Prod/licences/\(id)/history", "httpMethod": "GET",
+            "pathParameters": ["proxy": "licences/\(id)/history"], "headers": NSNull(), "body": NSNull(),
+        ]
+        let proxied = await api.handle(apiGatewayEvent: Array(try JSONSerialization.data(withJSONObject: proxy)))
+        #expect(try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(proxied)).statusCode == 200)
+        let notAnEvent = await api.handle(apiGatewayEvent: Array(#"{"hello": "world"}"#.utf8))
+        let answer = try JSONDecoder().decode(APIGatewayProxyResponse.self, from: Data(notAnEvent))
+        #expect(answer.statusCode == 400)
+        #expect(
+            answer.body.contains(
+                "the event is not an API Gateway REST proxy event: it has no httpMethod, or neither resource nor path"))
     }
 
     @Test func duplicateEmailIs409() async throws {
