@@ -323,11 +323,32 @@ def probe_runaway_query(args):
         client.transaction(("CREATE TABLE T",))
         for start in range(0, 200, 40):
             client.transaction(("INSERT INTO T ?", [{"n": n, "s": "abuse"} for n in range(start, start + 40)]))
+        client.transaction(("CREATE TABLE T2",))
     except Exception as error:  # noqa: BLE001
-        fail(probe, f"could not set up table T with 200 documents: {type(error).__name__}: {short(error)}")
+        fail(probe, f"could not set up table T with 200 documents and table T2: {type(error).__name__}: {short(error)}")
         return
     other = QLDB(args.qldb, timeout=10)
     other.start_session()
+
+    # The second session's commit rate is measured in two phases with the same transaction shape
+    # (StartTransaction, one INSERT of a tiny document into T2, commit), one after another on one
+    # session: first for ~1 s with nothing else running, then for as long as the long query runs.
+    written = [0]
+
+    def tiny_transaction():
+        written[0] += 1
+        other.transaction(("INSERT INTO T2 ?", {"n": written[0], "s": "abuse"}))
+
+    rate_without = {"commits": 0}
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < 1.0:
+            tiny_transaction()
+            rate_without["commits"] += 1
+    except Exception as error:  # noqa: BLE001
+        rate_without["error"] = f"{type(error).__name__}: {short(error)}"
+    rate_without["seconds"] = time.monotonic() - started
+
     baseline = rss_kb(args.pid)
 
     outcome = {}
@@ -387,10 +408,29 @@ def probe_runaway_query(args):
     while committer.is_alive():
         sample()
         committer.join(0.05)
+
+    # Then as many of the same tiny transactions as fit while the query still runs; only those
+    # whose commit answered before the query's answer arrived count.
+    rate_during = {"ends": []}
+
+    def transactions_during_query():
+        rate_during["started"] = time.monotonic()
+        deadline = rate_during["started"] + args.query_timeout
+        try:
+            while "ended" not in outcome and time.monotonic() < deadline:
+                tiny_transaction()
+                rate_during["ends"].append(time.monotonic())
+        except Exception as error:  # noqa: BLE001
+            rate_during["error"] = (f"{type(error).__name__}: {short(error)} after "
+                                    f"{len(rate_during['ends'])} commit(s)")
+
+    rater = threading.Thread(target=transactions_during_query, daemon=True)
+    rater.start()
     while worker.is_alive():
         sample()
         worker.join(0.1)
     sample()
+    rater.join(10)  # at most one transaction in flight once the query has ended
     after = rss_kb(args.pid)
 
     kind, detail = outcome.get("result", ("exception", "no result"))
@@ -445,6 +485,35 @@ def probe_runaway_query(args):
     else:
         fail(name, f"second session's StartTransaction+commit failed: {commit_result.get('error')}; "
                    "expected to complete in < 1 s")
+
+    name = probe + "/commits-per-second"
+    shape = "StartTransaction + INSERT INTO T2 ? (one tiny document) + commit, one after another"
+    if "error" in rate_without or rate_without["commits"] == 0:
+        fail(name, f"without a query running, the second session's transactions failed: "
+                   f"{rate_without.get('error', 'no commit in 1 s')}; expected {shape} to succeed")
+    elif rater.is_alive():
+        fail(name, "the second session's transaction in flight when the query ended had not finished "
+                   "10 s later; expected it within 1 s")
+    elif "ended" not in outcome or "started" not in rate_during:
+        fail(name, "the query's or the commits' timeline is unknown")
+    else:
+        seconds = outcome["ended"] - rate_during["started"]
+        during = sum(1 for end in rate_during["ends"] if end < outcome["ended"])
+        per_second = during / seconds if seconds > 0 else 0.0
+        per_second_without = rate_without["commits"] / rate_without["seconds"]
+        ratio = per_second / per_second_without
+        figure = (f"{per_second:.0f}/s while the query ran vs {per_second_without:.0f}/s without "
+                  f"(ratio {ratio:.2f}); {during} commits in {max(seconds, 0.0):.2f} s (from "
+                  f"+{rate_during['started'] - query_sent:.2f} s to the query's end) vs "
+                  f"{rate_without['commits']} in {rate_without['seconds']:.2f} s, each {shape}")
+        if "error" in rate_during:
+            fail(name, f"{figure}; a transaction during the query failed: {rate_during['error']}")
+        elif during < 3:
+            fail(name, f"{figure}; expected at least 3 commits while the query ran")
+        elif ratio < 0.3:
+            fail(name, f"{figure}; expected a ratio of at least 0.3")
+        else:
+            ok(name, figure)
 
     if not killed:
         alive, figure = qldb_alive(args.qldb)

@@ -11,6 +11,8 @@ struct IonCatCommand: ParsableCommand {
             Reads Ion binary (recognised by its version marker), Ion text or JSON from each FILE, or from \
             standard input when no FILE is given or FILE is '-'. Exits 1 with \
             'qldb: FILE:POSITION: reason' on malformed input.
+
+            Example: qldb ion cat --format pretty Examples/licences.10n
             """
     )
 

@@ -8,7 +8,12 @@ import QLDBPrimitives
 struct IonHashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hash",
-        abstract: "Print the SHA-256 Ion hash of every top-level value, one lowercase hex line per value."
+        abstract: "Print the SHA-256 Ion hash of every top-level value, one lowercase hex line per value.",
+        discussion: """
+            Exits 1 with 'qldb: FILE:POSITION: reason' on malformed input.
+
+            Example: echo '{name:"Alice",points:3}' | qldb ion hash
+            """
     )
 
     @Argument(help: "Input files (Ion binary, Ion text or JSON); '-' or none reads standard input.")

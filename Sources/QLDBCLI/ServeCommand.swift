@@ -15,7 +15,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Without --credentials the server runs in development mode: any access key is accepted and \
             only the form of the signature is checked. With --credentials every request's signature is \
-            verified (region --region, service qldb).
+            verified (region --region, service qldb). GET /health answers 200; GET /metrics gives \
+            Prometheus metrics. Connection limits, TLS and exit status: docs/cli.md.
+
+            Example: qldb serve --ledger licences --data-dir .ledger --credentials AKIDEXAMPLE:secret --region eu-west-2
             """
     )
 

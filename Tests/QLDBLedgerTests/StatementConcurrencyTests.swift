@@ -14,13 +14,15 @@ import Testing
     @Test func otherSessionsCommitWhileAStatementIsHeld() async throws {
         let (driver, _, ledger) = embedded()
         try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        try await driver.execute { txn in try await txn.execute("INSERT INTO T VALUE {'n': -1}") }
         let release = DispatchSemaphore(value: 0)
         let held = DispatchSemaphore(value: 0)
         let holdNext = Mutex(true)
         let gaveUp = Mutex(false)
         ledger.statementHook = {
-            // Only the first statement is held: the reader's, after it took its snapshot. Were
-            // the lock held meanwhile, no commit could finish and the release would never come.
+            // The hook runs only for statements that outgrow the quick budget, after they took
+            // their snapshot: here only the reader's. Were the lock held meanwhile, no commit
+            // could finish and the release would never come.
             guard
                 holdNext.withLock({
                     let first = $0
@@ -31,7 +33,11 @@ import Testing
             held.signal()
             if release.wait(timeout: .now() + 10) == .timedOut { gaveUp.withLock { $0 = true } }
         }
-        async let reader: [IonValue] = driver.execute { txn in try await txn.execute("SELECT * FROM T").collect() }
+        // 1 × 60 × 60 rows: more than a statement may produce under the lock.
+        let sixty = "<<" + (0..<60).map(String.init).joined(separator: ",") + ">>"
+        async let reader: [IonValue] = driver.execute { txn in
+            try await txn.execute("SELECT COUNT(*) AS c FROM T AS t, \(sixty) AS a, \(sixty) AS b").collect()
+        }
         await Task.detached { held.wait() }.value
         // The reader is inside its statement, outside the lock: 50 transactions commit meanwhile.
         for i in 0..<50 {
@@ -39,10 +45,25 @@ import Testing
         }
         release.signal()
         #expect(!gaveUp.withLock { $0 }, "the commits waited for the held statement")
-        // The reader saw its snapshot, from before those commits.
-        #expect(try await reader.isEmpty)
+        // The reader saw its snapshot, from before those commits: one document.
+        #expect(try await reader == [["c": 3600]])
         let count = try await driver.execute { txn in try await txn.execute("SELECT COUNT(*) AS n FROM T").collect() }
-        #expect(count == [["n": 50]])
+        #expect(count == [["n": 51]])
+    }
+
+    @Test func aFailedStatementLeavesTheTransactionAsItWas() async throws {
+        let (driver, _, _) = embedded()
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        let rows = try await driver.execute { txn in
+            try await txn.execute("INSERT INTO T VALUE {'n': 1}")
+            // The second document breaks the 128 KB limit after the first was written in the statement.
+            let big = String(repeating: "x", count: 140_000)
+            await #expect(throws: QLDBSessionError.self) {
+                try await txn.execute("INSERT INTO T << {'n': 2}, {'n': 3, 'big': ?} >>", IonValue.string(big))
+            }
+            return try await txn.execute("SELECT VALUE t.n FROM T AS t").collect()
+        }
+        #expect(rows == [1])
     }
 
     @Test func aStatementRunningPastItsTransactionsDeadlineStops() async throws {

@@ -14,10 +14,12 @@ public final class Ledger: Sendable {
     let state: Mutex<LedgerState>
     let journal: JournalFile?
     let logger: Logger
+    /// The limits, fixed when the ledger is opened (read without the lock).
+    let limits: LedgerLimits
     private let beforeStatement = Mutex<(@Sendable () -> Void)?>(nil)
 
-    /// Called by every statement once it has taken its snapshot, before it runs outside the
-    /// lock: tests use it to hold a statement while other transactions commit.
+    /// Called by a statement that outgrew the quick budget once it has taken its snapshot, before
+    /// it runs outside the lock: tests use it to hold a statement while other transactions commit.
     var statementHook: (@Sendable () -> Void)? {
         get { beforeStatement.withLock { $0 } }
         set { beforeStatement.withLock { $0 = newValue } }
@@ -46,6 +48,7 @@ public final class Ledger: Sendable {
         name: String, limits: LedgerLimits = LedgerLimits(), logger: Logger = Logger(label: "swift-qldb.ledger")
     ) {
         self.name = name
+        self.limits = limits
         self.state = Mutex(LedgerState(strandID: LedgerIdentifiers.random(), limits: limits))
         self.journal = nil
         self.logger = logger
@@ -106,6 +109,7 @@ public final class Ledger: Sendable {
             }
         }
         self.name = name
+        self.limits = limits
         self.state = Mutex(state)
         self.journal = journal
         self.logger = logger
@@ -140,7 +144,7 @@ public final class Ledger: Sendable {
         _ text: String, parameters: [IonValue], parameterHashes: [QLDBHash], in txn: inout LedgerTransaction,
         interruption: (@Sendable () -> String?)? = nil
     ) throws(LedgerError) -> [IonValue] {
-        let limit = state.withLock { $0.limits.statementCharacters }
+        let limit = limits.statementCharacters
         guard text.count <= limit else {
             throw LedgerError.badRequest("Statement exceeds the limit of \(limit) characters")
         }
@@ -149,9 +153,10 @@ public final class Ledger: Sendable {
         txn.digest.add(statementHash: statementDigest)
         let startTime = (try? IonTimestamp(Date())) ?? Self.epoch
         txn.statements.append(.init(text: text, startTime: startTime, digest: statementDigest))
-        let depth = state.withLock { $0.limits.statementNestingDepth }
         let parsed: ParsedStatement
-        do { parsed = try Parser.parse(text, limits: ParserLimits(maxNestingDepth: depth)) } catch {
+        do {
+            parsed = try Parser.parse(text, limits: ParserLimits(maxNestingDepth: limits.statementNestingDepth))
+        } catch {
             throw LedgerError.badRequest(error.description)
         }
         guard parsed.parameterCount == parameters.count else {
@@ -161,12 +166,29 @@ public final class Ledger: Sendable {
         }
         // Every UTCNOW() of the statement is the statement's start time.
         let context = EvaluationContext(parameters: parameters, now: startTime, transactionID: txn.id)
-        // The statement runs on a copy of the state, outside the lock: copy-on-write makes the
-        // copy cheap, commits after it do not change it, and the transaction reads only its
-        // snapshot's versions, which the copy holds. Only commit serializes.
+        // A statement changes the transaction only when it succeeds: it works on a copy.
+        var working = txn
+        // Most statements are short: they run on the live state under the lock, as commits do,
+        // within a small budget. One that outgrows it runs again on a copy of the state outside
+        // the lock (copy-on-write makes the copy cheap; the transaction reads only its snapshot's
+        // versions, which the copy holds), so a long query never holds commits up. Copying for
+        // every statement instead would make each commit that overlaps one copy the tables it
+        // changes.
+        let quick = try state.withLock { state throws(LedgerError) in
+            try state.execute(
+                parsed.statement, context: context, txn: &working, quick: true, interruption: interruption)
+        }
+        if let quick {
+            txn = working
+            return quick
+        }
+        working = txn
         let snapshot = state.withLock { $0 }
         statementHook?()
-        return try snapshot.execute(parsed.statement, context: context, txn: &txn, interruption: interruption)
+        let results = try snapshot.execute(
+            parsed.statement, context: context, txn: &working, quick: false, interruption: interruption)
+        txn = working
+        return results ?? []
     }
 
     // swift-format-ignore: NeverUseForceTry

@@ -3,22 +3,31 @@ import QLDBHashing
 import QLDBPartiQL
 
 extension LedgerState {
-    /// Runs one parsed statement inside `txn` and returns its result values.
+    /// The budget of a statement run under the ledger's lock (``Ledger`` runs one that outgrows
+    /// it again outside the lock): about a millisecond of work.
+    static let quickBudget = EvaluationBudget(maxSteps: 20_000, maxRows: 2_000)
+
+    /// Runs one parsed statement inside `txn` and returns its result values; with `quick`,
+    /// `nil` when the statement outgrew ``quickBudget`` (`txn` is then to be discarded).
     ///
     /// `interruption` is asked every few thousand steps and rows; when it gives a reason the
     /// statement stops with `InvalidSessionException` carrying it (the transaction expired).
     func execute(
-        _ statement: Statement, context: EvaluationContext, txn: inout LedgerTransaction,
+        _ statement: Statement, context: EvaluationContext, txn: inout LedgerTransaction, quick: Bool = false,
         interruption: (@Sendable () -> String?)? = nil
-    ) throws(LedgerError) -> [IonValue] {
+    ) throws(LedgerError) -> [IonValue]? {
         let reader = TransactionReader(state: self, txn: txn)
         defer { txn = reader.txn }
-        let evaluator = Evaluator(
-            context: context,
-            budget: EvaluationBudget(maxSteps: limits.evaluationSteps, maxRows: limits.evaluationRows),
-            source: reader, interruption: interruption)
+        var budget = EvaluationBudget(maxSteps: limits.evaluationSteps, maxRows: limits.evaluationRows)
+        if quick {
+            budget.maxSteps = min(budget.maxSteps, Self.quickBudget.maxSteps)
+            budget.maxRows = min(budget.maxRows, Self.quickBudget.maxRows)
+        }
+        let evaluator = Evaluator(context: context, budget: budget, source: reader, interruption: interruption)
         do {
             return try run(statement, evaluator: evaluator, reader: reader)
+        } catch let error as PartiQLError where quick && error.kind == .limit {
+            return nil
         } catch let error as PartiQLError where error.kind == .cancelled {
             throw LedgerError.invalidSession(error.reason)
         } catch let error as PartiQLError {

@@ -22,7 +22,14 @@ enum Lexer {
         var lineStart = 0
         func position(_ index: Int) -> SourcePosition { SourcePosition(line: line, column: index - lineStart + 1) }
         func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
-        func isWordStart(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || c == "_" || c == "$" }
+        func isWordStart(_ c: Unicode.Scalar) -> Bool {
+            // ASCII first: Unicode property lookups are slow and nearly every statement is ASCII.
+            if c.isASCII {
+                let v = c.value | 0x20
+                return (v >= 0x61 && v <= 0x7A) || c == "_" || c == "$"
+            }
+            return c.properties.isAlphabetic
+        }
         while i < chars.count {
             let c = chars[i]
             if c == "\n" {

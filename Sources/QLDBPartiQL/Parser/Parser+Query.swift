@@ -27,7 +27,7 @@ extension Parser {
                     items.append(.allFields(expr))
                     continue
                 }
-                let name = try projectionAlias() ?? Self.derivedName(expr) ?? "_\(items.count + 1)"
+                let name = try alias() ?? Self.derivedName(expr) ?? "_\(items.count + 1)"
                 items.append(.expression(expr, name: name))
             } while acceptPunct(",")
             projection = .items(items)
@@ -64,9 +64,14 @@ extension Parser {
         return Query(projection: projection, from: from, whereClause: condition, aggregateCount: aggregateCount)
     }
 
-    /// `AS name` or a bare name after a SELECT item.
-    mutating func projectionAlias() throws(PartiQLError) -> String? {
+    /// `AS name`, or a bare name, after a SELECT item or a FROM source.
+    mutating func alias() throws(PartiQLError) -> String? {
         if acceptKeyword("AS") { return try name("an alias") }
+        return bareName()
+    }
+
+    /// An unreserved identifier or a "quoted" one, consumed; `nil` (nothing consumed) otherwise.
+    mutating func bareName() -> String? {
         switch current.kind {
         case .identifier(let s) where !Self.reserved.contains(s.uppercased()):
             advance()
@@ -140,14 +145,6 @@ extension Parser {
     mutating func tableName() -> String? {
         let next = peek(1).kind
         if next == .punct(".") || next == .punct("[") || next == .punct("(") { return nil }
-        switch current.kind {
-        case .identifier(let s) where !Self.reserved.contains(s.uppercased()):
-            advance()
-            return s
-        case .quotedIdentifier(let s):
-            advance()
-            return s
-        default: return nil
-        }
+        return bareName()
     }
 }

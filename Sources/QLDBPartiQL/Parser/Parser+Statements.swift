@@ -125,19 +125,7 @@ extension Parser {
 
     /// `[AS] alias [AT position] [BY id]`.
     mutating func aliases(_ item: inout FromItem) throws(PartiQLError) {
-        if acceptKeyword("AS") {
-            item.alias = try name("an alias")
-        } else {
-            switch current.kind {
-            case .identifier(let s) where !Self.reserved.contains(s.uppercased()):
-                advance()
-                item.alias = s
-            case .quotedIdentifier(let s):
-                advance()
-                item.alias = s
-            default: break
-            }
-        }
+        if let alias = try alias() { item.alias = alias }
         if acceptKeyword("AT") { item.atVariable = try name("a position variable") }
         if acceptKeyword("BY") { item.byVariable = try name("a document id variable") }
     }
