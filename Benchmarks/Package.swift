@@ -26,6 +26,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "IonCompare",
+            dependencies: ["LicenceDataset", .product(name: "Ion", package: "swift-qldb")]
+        ),
+        .executableTarget(
             name: "IonBenchmarks",
             dependencies: [
                 "LicenceDataset",

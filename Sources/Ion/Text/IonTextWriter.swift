@@ -28,9 +28,9 @@ public struct IonTextWriter: IonWriter, Sendable {
         var count: Int
     }
 
-    private let style: Style
-    private var out: [UInt8] = []
-    private var levels: [Level] = []
+    let style: Style
+    var out: [UInt8] = []
+    var levels: [Level] = []
     private var topLevelCount = 0
     private var pendingField: IonSymbol? = nil
     private var pendingAnnotations: [IonSymbol] = []
@@ -118,19 +118,27 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     public mutating func write(clob bytes: some Collection<UInt8>) throws {
         try begin()
+        Self.appendClob(bytes, to: &out)
+    }
+
+    public mutating func write(blob bytes: some Collection<UInt8>) throws {
+        try begin()
+        Self.appendBlob(bytes, to: &out)
+    }
+
+    static func appendClob(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         out.append(contentsOf: "{{\"".utf8)
         for b in bytes {
             if b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
                 out.append(b)
             } else {
-                Self.appendEscape(UInt32(b), to: &out)
+                appendEscape(UInt32(b), to: &out)
             }
         }
         out.append(contentsOf: "\"}}".utf8)
     }
 
-    public mutating func write(blob bytes: some Collection<UInt8>) throws {
-        try begin()
+    static func appendBlob(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         out.append(contentsOf: "{{".utf8)
         Base64.encode(bytes, appendingTo: &out)
         out.append(contentsOf: "}}".utf8)
@@ -178,7 +186,7 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     // MARK: Layout
 
-    private mutating func begin() throws {
+    mutating func begin() throws {
         if let last = levels.indices.last {
             let level = levels[last]
             if level.count > 0 { out.append(level.type == .sexp ? UInt8(ascii: " ") : UInt8(ascii: ",")) }
@@ -220,7 +228,7 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     private func symbolText(_ symbol: IonSymbol) throws -> String? { symbol.text }
 
-    private func sidText(_ symbol: IonSymbol) throws -> String {
+    func sidText(_ symbol: IonSymbol) throws -> String {
         guard let location = symbol.importLocation else { return "$0" }
         guard let table = imports.first(where: { $0.name == location.tableName }), location.position <= table.maxID
         else {
@@ -262,6 +270,7 @@ public struct IonTextWriter: IonWriter, Sendable {
         }
     }
 
+    @inline(__always)
     static func appendTwoDigits(_ v: Int, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "0") + UInt8(v / 10))
         out.append(UInt8(ascii: "0") + UInt8(v % 10))
@@ -274,22 +283,21 @@ public struct IonTextWriter: IonWriter, Sendable {
         }
         // Point notation straight into the buffer: sign, integer digits, '.', fraction digits.
         if d.isNegative { out.append(UInt8(ascii: "-")) }
-        var digits: [UInt8] = []
-        appendDecimalDigits(c.magnitude, to: &digits)
+        let start = out.count
+        appendDecimalDigits(c.magnitude, to: &out)
+        let count = out.count - start
         let places = Int(-d.exponent)
         if places == 0 {
-            out.append(contentsOf: digits)
             out.append(UInt8(ascii: "."))
             return
         }
-        if digits.count > places {
-            out.append(contentsOf: digits[..<(digits.count - places)])
+        if count > places {
+            out.insert(UInt8(ascii: "."), at: out.count - places)
         } else {
-            out.append(UInt8(ascii: "0"))
+            // 0.00ddd: the zeros and point go before the digits already written.
+            let zeros = [UInt8](repeating: UInt8(ascii: "0"), count: places - count)
+            out.insert(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: ".")] + zeros, at: start)
         }
-        out.append(UInt8(ascii: "."))
-        for _ in 0..<max(0, places - digits.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: digits.suffix(min(places, digits.count)))
     }
 
     static func appendTimestamp(_ t: IonTimestamp, to out: inout [UInt8]) {
@@ -318,10 +326,16 @@ public struct IonTextWriter: IonWriter, Sendable {
         }
         if case .small(let c, let places) = t.packedFraction {
             out.append(UInt8(ascii: "."))
-            var digits: [UInt8] = []
-            if c > 0 { appendDecimalDigits(UInt64(c), to: &digits) }
-            for _ in 0..<max(0, Int(places) - digits.count) { out.append(UInt8(ascii: "0")) }
-            out.append(contentsOf: digits)
+            // `places` digits, zero-padded on the left, written from the right.
+            let start = out.count
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: Int(places)))
+            var rest = c
+            var i = out.count - 1
+            while rest > 0 && i >= start {
+                out[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                i -= 1
+            }
         } else if let fraction = t.fraction {
             let digits = fraction.coefficient.isZero ? "" : String(describing: fraction.coefficient)
             out.append(UInt8(ascii: "."))
@@ -359,33 +373,43 @@ public struct IonTextWriter: IonWriter, Sendable {
         return text + "e0"
     }
 
-    @inline(__always)
-    static func isIdentifierStart(_ c: UInt8) -> Bool {
-        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x24
+    /// Per byte: 1 for an identifier's first character (`A-Z a-z _ $`), 2 for a later one (those
+    /// and digits), 0 otherwise.
+    static let identifierClass: [UInt8] = (0..<256).map { b in
+        let c = UInt8(b)
+        if (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x24 { return 3 }
+        return c >= 0x30 && c <= 0x39 ? 2 : 0
     }
+
+    @inline(__always)
+    static func isIdentifierStart(_ c: UInt8) -> Bool { identifierClass[Int(c)] & 1 != 0 }
 
     /// Whether a symbol can be written without quotes.
     static func isPlainIdentifier(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard let first = utf8.first, isIdentifierStart(first) else { return false }
-        guard utf8.allSatisfy({ isIdentifierStart($0) || ($0 >= 0x30 && $0 <= 0x39) }) else { return false }
-        if utf8.count >= 3 && utf8.count <= 5 {
-            switch text {
-            case "null", "true", "false", "nan": return false
-            default: break
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard let first = utf8.first, identifierClass[Int(first)] & 1 != 0 else { return false }
+            for b in utf8 where identifierClass[Int(b)] == 0 { return false }
+            // Keywords read as values: only these four words start with n, t or f and have 3 to 5 bytes.
+            if (3...5).contains(utf8.count),
+                first == UInt8(ascii: "n") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f"),
+                utf8.elementsEqual("null".utf8) || utf8.elementsEqual("true".utf8)
+                    || utf8.elementsEqual("false".utf8) || utf8.elementsEqual("nan".utf8)
+            {
+                return false
             }
+            // `$123` would read as a symbol ID and `$ion…` could read as a system value.
+            if first == UInt8(ascii: "$") {
+                if utf8.starts(with: "$ion".utf8) { return false }
+                if utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return false }
+            }
+            return true
         }
-        // `$123` would read as a symbol ID and `$ion…` could read as a system value.
-        if first == UInt8(ascii: "$") {
-            if text.hasPrefix("$ion") { return false }
-            if utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return false }
-        }
-        return true
     }
 
     static func appendSymbol(_ text: String, to out: inout [UInt8]) {
         if isPlainIdentifier(text) {
-            out.append(contentsOf: text.utf8)
+            append(text, to: &out)
         } else {
             appendQuoted(text, quote: UInt8(ascii: "'"), to: &out)
         }
@@ -393,9 +417,9 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     static func appendQuoted(_ text: String, quote: UInt8, to out: inout [UInt8], json: Bool = false) {
         out.append(quote)
-        // Most text needs no escapes: copy it in one go.
+        // Most text needs no escapes: checked eight bytes at a time, then copied in one go.
         let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for b in bytes where b < 0x20 || b == 0x7F || b == quote || b == UInt8(ascii: "\\") { return false }
+            guard !needsEscape(bytes, quote: quote) else { return false }
             out.append(contentsOf: bytes)
             return true
         }
@@ -423,6 +447,30 @@ public struct IonTextWriter: IonWriter, Sendable {
             }
         }
         out.append(quote)
+    }
+
+    /// Whether `bytes` hold a control character, DEL, `quote` or a backslash.
+    @inline(__always)
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>, quote: UInt8) -> Bool {
+        var i = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= bytes.count {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if ByteWord.hasByte(word, lessThan: 0x20) || ByteWord.hasByte(word, equalTo: 0x7F)
+                    || ByteWord.hasByte(word, equalTo: quote) || ByteWord.hasByte(word, equalTo: UInt8(ascii: "\\"))
+                {
+                    return true
+                }
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 || b == 0x7F || b == quote || b == UInt8(ascii: "\\") { return true }
+            i += 1
+        }
+        return false
     }
 
     static func appendEscape(_ code: UInt32, to out: inout [UInt8]) {

@@ -1,0 +1,87 @@
+// The Swift side of scripts/bench-ion-c.sh: the same operations as its C harness for ion-c, with
+// the same interface, so the two run interleaved on the same files.
+//
+//   IonCompare make-licences N PATH      writes N licence documents as Ion binary
+//   IonCompare OPERATION FILE ROUNDS     prints "OPERATION BEST_NANOSECONDS_PER_ROUND"
+//
+// Operations: scan (visit every value), read-scalars (read every scalar too), tree (decode the
+// whole document into IonValues), write-binary and write-text (encode the tree, built once).
+import Foundation
+import Ion
+import LicenceDataset
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("IonCompare: \(message)\n".utf8))
+    exit(2)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4 else {
+    fail("usage: IonCompare make-licences N PATH | IonCompare OPERATION FILE ROUNDS")
+}
+if arguments[1] == "make-licences" {
+    guard let count = Int(arguments[2]) else { fail("N must be a number") }
+    let bytes = try IonValue.encode(binary: LicenceDataset.documents(count: count))
+    try Data(bytes).write(to: URL(fileURLWithPath: arguments[3]))
+    exit(0)
+}
+let operation = arguments[1]
+guard let rounds = Int(arguments[3]), rounds > 0 else { fail("ROUNDS must be a positive number") }
+guard let data = FileManager.default.contents(atPath: arguments[2]) else { fail("cannot read \(arguments[2])") }
+let bytes = [UInt8](data)
+let isBinary = bytes.starts(with: [0xE0, 0x01, 0x00, 0xEA])
+
+func decodeTree() throws -> [IonValue] {
+    isBinary ? try IonValue.decode(binary: bytes) : try IonValue.decode(text: bytes)
+}
+
+/// Visits every value under the reader's position; with `read`, reads every scalar as well.
+func visit(_ reader: inout IonBinaryReader, read: Bool, _ sink: inout Int) throws {
+    while let type = try reader.next() {
+        sink &+= 1
+        if reader.isNull { continue }
+        switch type {
+        case .list, .sexp, .struct:
+            try reader.stepIn()
+            try visit(&reader, read: read, &sink)
+            try reader.stepOut()
+        case .bool where read: sink &+= try reader.boolValue() ? 1 : 0
+        case .int where read: sink &+= try reader.intValue().signum
+        case .float where read: sink &+= Int(try reader.doubleValue().sign == .minus ? 1 : 0)
+        case .decimal where read: sink &+= Int(try reader.decimalValue().exponent)
+        case .timestamp where read: sink &+= try reader.timestampValue().year
+        case .symbol where read: sink &+= try reader.symbolValue().text?.utf8.count ?? 0
+        case .string where read: sink &+= try reader.stringValue().utf8.count
+        case .clob where read, .blob where read: sink &+= try reader.lobValue().count
+        default: break
+        }
+    }
+}
+
+let tree = operation.hasPrefix("write") ? try decodeTree() : []
+let clock = ContinuousClock()
+var best = Duration.seconds(1_000_000)
+var sink = 0
+for _ in 0..<rounds {
+    let started = clock.now
+    switch operation {
+    case "scan", "read-scalars":
+        guard isBinary else { fail("\(operation) reads Ion binary only") }
+        var reader = try IonBinaryReader(bytes)
+        try visit(&reader, read: operation == "read-scalars", &sink)
+    case "tree":
+        sink &+= try decodeTree().count
+    case "write-binary":
+        sink &+= try IonValue.encode(binary: tree).count
+    case "write-text":
+        var writer = IonTextWriter(style: .compact)
+        for value in tree { try writer.write(value) }
+        sink &+= try writer.finish().count
+    default:
+        fail("unknown operation \(operation)")
+    }
+    best = min(best, started.duration(to: clock.now))
+}
+let (seconds, attoseconds) = best.components
+print("\(operation) \(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)")
+if sink == 42 { FileHandle.standardError.write(Data()) }

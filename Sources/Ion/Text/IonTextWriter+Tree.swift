@@ -1,0 +1,111 @@
+import QLDBPrimitives
+
+extension IonTextWriter {
+    /// Writes a value, with its annotations and everything it contains.
+    ///
+    /// Compact and line styles take a direct path: one recursive pass over the tree appending
+    /// bytes, with no per-value dispatch through the ``IonWriter`` requirements and no pending
+    /// field name or annotation state (the generic path, which the pretty style keeps, costs
+    /// about twice as much per value).
+    public mutating func write(_ value: IonValue) throws {
+        guard style != .pretty else {
+            for annotation in value.annotations { try addAnnotation(annotation) }
+            return try writeGeneric(value)
+        }
+        try begin()
+        try appendCompact(value)
+    }
+
+    /// The generic path: the ``IonWriter`` calls, one per value.
+    private mutating func writeGeneric(_ value: IonValue) throws {
+        switch value.content {
+        case .null(let type): try writeNull(type)
+        case .bool(let v): try write(bool: v)
+        case .int(let v): try write(int: v)
+        case .float(let v): try write(float: v)
+        case .decimal(let v): try write(decimal: v)
+        case .timestamp(let v): try write(timestamp: v)
+        case .symbol(let v): try write(symbol: v)
+        case .string(let v): try write(string: v)
+        case .clob(let v): try write(clob: v)
+        case .blob(let v): try write(blob: v)
+        case .list(let elements), .sexp(let elements):
+            try stepIn(value.type)
+            for element in elements { try write(element) }
+            try stepOut()
+        case .struct(let fields):
+            try stepIn(.struct)
+            for field in fields {
+                try setFieldName(field.name)
+                try write(field.value)
+            }
+            try stepOut()
+        }
+    }
+
+    /// Appends `value` (annotations first) in compact form; the separator before it is written.
+    private mutating func appendCompact(_ value: IonValue) throws {
+        for annotation in value.annotations {
+            try appendSymbolOrID(annotation)
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: ":"))
+        }
+        switch value.content {
+        case .null(let type):
+            if type == .null {
+                Self.append("null", to: &out)
+            } else {
+                Self.append("null.", to: &out)
+                Self.append(type.description, to: &out)
+            }
+        case .bool(let v): Self.append(v ? "true" : "false", to: &out)
+        case .int(let v):
+            if let small = v.int64Value {
+                Self.appendDecimalDigits(small, to: &out)
+            } else {
+                Self.append(v.description, to: &out)
+            }
+        case .float(let v): Self.append(Self.floatText(v), to: &out)
+        case .decimal(let v): Self.appendDecimal(v, to: &out)
+        case .timestamp(let v): Self.appendTimestamp(v, to: &out)
+        case .symbol(let v): try appendSymbolOrID(v)
+        case .string(let v): Self.appendQuoted(v, quote: UInt8(ascii: "\""), to: &out)
+        case .clob(let bytes): Self.appendClob(bytes, to: &out)
+        case .blob(let bytes): Self.appendBlob(bytes, to: &out)
+        case .list(let elements), .sexp(let elements):
+            let isList = value.type == .list
+            out.append(isList ? UInt8(ascii: "[") : UInt8(ascii: "("))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out.append(isList ? UInt8(ascii: ",") : UInt8(ascii: " ")) }
+                try appendCompact(element)
+            }
+            out.append(isList ? UInt8(ascii: "]") : UInt8(ascii: ")"))
+        case .struct(let fields):
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for field in fields {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                try appendSymbolOrID(field.name)
+                out.append(UInt8(ascii: ":"))
+                try appendCompact(field.value)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func appendSymbolOrID(_ symbol: IonSymbol) throws {
+        if let text = symbol.text {
+            Self.appendSymbol(text, to: &out)
+        } else {
+            Self.append(try sidText(symbol), to: &out)
+        }
+    }
+
+    /// Appends the UTF-8 of `text`, in one copy when its storage is contiguous.
+    @inline(__always)
+    static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+}
