@@ -5,7 +5,11 @@
 //   IonCompare OPERATION FILE ROUNDS     prints "OPERATION BEST_NANOSECONDS_PER_ROUND"
 //
 // Operations: scan (visit every value), read-scalars (read every scalar too), tree (decode the
-// whole document into IonValues), write-binary and write-text (encode the tree, built once).
+// whole document into IonValues), write-binary and write-text (encode the tree, built once);
+// and Codable: codable-decode (IonDecoder straight from the bytes), codable-decode-tree (the
+// IonValue tree, then IonDecoder on each value), codable-decode-json (Foundation's JSONDecoder on
+// the same documents as JSON, timestamps and decimals as strings and Decimal), codable-encode
+// (IonEncoder to Ion binary) and codable-encode-json (JSONEncoder).
 import Foundation
 import Ion
 import LicenceDataset
@@ -58,11 +62,38 @@ func visit(_ reader: inout IonBinaryReader, read: Bool, _ sink: inout Int) throw
     }
 }
 
-let tree = operation.hasPrefix("write") ? try decodeTree() : []
+/// The licence documents as Foundation's JSON coders take them (Ion timestamps as strings).
+struct JSONLicence: Codable {
+    struct Event: Codable {
+        var eventName: String
+        var eventDate: String
+    }
+    var licenceId: String
+    var name: String
+    var email: String
+    var telephone: String
+    var penaltyPoints: Int
+    var postcode: String
+    var events: [Event]
+    var amount: Decimal
+}
+
+let tree = operation.hasPrefix("write") || operation.hasPrefix("codable") ? try decodeTree() : []
+let licences =
+    operation.hasPrefix("codable") ? try IonDecoder().decodeAll(LicenceDataset.Licence.self, from: bytes) : []
+let jsonLicences = licences.map { l in
+    JSONLicence(
+        licenceId: l.licenceId, name: l.name, email: l.email, telephone: l.telephone, penaltyPoints: l.penaltyPoints,
+        postcode: l.postcode,
+        events: l.events.map { .init(eventName: $0.eventName, eventDate: $0.eventDate.description) },
+        amount: Decimal(string: l.amount.description)!)
+}
+let json = operation.hasPrefix("codable") ? try JSONEncoder().encode(jsonLicences) : Data()
 let clock = ContinuousClock()
 var best = Duration.seconds(1_000_000)
 var sink = 0
-for _ in 0..<rounds {
+// One untimed warm-up round, as the C harness does, then the timed ones.
+for round in 0...rounds {
     let started = clock.now
     switch operation {
     case "scan", "read-scalars":
@@ -73,6 +104,22 @@ for _ in 0..<rounds {
         sink &+= try decodeTree().count
     case "write-binary":
         sink &+= try IonValue.encode(binary: tree).count
+    case "codable-decode":
+        sink &+= try IonDecoder().decodeAll(LicenceDataset.Licence.self, from: bytes).count
+    case "codable-decode-tree":
+        let decoder = IonDecoder()
+        for value in try decodeTree() {
+            sink &+= try decoder.decode(LicenceDataset.Licence.self, from: value).penaltyPoints
+        }
+    case "codable-decode-json":
+        sink &+= try JSONDecoder().decode([JSONLicence].self, from: json).count
+    case "codable-encode":
+        let encoder = IonEncoder()
+        var writer = IonBinaryWriter()
+        for licence in licences { try writer.write(try encoder.encodeValue(licence)) }
+        sink &+= try writer.finish().count
+    case "codable-encode-json":
+        sink &+= try JSONEncoder().encode(jsonLicences).count
     case "write-text":
         var writer = IonTextWriter(style: .compact)
         for value in tree { try writer.write(value) }
@@ -80,7 +127,7 @@ for _ in 0..<rounds {
     default:
         fail("unknown operation \(operation)")
     }
-    best = min(best, started.duration(to: clock.now))
+    if round > 0 { best = min(best, started.duration(to: clock.now)) }
 }
 let (seconds, attoseconds) = best.components
 print("\(operation) \(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)")

@@ -17,14 +17,41 @@ public struct IonDecoder: Sendable {
     public init() {}
 
     /// Decodes a value from an Ion binary or text document holding exactly one top-level value.
+    ///
+    /// Ion binary is decoded straight from the bytes, without building ``IonValue``s first.
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        let values = try IonDocument.decode(bytes, catalog: catalog)
-        guard values.count == 1 else {
+        let all = try decodeAll(type, from: bytes)
+        guard all.count == 1 else {
             throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: [], debugDescription: "expected one top-level Ion value, found \(values.count)"))
+                .init(codingPath: [], debugDescription: "expected one top-level Ion value, found \(all.count)"))
         }
-        return try decode(type, from: values[0])
+        return all[0]
+    }
+
+    /// Decodes every top-level value of an Ion binary or text document (a stream of documents, as
+    /// a journal or a `.10n` file holds them).
+    ///
+    /// Ion binary is decoded straight from the bytes, without building ``IonValue``s first.
+    public func decodeAll<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> [T] {
+        guard bytes.starts(with: BinaryEncoding.versionMarker) else {
+            return try IonDocument.decode(bytes, catalog: catalog).map { try decode(type, from: $0) }
+        }
+        var reader: IonBinaryReader
+        do { reader = try IonBinaryReader(bytes, options: .init(catalog: catalog)) } catch {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "\(error)", underlyingError: error))
+        }
+        var results: [T] = []
+        while true {
+            do {
+                guard try reader.next() != nil else { break }
+            } catch {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: [], debugDescription: "\(error)", underlyingError: error))
+            }
+            results.append(try IonReaderDecoder(reader: reader, codingPath: [], options: self).unbox(type))
+        }
+        return results
     }
 
     /// Decodes a value from an ``IonValue``.
