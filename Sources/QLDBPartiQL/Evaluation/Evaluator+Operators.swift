@@ -19,7 +19,9 @@ extension Evaluator {
             case .int(let i): return .int(IonInt(-i))
             case .float(let f): return .float(-f)
             case .decimal(let d):
-                return Number.decimal(ExactDecimal(coefficient: -d.coefficient, exponent: d.exponent)).ionValue
+                var negated = ExactDecimal(coefficient: -d.coefficient, exponent: d.exponent)
+                negated.isNegativeZero = d.coefficient.isZero && !d.isNegativeZero
+                return Number.decimal(negated).ionValue
             }
         }
     }

@@ -66,7 +66,7 @@ struct AggregateAccumulator {
         case .avg:
             guard let sum else { return .null }
             switch sum {
-            case .float(let f): return .float(f / Double(count))  // Not reached: floats are summed as decimals.
+            case .float(let f): return .float(f / Double(count))  // Never: `add` turns floats into decimals.
             case .int(let i):
                 return .decimal(
                     ExactDecimal(coefficient: i, exponent: 0).divided(

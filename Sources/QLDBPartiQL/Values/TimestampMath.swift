@@ -1,4 +1,3 @@
-import BigInt
 import Ion
 import QLDBPrimitives
 
