@@ -28,7 +28,9 @@ import sys
 import threading
 import time
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from lambda_runtime_http import RuntimeRequestHandler
 
 REGION, LEDGER = "eu-west-2", "licences"
 ACCESS_KEY, SECRET_KEY = "AKID", "SECRET"
@@ -68,21 +70,7 @@ class FakeRuntime:
         self.served = False
         runtime = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def reply(self, status, data, headers=None):
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(RuntimeRequestHandler):
             def do_GET(self):
                 now = time.monotonic_ns()
                 if self.path != "/2018-06-01/runtime/invocation/next":

@@ -22,7 +22,9 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from lambda_runtime_http import RuntimeRequestHandler
 
 LICENCE = {"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com",
            "telephone": "01234 567890", "postcode": "CF10 1AA"}
@@ -40,21 +42,7 @@ class Runtime:
         self.init_error = None
         runtime = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def reply(self, status, data, headers=None):
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(RuntimeRequestHandler):
             def do_GET(self):
                 if self.path != "/2018-06-01/runtime/invocation/next":
                     return self.reply(404, b'{"message":"unknown path"}')

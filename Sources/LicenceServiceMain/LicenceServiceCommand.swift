@@ -133,12 +133,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
 
 /// Closes `driver`, giving up after `deadline` (its sessions then simply expire on the ledger).
 func closeWithin(_ deadline: Duration, _ driver: QLDBDriver) async {
-    await withTaskGroup(of: Void.self) { group in
-        group.addTask { try? await driver.close() }
-        group.addTask { try? await Task.sleep(for: deadline) }
-        await group.next()
-        group.cancelAll()
-    }
+    _ = try? await finishes(within: deadline) { try await driver.close() }
 }
 
 /// Whether `body` finished within `deadline`, rethrowing its error if it failed in time. On

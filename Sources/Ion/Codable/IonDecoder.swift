@@ -132,7 +132,7 @@ struct IonValueDecoderImpl: Decoder {
     }
 }
 
-extension IonValueDecoderImpl: SingleValueDecodingContainer {
+extension IonValueDecoderImpl: IonScalarDecoding {
     func decodeNil() -> Bool { value.isNull }
 
     func decode(_ type: Bool.Type) throws -> Bool {
@@ -165,32 +165,11 @@ extension IonValueDecoderImpl: SingleValueDecodingContainer {
         }
     }
 
-    func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
-
-    func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+    func ionInt<T>(for type: T.Type) throws -> IonInt {
         guard case .int(let i) = value.content else { throw mismatch(type, "an int") }
-        let result: T?
-        switch i {
-        case .int64(let v): result = T(exactly: v)
-        case .big(let v): result = T(exactly: v)
-        }
-        guard let result else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: codingPath, debugDescription: "int \(i) does not fit \(type)"))
-        }
-        return result
+        return i
     }
 
-    func decode(_ type: Int.Type) throws -> Int { try decodeInteger(type) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try decodeInteger(type) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try decodeInteger(type) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try decodeInteger(type) }
-    func decode(_ type: UInt.Type) throws -> UInt { try decodeInteger(type) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try decodeInteger(type) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try decodeInteger(type) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeInteger(type) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try unbox(type) }
 }
 

@@ -104,7 +104,7 @@ struct IonReaderDecoder: Decoder {
     }
 }
 
-extension IonReaderDecoder: SingleValueDecodingContainer {
+extension IonReaderDecoder: IonScalarDecoding {
     func decodeNil() -> Bool { reader.isNull }
 
     func decode(_ type: Bool.Type) throws -> Bool {
@@ -141,34 +141,11 @@ extension IonReaderDecoder: SingleValueDecodingContainer {
         }
     }
 
-    func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
-
-    func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+    func ionInt<T>(for type: T.Type) throws -> IonInt {
         guard self.type == .int, !reader.isNull else { throw mismatch(type, "an int") }
-        let value: IonInt
-        do { value = try reader.intValue() } catch { throw corrupted(error) }
-        let result: T?
-        switch value {
-        case .int64(let v): result = T(exactly: v)
-        case .big(let v): result = T(exactly: v)
-        }
-        guard let result else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: codingPath, debugDescription: "int \(value) does not fit \(type)"))
-        }
-        return result
+        do { return try reader.intValue() } catch { throw corrupted(error) }
     }
 
-    func decode(_ type: Int.Type) throws -> Int { try decodeInteger(type) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try decodeInteger(type) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try decodeInteger(type) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try decodeInteger(type) }
-    func decode(_ type: UInt.Type) throws -> UInt { try decodeInteger(type) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try decodeInteger(type) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try decodeInteger(type) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeInteger(type) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try unbox(type) }
 }
 

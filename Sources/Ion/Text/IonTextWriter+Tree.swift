@@ -8,39 +8,15 @@ extension IonTextWriter {
     /// field name or annotation state (the generic path, which the pretty style keeps, costs
     /// about twice as much per value).
     public mutating func write(_ value: IonValue) throws {
-        guard style != .pretty else {
-            for annotation in value.annotations { try addAnnotation(annotation) }
-            return try writeGeneric(value)
-        }
+        guard style != .pretty else { return try Self.writeThroughRequirements(&self, value) }
         try begin()
         try appendCompact(value)
     }
 
-    /// The generic path: the ``IonWriter`` calls, one per value.
-    private mutating func writeGeneric(_ value: IonValue) throws {
-        switch value.content {
-        case .null(let type): try writeNull(type)
-        case .bool(let v): try write(bool: v)
-        case .int(let v): try write(int: v)
-        case .float(let v): try write(float: v)
-        case .decimal(let v): try write(decimal: v)
-        case .timestamp(let v): try write(timestamp: v)
-        case .symbol(let v): try write(symbol: v)
-        case .string(let v): try write(string: v)
-        case .clob(let v): try write(clob: v)
-        case .blob(let v): try write(blob: v)
-        case .list(let elements), .sexp(let elements):
-            try stepIn(value.type)
-            for element in elements { try write(element) }
-            try stepOut()
-        case .struct(let fields):
-            try stepIn(.struct)
-            for field in fields {
-                try setFieldName(field.name)
-                try write(field.value)
-            }
-            try stepOut()
-        }
+    /// The pretty style's path: ``IonWriter``'s generic `write(_:)`, one requirement call per
+    /// value (reached through a generic context, since this type's own `write(_:)` hides it).
+    private static func writeThroughRequirements<W: IonWriter>(_ writer: inout W, _ value: IonValue) throws {
+        try writer.write(value)
     }
 
     /// Appends `value` (annotations first) in compact form; the separator before it is written.

@@ -57,7 +57,7 @@ final class JournalFile: Sendable {
             guard offset + 12 <= bytes.count else {
                 return (records, (offset, .tornTail, "\(bytes.count - offset) bytes of a 12-byte record header"))
             }
-            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            let length = recordLength(bytes, at: offset)
             guard length <= maxPayloadBytes else {
                 return (records, (offset, .corrupted, "record length \(length) exceeds the largest possible block"))
             }
@@ -89,6 +89,11 @@ final class JournalFile: Sendable {
         return (records, nil)
     }
 
+    /// The big-endian payload length of the record header at `offset` (4 bytes present).
+    static func recordLength(_ bytes: [UInt8], at offset: Int) -> Int {
+        bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+    }
+
     static func checksumMatches(_ payload: [UInt8], _ checksum: ArraySlice<UInt8>) -> Bool {
         QLDBHash.sha256(payload).withUnsafeBytes { $0.prefix(8).elementsEqual(checksum) }
     }
@@ -99,7 +104,7 @@ final class JournalFile: Sendable {
         var p = start
         while p + 16 <= bytes.count {
             if bytes[p + 12] == 0xE0 && bytes[p + 13] == 0x01 && bytes[p + 14] == 0x00 && bytes[p + 15] == 0xEA {
-                let length = bytes[p..<p + 4].reduce(0) { $0 << 8 | Int($1) }
+                let length = recordLength(bytes, at: p)
                 if length <= maxPayloadBytes, p + 12 + length <= bytes.count,
                     checksumMatches(Array(bytes[(p + 12)..<(p + 12 + length)]), bytes[(p + 4)..<(p + 12)])
                 {

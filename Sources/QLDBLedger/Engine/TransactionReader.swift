@@ -9,8 +9,6 @@ import QLDBPartiQL
 final class TransactionReader: RowSource {
     let state: LedgerState
     var txn: LedgerTransaction
-    /// The plan of every table read, in order: what tests and `EXPLAIN`-like diagnostics show.
-    private(set) var plans: [(table: String, plan: LedgerState.Plan)] = []
 
     init(state: LedgerState, txn: LedgerTransaction) {
         self.state = state
@@ -20,33 +18,17 @@ final class TransactionReader: RowSource {
     func rows(of item: FromItem, whereClause: Expression?, isOnlySource: Bool, evaluator: Evaluator)
         throws(PartiQLError) -> [SourceRow]
     {
-        do {
-            return try read(item, whereClause: whereClause, isOnlySource: isOnlySource, evaluator: evaluator)
-        } catch let error as LedgerError {
-            throw PartiQLError(.semantic, error.message, at: item.position)
-        } catch let error as PartiQLError {
-            throw error
-        } catch {
-            throw PartiQLError(.evaluation, "\(error)", at: item.position)
-        }
-    }
-
-    private func read(_ item: FromItem, whereClause: Expression?, isOnlySource: Bool, evaluator: Evaluator) throws
-        -> [SourceRow]
-    {
         switch item.kind {
         case .table(let name):
             let table = try table(named: name, item)
             let plan = state.plan(
                 for: item, table: table, whereClause: whereClause, isOnlySource: isOnlySource, evaluator: evaluator)
-            plans.append((name, plan))
             return state.documents(of: table, plan: plan, txn: &txn).map {
                 SourceRow(value: $0.data, documentID: $0.id)
             }
         case .committed(let name):
             let table = try table(named: name, item)
             txn.reads.tables.insert(table.id)
-            plans.append((name, .scan))
             return table.order.compactMap { id in
                 table.document(id, at: txn.snapshot).map { SourceRow(value: $0.ionValue, documentID: nil) }
             }
@@ -59,12 +41,12 @@ final class TransactionReader: RowSource {
                 throw PartiQLError(.semantic, "No such table: \(name)", at: item.position)
             }
             txn.reads.tables.insert(table.id)
-            plans.append((name, .scan))
             let from = try start.map { e throws(PartiQLError) in try evaluator.evaluate(e, in: Environment()) }
             let to = try end.map { e throws(PartiQLError) in try evaluator.evaluate(e, in: Environment()) }
             for (bound, what) in [(from, "start"), (to, "end")] {
                 if let value = bound ?? nil, value.timestampValue == nil, !value.isNull {
-                    throw LedgerError.semantic("history() \(what) time must be a timestamp, got \(value.type)")
+                    throw PartiQLError(
+                        .semantic, "history() \(what) time must be a timestamp, got \(value.type)", at: item.position)
                 }
             }
             let fromTime = (from ?? nil)?.timestampValue
