@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         .target(name: "QLDBPrimitives"),
@@ -100,7 +101,9 @@ let package = Package(
                 "Ion", "QLDBHashing", "QLDBPartiQL", "QLDBPrimitives", "QLDBSession",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
         .target(
@@ -191,9 +194,10 @@ let package = Package(
                 "QLDBPrimitives", "QLDBSession", "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
-            // Ion fixtures read through #filePath, not bundled.
-            exclude: ["PartiQLReference"]
+            // Fixtures read through #filePath, not bundled.
+            exclude: ["Fixtures", "PartiQLReference"]
         ),
         .testTarget(
             name: "LicenceServiceTests",

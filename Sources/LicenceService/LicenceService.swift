@@ -402,7 +402,9 @@ public struct LicenceAPI: Sendable {
             )
         }
         _ = try await driver.execute { txn in try await fetch(txn, id) }
-        guard let proof = proofs.latestProof(table: Self.table, documentID: id) else { throw Problem.notFound(id) }
+        guard let proof = try await proofs.latestProof(table: Self.table, documentID: id) else {
+            throw Problem.notFound(id)
+        }
         let verified = JournalHashes.verify(
             revisionHash: proof.revision.hash, proof: proof.hashes, digest: proof.digest.digest)
         let result: IonValue = [

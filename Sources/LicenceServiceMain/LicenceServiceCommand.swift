@@ -30,7 +30,8 @@ struct LicenceServiceCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free port).") var port = 3000
-    @Option(name: .customLong("data-dir"), help: "Directory of the embedded ledger's journal.") var dataDirectory =
+    @Option(name: .customLong("data-dir"), help: "Directory of the embedded ledger's SQLite file (<ledger>.sqlite).")
+    var dataDirectory =
         ".ledger"
     @Flag(name: .customLong("in-memory"), help: "Keep the embedded ledger in memory only.") var inMemory = false
     @Option(help: "A remote ledger's session endpoint (qldb serve, or AWS) instead of the embedded ledger.")
@@ -40,7 +41,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
     @Flag(
         name: .customLong("repair-torn-tail"),
         help:
-            "Truncate the embedded journal's incomplete last record (as a crash leaves it) instead of refusing to start."
+            "When converting a journal file of earlier versions: truncate its incomplete last record (as a crash leaves it) instead of refusing to start."
     )
     var repairTornTail = false
     @OptionGroup var serverLimits: ServerLimitOptions
@@ -56,7 +57,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
                 api: runtimeAPI, ledger: ledgerName, region: regionName, environment: environment, logger: logger)
             return
         }
-        let (driver, proofs, description) = try makeBackend(
+        let (driver, proofs, description) = try await makeBackend(
             ledger: ledgerName, region: regionName, endpoint: endpoint, logger: logger)
         let api = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
         try await api.prepare()
@@ -72,7 +73,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         await closeWithin(.seconds(2), driver)
     }
 
-    func makeBackend(ledger: String, region: String, endpoint: String?, logger: Logger) throws -> (
+    func makeBackend(ledger: String, region: String, endpoint: String?, logger: Logger) async throws -> (
         QLDBDriver, (any LicenceProofSource)?, String
     ) {
         var configuration = QLDBDriverConfiguration()
@@ -91,7 +92,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             embedded = Ledger(name: ledger, logger: logger)
         } else {
             do {
-                embedded = try Ledger(
+                embedded = try await Ledger(
                     name: ledger, directory: URL(fileURLWithPath: dataDirectory),
                     journalAccess: .readWrite(repairTornTail: repairTornTail), logger: logger)
             } catch {
@@ -111,7 +112,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         let licences: LicenceAPI
         do {
             let endpoint = environment["QLDB_ENDPOINT"]
-            let (driver, proofs, _) = try makeBackend(
+            let (driver, proofs, _) = try await makeBackend(
                 ledger: ledger, region: region, endpoint: endpoint ?? "https://session.qldb.\(region).amazonaws.com/",
                 logger: logger)
             licences = LicenceAPI(driver: driver, proofs: proofs, logger: logger)

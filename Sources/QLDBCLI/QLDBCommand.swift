@@ -8,7 +8,7 @@ struct QLDBCommand: AsyncParsableCommand {
         commandName: "qldb",
         abstract: "Tools for Amazon Ion data and QLDB ledgers.",
         version: SwiftQLDBVersion.current,
-        subcommands: [IonCommand.self, DigestCommand.self, ServeCommand.self, VerifyCommand.self]
+        subcommands: [IonCommand.self, DigestCommand.self, ServeCommand.self, VerifyCommand.self, BackupCommand.self]
     )
 }
 

@@ -24,7 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free port).") var port = 8000
-    @Option(name: .customLong("data-dir"), help: "Directory of the ledgers' journals.") var dataDirectory = ".ledger"
+    @Option(name: .customLong("data-dir"), help: "Directory of the ledgers' SQLite files (<ledger>.sqlite).")
+    var dataDirectory = ".ledger"
     @Flag(name: .customLong("in-memory"), help: "Keep everything in memory; nothing survives a restart.") var inMemory =
         false
     @Option(name: .customLong("ledger"), help: "A ledger to serve (repeatable).") var ledgers: [String] = []
@@ -33,7 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The region signatures must be scoped to when --credentials is given.") var region = "us-east-1"
     @Flag(
         name: .customLong("repair-torn-tail"),
-        help: "Truncate a journal's incomplete last record (as a crash leaves it) instead of refusing to start.")
+        help:
+            "When converting a journal file of earlier versions: truncate its incomplete last record (as a crash leaves it) instead of refusing to start."
+    )
     var repairTornTail = false
     @Option(
         name: .customLong("max-nesting-depth"),
@@ -67,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
                     service.add(Ledger(name: name, limits: limits, logger: logger))
                 } else {
                     service.add(
-                        try Ledger(
+                        try await Ledger(
                             name: name, directory: URL(fileURLWithPath: dataDirectory), limits: limits,
                             journalAccess: .readWrite(repairTornTail: repairTornTail), logger: logger))
                 }

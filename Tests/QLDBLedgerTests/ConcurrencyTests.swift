@@ -10,7 +10,7 @@ import Testing
 
 @Suite struct ConcurrencyTests {
     func setUp(index: Bool) async throws -> (QLDBDriver, LedgerService) {
-        let (driver, service, _) = embedded()
+        let (driver, service, _) = try await embedded()
         try await driver.execute { txn in try await txn.execute("CREATE TABLE Licence") }
         if index { try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Licence (email)") } }
         return (driver, service)
@@ -86,7 +86,7 @@ import Testing
         var configuration = LedgerService.Configuration()
         configuration.transactionTimeout = .milliseconds(50)
         let clock = TestClock()
-        let (_, service, _) = embedded(configuration: configuration, clock: clock)
+        let (_, service, _) = try await embedded(configuration: configuration, clock: clock)
         var session = RawSession(service)
         try await session.start()
         try await session.begin()
@@ -104,7 +104,7 @@ import Testing
 
     /// 16 tasks move money between 8 accounts; OCC retries keep the total fixed.
     @Test func transfersAreSerializable() async throws {
-        let (driver, _, _) = embedded(retries: 50)
+        let (driver, _, _) = try await embedded(retries: 50)
         try await driver.execute { txn in try await txn.execute("CREATE TABLE Account") }
         try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Account (id)") }
         try await driver.execute { txn in

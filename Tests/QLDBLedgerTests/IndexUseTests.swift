@@ -37,7 +37,7 @@ import Testing
         ("SELECT t.email, u.email FROM T AS t, T AS u WHERE t.email = 'a@x'", .scan, 3),
     ])
     func readsOnlyWhatTheConditionAllows(_ statement: String, expected: Read, rows: Int) async throws {
-        let (driver, _, ledger) = embedded()
+        let (driver, _, ledger) = try await embedded()
         try await driver.execute { txn in
             try await txn.execute("CREATE TABLE T")
             try await txn.execute("CREATE INDEX ON T (email)")
@@ -50,10 +50,10 @@ import Testing
                     ["email": "c@x", "points": 3],
                 ] as IonValue)
         }
-        var txn = ledger.begin()
+        var txn = try ledger.begin()
         defer { ledger.abort(txn) }
         let parameters: [IonValue] = statement.contains("?") ? ["b@x"] : []
-        let results = try ledger.execute(statement, parameters: parameters, parameterHashes: [], in: &txn)
+        let results = try await ledger.execute(statement, parameters: parameters, parameterHashes: [], in: &txn)
         #expect(results.count == rows)
         let read: Read
         if !txn.reads.documents.isEmpty && txn.reads.values.isEmpty && txn.reads.tables.isEmpty

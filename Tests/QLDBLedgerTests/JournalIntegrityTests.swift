@@ -4,29 +4,19 @@ import QLDBDriver
 import QLDBLedger
 import Testing
 
-/// Damage anywhere in a journal is reported with its block and byte offset and changes nothing;
-/// only an incomplete last record is a torn tail, and only an explicit repair removes it.
+/// Journal files of earlier versions are converted once into the store. Damage anywhere in one
+/// is reported with its block and byte offset and converts nothing; only an incomplete last
+/// record is a torn tail, and only an explicit repair removes it. The fixture is a journal the
+/// previous release wrote: a licence ledger of 10 blocks.
 @Suite struct JournalIntegrityTests {
-    /// A journal of a header and five blocks: its bytes, and where each record starts.
-    static func makeJournal() async throws -> (bytes: [UInt8], offsets: [Int]) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "qldb-integrity-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        do {
-            let ledger = try Ledger(name: "j", directory: directory, logger: quietLogger())
-            let service = LedgerService(logger: quietLogger())
-            service.add(ledger)
-            var configuration = QLDBDriverConfiguration()
-            configuration.logger = quietLogger()
-            let driver = QLDBDriver(
-                ledger: "j", transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
-            try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
-            for i in 0..<4 {
-                try await driver.execute { txn in try await txn.execute("INSERT INTO T ?", ["n": .int(i)] as IonValue) }
-            }
-            try await driver.close()
-        }
-        let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent("j.journal")))
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/licences.journal")
+    /// Its digest, as `qldb verify` of that release printed it.
+    static let fixtureDigest = "Mrcclg5qBNzkNeU76Un53B4GTxhMSWQX+FSVbcRPkiU="
+
+    /// The fixture's bytes and where each record starts.
+    static func makeJournal() throws -> (bytes: [UInt8], offsets: [Int]) {
+        let bytes = [UInt8](try Data(contentsOf: fixture))
         var offsets: [Int] = []
         var offset = 0
         while offset < bytes.count {
@@ -40,34 +30,70 @@ import Testing
         case length, checksum, payload
     }
 
-    /// Opens `bytes` as a journal read-only; the error, and whether the file is unchanged.
-    func open(_ bytes: [UInt8], access: JournalAccess = .readOnly) throws -> (JournalError?, unchanged: Bool, Ledger?) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "qldb-integrity-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent("j.journal")
+    /// Verifies `bytes` as a journal file read-only, or with `.readWrite` opens the ledger,
+    /// converting it: the error, whether the journal file is unchanged, and the blocks found.
+    /// A conversion that fails leaves no store behind.
+    func open(_ bytes: [UInt8], access: JournalAccess = .readOnly) async throws -> (
+        JournalError?, unchanged: Bool, blocks: Int?
+    ) {
+        let directory = try temporaryDirectory()
+        let file = directory.appendingPathComponent("licences.journal")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
-            let ledger = try Ledger(name: "j", directory: directory, journalAccess: access, logger: quietLogger())
-            return (nil, [UInt8](try Data(contentsOf: file)) == bytes, ledger)
+            let blocks: Int
+            if access == .readOnly {
+                blocks =
+                    try await Ledger.verifyJournalFile(
+                        name: "licences", directory: directory, repairTornTail: false, logger: quietLogger()
+                    )?.tipAddress.sequenceNo ?? 0
+            } else {
+                let ledger = try await Ledger(
+                    name: "licences", directory: directory, journalAccess: access, logger: quietLogger())
+                blocks = ledger.blockCount
+                await ledger.close()
+            }
+            return (nil, [UInt8](try Data(contentsOf: file)) == bytes, blocks)
         } catch let error as JournalError {
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            #expect(leftovers == ["licences.journal"], "a failed conversion left \(leftovers)")
             return (error, [UInt8](try Data(contentsOf: file)) == bytes, nil)
         }
     }
 
-    @Test func theIntactJournalOpens() async throws {
-        let journal = try await Self.makeJournal()
-        #expect(journal.offsets.count == 6)
-        let (error, unchanged, ledger) = try open(journal.bytes)
-        #expect(error == nil)
-        #expect(unchanged)
-        #expect(ledger?.blockCount == 5)
+    @Test func theJournalConvertsOnceToTheSameDigest() async throws {
+        let directory = try temporaryDirectory()
+        let journal = directory.appendingPathComponent("licences.journal")
+        try FileManager.default.copyItem(at: Self.fixture, to: journal)
+        let ledger = try await Ledger(name: "licences", directory: directory, logger: quietLogger())
+        #expect(ledger.blockCount == 10)
+        #expect(try await ledger.digest()?.digest.base64 == Self.fixtureDigest)
+        guard case .success(let verified?) = await ledger.verifyChain() else {
+            Issue.record("the converted ledger does not verify")
+            return
+        }
+        #expect(verified.digest.base64 == Self.fixtureDigest)
+        // Its data is served: the licence whose points were added has two revisions.
+        let service = LedgerService(logger: quietLogger())
+        service.add(ledger)
+        var session = RawSession(service)
+        try await session.start("licences")
+        try await session.begin()
+        let found = try await session.execute(
+            "SELECT VALUE penaltyPoints FROM Licence WHERE email = 'v2@example.com'")
+        #expect(found == [3])
+        try await session.commit()
+        await ledger.close()
+        #expect([UInt8](try Data(contentsOf: journal)) == [UInt8](try Data(contentsOf: Self.fixture)))
+        // Once converted, the store is what opens; the journal file is not read again.
+        try Data([0xFF]).write(to: journal)
+        let reopened = try await Ledger(name: "licences", directory: directory, logger: quietLogger())
+        #expect(reopened.blockCount == 10)
     }
 
     @Test(arguments: Part.allCases, ["first", "middle", "last"])
     func aFlippedByteIsReportedWhereItIs(_ part: Part, _ which: String) async throws {
-        let journal = try await Self.makeJournal()
+        let journal = try Self.makeJournal()
         let offsets = journal.offsets
         let record = which == "first" ? 0 : which == "middle" ? 3 : offsets.count - 1
         let start = offsets[record]
@@ -82,7 +108,7 @@ import Testing
             for bit in [0, 7] {
                 var bytes = journal.bytes
                 bytes[position] ^= UInt8(1 << bit)
-                let (error, unchanged, _) = try open(bytes)
+                let (error, unchanged, _) = try await open(bytes)
                 #expect(unchanged, "byte \(position) bit \(bit): the file changed")
                 let found = try #require(
                     error, "byte \(position) bit \(bit) of the \(which) record's \(part) went unnoticed")
@@ -99,46 +125,46 @@ import Testing
     }
 
     @Test func truncatingAnywhereInTheLastRecordIsATornTail() async throws {
-        let journal = try await Self.makeJournal()
+        let journal = try Self.makeJournal()
         let last = journal.offsets.last!
         for cut in last..<journal.bytes.count {
             let bytes = Array(journal.bytes[..<cut])
-            let (error, unchanged, ledger) = try open(bytes)
+            let (error, unchanged, blocks) = try await open(bytes)
             #expect(unchanged)
             if cut == last {
                 #expect(error == nil)
-                #expect(ledger?.blockCount == 4)
+                #expect(blocks == 9)
             } else {
                 #expect(error?.kind == .tornTail, "cut at \(cut): \(String(describing: error))")
-                #expect(error?.block == 5)
+                #expect(error?.block == 10)
                 #expect(error?.offset == last)
             }
         }
     }
 
     @Test func onlyAnExplicitRepairRemovesATornTail() async throws {
-        let journal = try await Self.makeJournal()
+        let journal = try Self.makeJournal()
         let last = journal.offsets.last!
         let bytes = Array(journal.bytes[..<(last + 20)])
-        let (refused, _, _) = try open(bytes, access: .readWrite(repairTornTail: false))
+        let (refused, _, _) = try await open(bytes, access: .readWrite(repairTornTail: false))
         #expect(refused?.kind == .tornTail)
-        let (error, unchanged, ledger) = try open(bytes, access: .readWrite(repairTornTail: true))
+        let (error, unchanged, blocks) = try await open(bytes, access: .readWrite(repairTornTail: true))
         #expect(error == nil)
         #expect(!unchanged)
-        #expect(ledger?.blockCount == 4)
+        #expect(blocks == 9)
         // Corruption is never repaired, even when asked.
         var corrupted = journal.bytes
         corrupted[journal.offsets[2] + 20] ^= 1
-        let (notRepaired, stillUnchanged, _) = try open(corrupted, access: .readWrite(repairTornTail: true))
+        let (notRepaired, stillUnchanged, _) = try await open(corrupted, access: .readWrite(repairTornTail: true))
         #expect(notRepaired?.kind == .corrupted)
         #expect(stillUnchanged)
     }
 
     @Test(arguments: ["../escaped", "a/b", "", "123", "-a", "a-", "a--b", String(repeating: "x", count: 33), "ünï"])
-    func ledgerNamesAreQLDBs(_ name: String) {
+    func ledgerNamesAreQLDBs(_ name: String) async {
         #expect(LedgerName.problem(with: name) != nil)
-        #expect(throws: LedgerError.self) {
-            _ = try Ledger(name: name, directory: FileManager.default.temporaryDirectory, logger: quietLogger())
+        await #expect(throws: LedgerError.self) {
+            _ = try await Ledger(name: name, directory: FileManager.default.temporaryDirectory, logger: quietLogger())
         }
     }
 

@@ -14,14 +14,45 @@ func quietLogger() -> Logger {
     return logger
 }
 
-/// A driver on a fresh in-memory ledger.
+/// The store the ledger suite runs on, from `QLDB_TEST_STORAGE`: `sqlite` (the default, as a
+/// data directory gives) or `memory`. CI runs the suite once per store.
+enum TestStorage: String {
+    case sqlite, memory
+
+    static let current: TestStorage = {
+        let name = ProcessInfo.processInfo.environment["QLDB_TEST_STORAGE"] ?? "sqlite"
+        guard let storage = TestStorage(rawValue: name) else {
+            fatalError("QLDB_TEST_STORAGE=\(name): expected sqlite or memory")
+        }
+        return storage
+    }()
+
+    /// A fresh, empty ledger on this store.
+    func ledger(_ name: String, limits: LedgerLimits = .init()) async throws -> Ledger {
+        switch self {
+        case .memory: return Ledger(name: name, limits: limits, logger: quietLogger())
+        case .sqlite:
+            return try await Ledger(
+                name: name, directory: temporaryDirectory(), limits: limits, logger: quietLogger())
+        }
+    }
+}
+
+/// A new empty directory under the system's temporary directory.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("swift-qldb-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A driver on a fresh ledger on the store under test.
 func embedded(
     _ name: String = "test", configuration: LedgerService.Configuration = .init(), limits: LedgerLimits = .init(),
     retries: Int = 4, clock: TestClock? = nil
-) -> (QLDBDriver, LedgerService, Ledger) {
+) async throws -> (QLDBDriver, LedgerService, Ledger) {
     let service = LedgerService(
         configuration: configuration, logger: quietLogger(), clock: clock.map { ErasedClock($0) } ?? .continuous)
-    let ledger = Ledger(name: name, limits: limits, logger: quietLogger())
+    let ledger = try await TestStorage.current.ledger(name, limits: limits)
     service.add(ledger)
     var config = QLDBDriverConfiguration()
     config.logger = quietLogger()

@@ -91,7 +91,7 @@ enum ReferenceFixtures {
 
     /// Runs an example on a fresh ledger holding the sample data and checks the documented result.
     static func check(_ example: ReferenceExample) async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         try await loadSampleData(into: driver)
         for statement in example.setup {
             try await driver.execute { txn in try await txn.execute(statement) }

@@ -8,7 +8,7 @@ import Testing
 /// The behaviour QLDB applications rely on beyond the reference's examples, on the DMV sample data.
 @Suite struct PartiQLSemanticsTests {
     func dmv() async throws -> QLDBDriver {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         try await ReferenceFixtures.loadSampleData(into: driver)
         return driver
     }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct PartiQLTests {
     @Test func crudThroughTheDriver() async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         try await driver.execute { txn in try await txn.execute("CREATE TABLE Licence") }
         try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Licence (email)") }
         let inserted = try await driver.execute { txn in
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func joinsAndCatalog() async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         try await driver.execute { txn in
             try await txn.execute("CREATE TABLE Person")
             try await txn.execute("CREATE TABLE Car")
@@ -134,7 +134,7 @@ import Testing
         ),
     ])
     func errorsNameThePosition(statement: String, message: String) async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         try await driver.execute { txn in try await txn.execute("CREATE TABLE Licence") }
         let error = await #expect(throws: QLDBSessionError.self) {
             try await driver.execute { txn in try await txn.execute(statement) }
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func limitsAreEnforcedWithClearMessages() async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
         let many = IonValue.list((0..<41).map { ["n": .int($0)] })
         let error = await #expect(throws: QLDBSessionError.self) {
@@ -169,7 +169,7 @@ import Testing
         String(repeating: "(SELECT VALUE ", count: 3_000) + "1" + String(repeating: " FROM << 0 >>)", count: 3_000),
     ])
     func deepStatementsAreRefused(_ expression: String) async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         let statement = "SELECT VALUE " + expression + " FROM << 0 >>"
         #expect(statement.count <= 100_000)
         let error = await #expect(throws: QLDBSessionError.self) {
@@ -182,7 +182,7 @@ import Testing
     }
 
     @Test func statementsAtTheLimitRun() async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         let sum = String(repeating: "1 + (", count: 19) + "1" + String(repeating: ")", count: 19)
         let rows = try await driver.execute { txn in
             try await txn.execute("SELECT VALUE \(sum) FROM << 0 >>").collect()

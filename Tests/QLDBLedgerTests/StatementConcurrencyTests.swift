@@ -8,55 +8,53 @@ import Testing
 
 @testable import QLDBLedger
 
-/// Statements run outside the ledger-wide lock: while one is held mid-way, other transactions
-/// keep committing; and a statement still running when its transaction expires stops.
+/// Statements hold no ledger-wide lock: while one is held mid-way, other transactions keep
+/// committing and it still reads its snapshot; and a statement still running when its
+/// transaction expires stops.
 @Suite struct StatementConcurrencyTests {
     @Test func otherSessionsCommitWhileAStatementIsHeld() async throws {
-        let (driver, _, ledger) = embedded()
+        let (driver, _, ledger) = try await embedded()
         try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
         try await driver.execute { txn in try await txn.execute("INSERT INTO T VALUE {'n': -1}") }
-        // The reader runs on a thread of its own, so that holding it never takes a thread the
-        // commits need; the hook tells the test (without blocking) once the reader is held.
+        // The hook holds the first statement that arms it (the reader's, after its rows were
+        // fetched) on a semaphore, telling the test without blocking once it is held.
         let release = DispatchSemaphore(value: 0)
         let (held, heldContinuation) = AsyncStream.makeStream(of: Void.self)
-        let (finished, finishedContinuation) = AsyncStream.makeStream(of: [IonValue].self)
+        let armed = Mutex(true)
         let gaveUp = Mutex(false)
         ledger.statementHook = {
-            // The hook runs only for statements that outgrow the quick budget, after they took
-            // their snapshot: here only the reader's. Were the lock held meanwhile, no commit
-            // could finish and the release would never come.
+            guard
+                armed.withLock({ armed in
+                    defer { armed = false }
+                    return armed
+                })
+            else { return }
             heldContinuation.yield()
             if release.wait(timeout: .now() + 20) == .timedOut { gaveUp.withLock { $0 = true } }
         }
-        // 1 × 60 × 60 rows: more than a statement may produce under the lock.
         let sixty = "<<" + (0..<60).map(String.init).joined(separator: ",") + ">>"
         let query = "SELECT COUNT(*) AS c FROM T AS t, \(sixty) AS a, \(sixty) AS b"
-        Thread {
-            var txn = ledger.begin()
-            let rows = try? ledger.execute(query, parameters: [], parameterHashes: [], in: &txn)
+        let reader = Task.detached {
+            var txn = try ledger.begin()
+            let rows = try await ledger.execute(query, parameters: [], parameterHashes: [], in: &txn)
             ledger.abort(txn)
-            finishedContinuation.yield(rows ?? [])
-        }.start()
+            return rows
+        }
         for await _ in held { break }
-        // The reader is inside its statement, outside the lock: 50 transactions commit meanwhile.
+        // The reader is inside its statement: 50 transactions commit meanwhile.
         for i in 0..<50 {
             try await driver.execute { txn in try await txn.execute("INSERT INTO T ?", ["n": .int(i)] as IonValue) }
         }
         release.signal()
         #expect(!gaveUp.withLock { $0 }, "the commits waited for the held statement")
         // The reader saw its snapshot, from before those commits: one document.
-        var rows: [IonValue] = []
-        for await result in finished {
-            rows = result
-            break
-        }
-        #expect(rows == [["c": 3600]])
+        #expect(try await reader.value == [["c": 3600]])
         let count = try await driver.execute { txn in try await txn.execute("SELECT COUNT(*) AS n FROM T").collect() }
         #expect(count == [["n": 51]])
     }
 
     @Test func aFailedStatementLeavesTheTransactionAsItWas() async throws {
-        let (driver, _, _) = embedded()
+        let (driver, _, _) = try await embedded()
         try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
         let rows = try await driver.execute { txn in
             try await txn.execute("INSERT INTO T VALUE {'n': 1}")
@@ -72,7 +70,7 @@ import Testing
 
     @Test func aStatementRunningPastItsTransactionsDeadlineStops() async throws {
         let clock = TestClock()
-        let (driver, _, ledger) = embedded(retries: 0, clock: clock)
+        let (driver, _, ledger) = try await embedded(retries: 0, clock: clock)
         try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
         // The statement starts in time; the hook moves the clock past the 30 s limit while it runs.
         ledger.statementHook = { clock.advance(by: .seconds(31)) }

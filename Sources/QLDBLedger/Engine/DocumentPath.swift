@@ -1,7 +1,7 @@
 import Ion
 import QLDBPartiQL
 
-extension LedgerState {
+extension StatementScope {
     static func get(_ value: IonValue, _ path: ArraySlice<PathComponent>) -> IonValue? {
         guard let first = path.first else { return value }
         switch (first, value.content) {

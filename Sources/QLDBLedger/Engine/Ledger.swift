@@ -6,20 +6,20 @@ import QLDBPartiQL
 import Synchronization
 
 /// A QLDB-compatible ledger: tables of Ion documents, PartiQL, serializable transactions with
-/// optimistic concurrency control, and a hash-chained journal, durable when it has a data
-/// directory.
+/// optimistic concurrency control, and a hash-chained journal, kept in a store: a SQLite file
+/// when it has a data directory, the process's memory otherwise.
 public final class Ledger: Sendable {
     /// The ledger's name.
     public let name: String
-    let state: Mutex<LedgerState>
-    let journal: JournalFile?
+    let store: any LedgerStore
+    let head: Mutex<LedgerHead>
     let logger: Logger
     /// The limits, fixed when the ledger is opened (read without the lock).
     let limits: LedgerLimits
     private let beforeStatement = Mutex<(@Sendable () -> Void)?>(nil)
 
-    /// Called by a statement that outgrew the quick budget once it has taken its snapshot, before
-    /// it runs outside the lock: tests use it to hold a statement while other transactions commit.
+    /// Called by every statement once its rows are fetched, before it runs: tests use it to hold
+    /// a statement while other transactions commit.
     var statementHook: (@Sendable () -> Void)? {
         get { beforeStatement.withLock { $0 } }
         set { beforeStatement.withLock { $0 = newValue } }
@@ -47,103 +47,98 @@ public final class Ledger: Sendable {
     public init(
         name: String, limits: LedgerLimits = LedgerLimits(), logger: Logger = Logger(label: "swift-qldb.ledger")
     ) {
+        let strand = LedgerIdentifiers.random()
         self.name = name
         self.limits = limits
-        self.state = Mutex(LedgerState(strandID: LedgerIdentifiers.random(), limits: limits))
-        self.journal = nil
+        self.store = MemoryLedgerStore(strandID: strand)
+        self.head = Mutex(
+            LedgerHead(StoredLedger(strandID: strand, lastSequence: 0, tip: QLDBHash([]), catalog: Catalog())))
         self.logger = logger
     }
 
-    /// Opens (or creates) a durable ledger whose journal is `<directory>/<name>.journal`,
-    /// replaying and verifying the journal.
+    /// Opens (or creates) a durable ledger in `<directory>/<name>.sqlite`.
+    ///
+    /// Opening reads the tip and the catalog, never the history: its time and memory do not
+    /// grow with the ledger. A directory holding a journal file of earlier versions
+    /// (`<name>.journal`) and no store has the journal converted into the store first, once,
+    /// verifying every block (the journal file is kept).
     ///
     /// - Parameters:
-    ///   - name: The ledger's name (see ``LedgerName``); the journal's file name.
-    ///   - directory: Where the journal is.
+    ///   - name: The ledger's name (see ``LedgerName``); the file's name.
+    ///   - directory: Where the file is.
     ///   - limits: QLDB's limits.
-    ///   - journalAccess: Read-write (the default; a torn tail is an error unless its repair is
-    ///     asked for) or read-only (nothing is created or written: for verification).
-    ///   - logger: Where opening and repairs are logged.
-    /// - Throws: ``JournalError`` naming the block and byte offset when the journal is corrupted
-    ///   or ends in a torn tail (the file is left as it was); ``LedgerError`` when `name` is not a
-    ///   ledger name (see ``LedgerName``) or the journal cannot be opened.
-    public init(
+    ///   - journalAccess: Read-write (the default; a torn tail of a journal file to convert is an
+    ///     error unless its repair is asked for) or read-only (nothing is created, converted or
+    ///     written: for verification).
+    ///   - logger: Where opening, conversions and repairs are logged.
+    /// - Throws: ``JournalError`` naming the block and byte offset when a journal file to convert
+    ///   is corrupted or ends in a torn tail (nothing is converted); ``StorageError`` when the
+    ///   store cannot be opened; ``LedgerError`` when `name` is not a ledger name.
+    public convenience init(
         name: String, directory: URL, limits: LedgerLimits = LedgerLimits(),
         journalAccess: JournalAccess = .readWrite(repairTornTail: false),
         logger: Logger = Logger(label: "swift-qldb.ledger")
-    ) throws {
+    ) async throws {
         try LedgerName.validate(name)
-        if journalAccess != .readOnly {
+        let readOnly = journalAccess == .readOnly
+        if !readOnly {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
-        let path = directory.appendingPathComponent("\(name).journal").path
-        let (journal, records) = try JournalFile.open(path: path, ledger: name, access: journalAccess, logger: logger)
-        func corrupted(_ block: Int, _ reason: String) -> JournalError {
-            JournalError(
-                kind: .corrupted, ledger: name, path: path, block: block, offset: records[block].offset, reason: reason)
+        let path = directory.appendingPathComponent("\(name).sqlite").path
+        let journal = directory.appendingPathComponent("\(name).journal").path
+        let files = FileManager.default
+        if !files.fileExists(atPath: path), files.fileExists(atPath: journal) {
+            guard !readOnly else {
+                throw StorageError(
+                    engine: "sqlite", operation: "opening \(path)",
+                    reason: "the ledger is still a journal file (\(journal)); open it read-write once to convert it")
+            }
+            try await LegacyJournalConversion.convert(
+                journal: journal, into: path, ledger: name, access: journalAccess, logger: logger)
         }
-        var state: LedgerState
-        if let first = records.first {
-            let header: IonValue
-            do { header = try Self.decodeRecord(first.payload) } catch {
-                throw corrupted(0, "the header is not Ion: \(error)")
-            }
-            guard let strand = header["strandId"]?.stringValue, header["ledger"]?.stringValue == name else {
-                throw corrupted(0, "the header is not this ledger's")
-            }
-            state = LedgerState(strandID: strand, limits: limits)
-            for (index, record) in records.enumerated().dropFirst() {
-                do {
-                    try state.replay(try Self.decodeRecord(record.payload))
-                } catch {
-                    throw corrupted(index, "\(error)")
-                }
-            }
-        } else {
-            state = LedgerState(strandID: LedgerIdentifiers.random(), limits: limits)
-            if journalAccess != .readOnly {
-                let header: IonValue = ["ledger": .string(name), "strandId": .string(state.strandID)]
-                // The header reaches the disk with the first commit's sync; a journal that lost it
-                // before any commit is empty and starts afresh.
-                _ = journal.append(try IonValue.encode(binary: [header]))
-            }
-        }
-        self.name = name
-        self.limits = limits
-        self.state = Mutex(state)
-        self.journal = journal
-        self.logger = logger
-        if !records.isEmpty {
-            logger.info("ledger opened", metadata: ["ledger": "\(name)", "blocks": "\(records.count - 1)"])
-        }
+        let store = try await SQLiteLedgerStore.open(
+            path: path, newStrandID: LedgerIdentifiers.random(), readOnly: readOnly, logger: logger)
+        try await self.init(name: name, store: store, limits: limits, logger: logger)
+        logger.info(
+            "ledger opened", metadata: ["ledger": "\(name)", "store": "\(path)", "blocks": "\(blockCount)"])
     }
 
-    static func decodeRecord(_ bytes: [UInt8]) throws -> IonValue {
-        let values = try IonValue.decode(binary: bytes)
-        guard values.count == 1 else { throw LedgerError.badRequest("a journal record holds \(values.count) values") }
-        return values[0]
+    /// Opens a ledger on a store.
+    init(name: String, store: any LedgerStore, limits: LedgerLimits, logger: Logger) async throws {
+        let stored = try await store.load()
+        self.name = name
+        self.limits = limits
+        self.store = store
+        self.head = Mutex(LedgerHead(stored))
+        self.logger = logger
     }
+
+    /// Closes the store. Nothing may be called afterwards.
+    public func close() async { await store.close() }
 
     // MARK: Transactions
 
     /// Starts a transaction on the latest committed state.
-    func begin() -> LedgerTransaction {
-        state.withLock { state in
-            let txn = LedgerTransaction(id: LedgerIdentifiers.random(), snapshot: state.lastSequence)
-            state.activeSnapshots[txn.id] = txn.snapshot
+    func begin() throws(LedgerError) -> LedgerTransaction {
+        try head.withLock { head throws(LedgerError) in
+            if let failure = head.failure { throw failure.ledgerError }
+            let txn = LedgerTransaction(
+                id: LedgerIdentifiers.random(), snapshot: head.lastSequence, catalog: head.catalog)
+            head.activeSnapshots[txn.id] = txn.snapshot
             return txn
         }
     }
 
     /// Runs a statement in a transaction: the text is parsed, its hash enters the transaction's
-    /// commit digest, and its results come back.
+    /// commit digest, the rows of its table items are fetched from the store at the
+    /// transaction's snapshot, and the statement runs on them, holding no lock.
     ///
     /// `interruption` is asked every few thousand evaluation steps; a reason it gives stops the
     /// statement with `InvalidSessionException`.
     func execute(
         _ text: String, parameters: [IonValue], parameterHashes: [QLDBHash], in txn: inout LedgerTransaction,
         interruption: (@Sendable () -> String?)? = nil
-    ) throws(LedgerError) -> [IonValue] {
+    ) async throws(LedgerError) -> [IonValue] {
         let limit = limits.statementCharacters
         guard text.count <= limit else {
             throw LedgerError.badRequest("Statement exceeds the limit of \(limit) characters")
@@ -166,29 +161,71 @@ public final class Ledger: Sendable {
         }
         // Every UTCNOW() of the statement is the statement's start time.
         let context = EvaluationContext(parameters: parameters, now: startTime, transactionID: txn.id)
+        let fetched: [SourcePosition: FetchedRows]
+        do {
+            fetched = try await fetchRows(for: parsed.statement, context: context, txn: txn)
+        } catch {
+            throw error.ledgerError
+        }
+        statementHook?()
         // A statement changes the transaction only when it succeeds: it works on a copy.
         var working = txn
-        // Most statements are short: they run on the live state under the lock, as commits do,
-        // within a small budget. One that outgrows it runs again on a copy of the state outside
-        // the lock (copy-on-write makes the copy cheap; the transaction reads only its snapshot's
-        // versions, which the copy holds), so a long query never holds commits up. Copying for
-        // every statement instead would make each commit that overlaps one copy the tables it
-        // changes.
-        let quick = try state.withLock { state throws(LedgerError) in
-            try state.execute(
-                parsed.statement, context: context, txn: &working, quick: true, interruption: interruption)
-        }
-        if let quick {
-            txn = working
-            return quick
-        }
-        working = txn
-        let snapshot = state.withLock { $0 }
-        statementHook?()
-        let results = try snapshot.execute(
-            parsed.statement, context: context, txn: &working, quick: false, interruption: interruption)
+        let results = try StatementScope(limits: limits, fetched: fetched).execute(
+            parsed.statement, context: context, txn: &working, interruption: interruption)
         txn = working
-        return results ?? []
+        return results
+    }
+
+    /// Reads from the store, at the transaction's snapshot, what each table item of the
+    /// statement's outermost FROM may need: through the narrowest plan its WHERE clause allows.
+    /// Only the outermost FROM reads tables (a nested query naming a table is refused).
+    private func fetchRows(for statement: Statement, context: EvaluationContext, txn: LedgerTransaction)
+        async throws(StorageError) -> [SourcePosition: FetchedRows]
+    {
+        let items: [FromItem]
+        let whereClause: QLDBPartiQL.Expression?
+        switch statement {
+        case .select(let query): (items, whereClause) = (query.from, query.whereClause)
+        case .update(let from, _, let condition): (items, whereClause) = (from, condition)
+        case .delete(let target, let condition): (items, whereClause) = ([target], condition)
+        default: return [:]
+        }
+        // The snapshot's last block may still be on its way to the store.
+        try await store.waitDurable(through: txn.snapshot)
+        // Plans only evaluate literals and parameters: an evaluator with no tables suffices.
+        let constants = Evaluator(context: context, budget: EvaluationBudget(maxSteps: 10_000, maxRows: 1), source: nil)
+        var fetched: [SourcePosition: FetchedRows] = [:]
+        for item in items {
+            switch item.kind {
+            case .table(let name):
+                guard let table = txn.catalog.activeTable(named: name), txn.createdTables[table.id] == nil else {
+                    continue
+                }
+                let plan = StatementScope.plan(
+                    for: item, table: table, whereClause: whereClause, isOnlySource: items.count == 1,
+                    evaluator: constants)
+                fetched[item.position] = FetchedRows(
+                    table: table, plan: plan,
+                    revisions: try await store.documents(table: table.id, plan: plan, at: txn.snapshot))
+            case .committed(let name):
+                guard let table = txn.catalog.activeTable(named: name) else { continue }
+                fetched[item.position] = FetchedRows(
+                    table: table, plan: .scan,
+                    revisions: try await store.documents(table: table.id, plan: .scan, at: txn.snapshot))
+            case .history(let name, _, _):
+                let tables = txn.catalog.tables
+                guard
+                    let table = txn.catalog.activeTable(named: name) ?? tables[name]
+                        ?? tables.values.first(where: { $0.name == name })
+                else { continue }
+                fetched[item.position] = FetchedRows(
+                    table: table, plan: .scan,
+                    revisions: try await store.revisions(table: table.id, document: nil, through: txn.snapshot))
+            case .userTables, .expression:
+                continue
+            }
+        }
+        return fetched
     }
 
     // swift-format-ignore: NeverUseForceTry
@@ -197,88 +234,39 @@ public final class Ledger: Sendable {
 
     /// Forgets a transaction without committing.
     func abort(_ txn: LedgerTransaction) {
-        _ = state.withLock { $0.activeSnapshots.removeValue(forKey: txn.id) }
+        _ = head.withLock { $0.activeSnapshots.removeValue(forKey: txn.id) }
     }
 
     /// Commits: checks the client's digest, checks OCC against commits since the snapshot,
-    /// appends the block, and returns once the block is durable.
+    /// builds the block, and returns once the store holds it durably.
     ///
     /// - Throws: ``LedgerError`` `BadRequestException` code 412 on a digest mismatch,
-    ///   `OccConflictException` on a conflict.
-    func commit(_ txn: LedgerTransaction, clientDigest: [UInt8]) async throws -> QLDBHash {
-        let ticket: Int? = try state.withLock { state throws(LedgerError) in
-            defer { state.activeSnapshots.removeValue(forKey: txn.id) }
+    ///   `OccConflictException` on a conflict, `InternalFailure` (500) when the store failed:
+    ///   the block was then not written, and no later one will be until the ledger is reopened.
+    func commit(_ txn: LedgerTransaction, clientDigest: [UInt8]) async throws(LedgerError) -> QLDBHash {
+        let sequence: Int? = try head.withLock { head throws(LedgerError) in
+            defer { head.activeSnapshots.removeValue(forKey: txn.id) }
             guard txn.digest.digest.withUnsafeBytes({ $0.elementsEqual(clientDigest) }) else {
                 throw LedgerError.badRequest("Digests don't match", code: "412")
             }
             if txn.writes.isEmpty && txn.catalogChanges.isEmpty {
                 return nil
             }
-            try state.checkConflicts(txn)
-            let block = try state.commit(txn, time: Date())
-            let bytes: [UInt8]
-            do { bytes = try IonValue.encode(binary: [block]) } catch {
-                throw LedgerError(type: "InternalFailure", status: 500, message: "\(error)")
-            }
-            return journal?.append(bytes)
+            if let failure = head.failure { throw failure.ledgerError }
+            try head.checkConflicts(txn)
+            let block = try head.build(txn, time: Date())
+            // Under the lock, so the store receives blocks in sequence order.
+            store.enqueue(block)
+            return block.sequence
         }
-        if let ticket, let journal { try await journal.waitDurable(ticket) }
+        guard let sequence else { return txn.digest.digest }
+        do {
+            try await store.waitDurable(through: sequence)
+        } catch {
+            head.withLock { if $0.failure == nil { $0.failure = error } }
+            throw error.ledgerError
+        }
+        head.withLock { $0.markDurable(through: sequence) }
         return txn.digest.digest
     }
-
-    // MARK: Reading the journal
-
-    /// The digest of the journal up to its tip.
-    public func digest() -> Digest? {
-        state.withLock { state in
-            guard let last = state.blocks.last else { return nil }
-            return Digest(digest: JournalHashes.merkleRoot(state.blocks.map(\.blockHash)), tipAddress: last.address)
-        }
-    }
-
-    /// Every revision of a document, oldest first.
-    public func revisions(table: String, documentID: String) -> [Revision] {
-        state.withLock { state in
-            guard let table = state.tables.values.first(where: { $0.name == table && $0.active }) ?? state.tables[table]
-            else { return [] }
-            return table.history.filter { $0.documentID == documentID }
-        }
-    }
-
-    /// A proof of a document's latest revision against the current digest.
-    public func proof(table: String, documentID: String) -> Proof? {
-        state.withLock { state in
-            guard let table = state.tables.values.first(where: { $0.name == table && $0.active }),
-                let revision = table.history.last(where: { $0.documentID == documentID })
-            else { return nil }
-            return state.proof(of: revision)
-        }
-    }
-
-    /// The number of committed blocks.
-    public var blockCount: Int { state.withLock { $0.blocks.count } }
-
-    /// Checks every block's hashes and links again, as `qldb verify` does.
-    public func verifyChain() -> Result<Digest?, LedgerError> {
-        state.withLock { state in
-            var previous = QLDBHash([])
-            for block in state.blocks {
-                guard block.previousBlockHash == previous else {
-                    return .failure(.badRequest("block \(block.address.sequenceNo): previousBlockHash does not link"))
-                }
-                let entries = JournalHashes.merkleRoot(block.entriesHashList)
-                guard JournalHashes.blockHash(entriesHash: entries, previousBlockHash: previous) == block.blockHash
-                else {
-                    return .failure(.badRequest("block \(block.address.sequenceNo): blockHash does not verify"))
-                }
-                previous = block.blockHash
-            }
-            guard let last = state.blocks.last else { return .success(nil) }
-            return .success(
-                Digest(digest: JournalHashes.merkleRoot(state.blocks.map(\.blockHash)), tipAddress: last.address))
-        }
-    }
-
-    /// How many fsyncs the journal made (group commit shares them between commits).
-    public var journalSyncs: Int { journal?.fsyncs.withLock { $0 } ?? 0 }
 }

@@ -85,6 +85,8 @@ struct LedgerTransaction: Sendable {
     let id: String
     /// The last block committed when the transaction started: it reads that snapshot.
     let snapshot: Int
+    /// The catalog at the snapshot.
+    let catalog: Catalog
     var digest: CommitDigest
     var statements: [StatementRecord] = []
     var writes: [DocumentKey: PendingWrite] = [:]
@@ -92,12 +94,17 @@ struct LedgerTransaction: Sendable {
     var reads = ReadSet()
     var catalogChanges: [CatalogChange] = []
     /// Tables created in this transaction, visible to its later statements.
-    var createdTables: [String: TableState] = [:]
+    var createdTables: [String: TableDefinition] = [:]
+    /// The revision each updated or deleted document had at the snapshot: its next version
+    /// number and the index values it gives up. Under OCC it is still the latest at commit, or
+    /// the commit conflicts, because every UPDATE and DELETE reads the document it writes.
+    var baseRevisions: [DocumentKey: Revision] = [:]
     var writtenBytes = 0
 
-    init(id: String, snapshot: Int) {
+    init(id: String, snapshot: Int, catalog: Catalog) {
         self.id = id
         self.snapshot = snapshot
+        self.catalog = catalog
         self.digest = CommitDigest(transactionID: id)
     }
 

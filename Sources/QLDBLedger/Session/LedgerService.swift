@@ -236,7 +236,8 @@ public final class LedgerService: Sendable {
             preconditionFailure("StartSession is answered before a session is checked out")
         case .startTransaction:
             guard session.payload.transaction == nil else { return .failure(.badRequest("Transaction already open")) }
-            let txn = session.payload.ledger.begin()
+            let txn: LedgerTransaction
+            do { txn = try session.payload.ledger.begin() } catch { return .failure(error) }
             session.payload.transaction = txn
             session.payload.pages = [:]
             var result = StartTransactionResult()
@@ -244,7 +245,7 @@ public final class LedgerService: Sendable {
             result.timingInformation = timing(since: session.at)
             response.startTransaction = result
         case .executeStatement(let execute):
-            switch executeStatement(execute, on: &session) {
+            switch await executeStatement(execute, on: &session) {
             case .success(let result): response.executeStatement = result
             case .failure(let error): return .failure(error)
             }
@@ -282,7 +283,7 @@ public final class LedgerService: Sendable {
 
     private func executeStatement(
         _ execute: ExecuteStatementRequest, on session: inout Sessions.CheckedOut
-    ) -> Result<ExecuteStatementResult, LedgerError> {
+    ) async -> Result<ExecuteStatementResult, LedgerError> {
         guard var txn = session.payload.transaction else { return .failure(.badRequest("No open transaction")) }
         guard txn.id == execute.transactionId else {
             return .failure(.badRequest("Transaction \(execute.transactionId) is not the open transaction"))
@@ -300,7 +301,7 @@ public final class LedgerService: Sendable {
                     clock.now >= deadline ? "Transaction \(execute.transactionId) has expired" : nil
                 }
             }
-            values = try session.payload.ledger.execute(
+            values = try await session.payload.ledger.execute(
                 execute.statement, parameters: parameters, parameterHashes: parameters.map(CommitDigest.ionHash),
                 in: &txn, interruption: interruption)
             session.payload.transaction = txn
@@ -364,10 +365,8 @@ public final class LedgerService: Sendable {
             result.timingInformation = timing(since: session.at)
             result.consumedIOs = IOUsage(readIOs: 0, writeIOs: Int64(txn.writes.count))
             return .success(result)
-        } catch let error as LedgerError {
-            return .failure(error)
         } catch {
-            return .failure(LedgerError(type: "InternalFailure", status: 500, message: "\(error)"))
+            return .failure(error)
         }
     }
 

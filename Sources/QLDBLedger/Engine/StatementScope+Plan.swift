@@ -1,14 +1,14 @@
 import Ion
 import QLDBPartiQL
 
-extension LedgerState {
+extension StatementScope {
     /// The narrowest read the WHERE clause allows for a table item: the documents named by an
     /// equality (or IN) on its `BY` variable, or the documents an equality (or IN) on an indexed
     /// top-level field with constant values selects; otherwise a scan. Only conjuncts of the
     /// top-level AND are used, so every row the clause can accept is read.
-    func plan(for item: FromItem, table: TableState, whereClause: Expression?, isOnlySource: Bool, evaluator: Evaluator)
-        -> Plan
-    {
+    static func plan(
+        for item: FromItem, table: TableDefinition, whereClause: Expression?, isOnlySource: Bool, evaluator: Evaluator
+    ) -> ReadPlan {
         guard let whereClause else { return .scan }
         var conjuncts: [Expression] = []
         var pending = [whereClause]
@@ -42,7 +42,7 @@ extension LedgerState {
             default: return nil
             }
         }
-        var best: Plan = .scan
+        var best: ReadPlan = .scan
         for conjunct in conjuncts {
             var target: String?
             var values: [IonValue] = []

@@ -3,7 +3,7 @@ import QLDBPartiQL
 
 /// UPDATE, FROM … SET/REMOVE/INSERT and DELETE: the rows the FROM items and WHERE select, the
 /// document each row belongs to, and the edits applied to it.
-extension LedgerState {
+extension StatementScope {
     func update(
         from items: [FromItem], edits: [Edit], whereClause: Expression?, evaluator: Evaluator,
         reader: TransactionReader
@@ -30,6 +30,9 @@ extension LedgerState {
         for id in documentOrder {
             let key = DocumentKey(table: table.id, document: id)
             reader.txn.reads.documents.insert(key)
+            if reader.txn.baseRevisions[key] == nil, let base = reader.fetchedRevision(table: table.id, document: id) {
+                reader.txn.baseRevisions[key] = base
+            }
             var document = originals[id]!
             var removals: [[PathComponent]] = []
             var deleted = false

@@ -2,32 +2,52 @@ import Ion
 import QLDBHashing
 import QLDBPartiQL
 
-extension LedgerState {
-    /// The budget of a statement run under the ledger's lock (``Ledger`` runs one that outgrows
-    /// it again outside the lock): about a millisecond of work.
-    static let quickBudget = EvaluationBudget(maxSteps: 20_000, maxRows: 2_000)
+/// The rows fetched from the store for one table item of a statement, before it runs: the table,
+/// the narrowest read its WHERE clause allows, and the revisions at the transaction's snapshot
+/// (for `history()`, every revision up to it).
+struct FetchedRows: Sendable {
+    var table: TableDefinition
+    var plan: ReadPlan
+    var revisions: [Revision]
+}
 
-    /// Runs one parsed statement inside `txn` and returns its result values; with `quick`,
-    /// `nil` when the statement outgrew ``quickBudget`` (`txn` is then to be discarded).
+/// What one statement sees: its transaction's catalog and writes, and the rows fetched for its
+/// table items. Running a statement is pure: the store was read before, so nothing here waits
+/// and no lock is held.
+struct StatementScope: Sendable {
+    let limits: LedgerLimits
+    /// By the position of the FROM item they were fetched for.
+    let fetched: [SourcePosition: FetchedRows]
+
+    // MARK: Catalog
+
+    func activeTable(named name: String, in txn: LedgerTransaction) -> TableDefinition? {
+        if let created = txn.createdTables.values.first(where: { $0.name == name && $0.active }) { return created }
+        return txn.catalog.activeTable(named: name)
+    }
+
+    func table(named name: String, in txn: inout LedgerTransaction) throws(LedgerError) -> TableDefinition {
+        txn.reads.catalog = true
+        guard let table = activeTable(named: name, in: txn) else {
+            throw LedgerError.semantic("No such variable named '\(name)'")
+        }
+        return table
+    }
+
+    /// Runs one parsed statement inside `txn` and returns its result values.
     ///
     /// `interruption` is asked every few thousand steps and rows; when it gives a reason the
     /// statement stops with `InvalidSessionException` carrying it (the transaction expired).
     func execute(
-        _ statement: Statement, context: EvaluationContext, txn: inout LedgerTransaction, quick: Bool = false,
+        _ statement: Statement, context: EvaluationContext, txn: inout LedgerTransaction,
         interruption: (@Sendable () -> String?)? = nil
-    ) throws(LedgerError) -> [IonValue]? {
-        let reader = TransactionReader(state: self, txn: txn)
+    ) throws(LedgerError) -> [IonValue] {
+        let reader = TransactionReader(scope: self, txn: txn)
         defer { txn = reader.txn }
-        var budget = EvaluationBudget(maxSteps: limits.evaluationSteps, maxRows: limits.evaluationRows)
-        if quick {
-            budget.maxSteps = min(budget.maxSteps, Self.quickBudget.maxSteps)
-            budget.maxRows = min(budget.maxRows, Self.quickBudget.maxRows)
-        }
+        let budget = EvaluationBudget(maxSteps: limits.evaluationSteps, maxRows: limits.evaluationRows)
         let evaluator = Evaluator(context: context, budget: budget, source: reader, interruption: interruption)
         do {
             return try run(statement, evaluator: evaluator, reader: reader)
-        } catch let error as PartiQLError where quick && error.kind == .limit {
-            return nil
         } catch let error as PartiQLError where error.kind == .cancelled {
             throw LedgerError.invalidSession(error.reason)
         } catch let error as PartiQLError {
@@ -46,6 +66,7 @@ extension LedgerState {
             guard activeTable(named: name, in: reader.txn) == nil else {
                 throw LedgerError.badRequest("Table with name: \(name) already exists")
             }
+            let tables = reader.txn.catalog.tables
             let all = tables.count + reader.txn.createdTables.count
             let active = tables.values.filter(\.active).count + reader.txn.createdTables.count
             guard active < limits.activeTables, all < limits.totalTables else {
@@ -53,7 +74,7 @@ extension LedgerState {
                     "Exceeded the limit of \(limits.activeTables) active tables or \(limits.totalTables) tables in all")
             }
             let id = LedgerIdentifiers.random()
-            reader.txn.createdTables[id] = TableState(id: id, name: name)
+            reader.txn.createdTables[id] = TableDefinition(id: id, name: name)
             reader.txn.catalogChanges.append(.createTable(id: id, name: name))
             return [["tableId": .string(id)]]
         case .createIndex(let tableName, let field):
@@ -67,7 +88,7 @@ extension LedgerState {
             }
             let index = IndexDefinition(id: LedgerIdentifiers.random(), field: field)
             if reader.txn.createdTables[table.id] != nil {
-                table.addIndex(index)
+                table.indexes.append(index)
                 reader.txn.createdTables[table.id] = table
             }
             reader.txn.catalogChanges.append(.createIndex(table: table.id, index: index))
@@ -85,6 +106,7 @@ extension LedgerState {
             return [["tableId": .string(table.id)]]
         case .undropTable(let nameOrID):
             reader.txn.reads.catalog = true
+            let tables = reader.txn.catalog.tables
             guard let table = tables[nameOrID] ?? tables.values.first(where: { $0.name == nameOrID && !$0.active })
             else {
                 throw LedgerError.badRequest("No dropped table with id or name \(nameOrID)")

@@ -2,30 +2,30 @@ import Foundation
 import Ion
 import QLDBHashing
 
-extension LedgerState {
-    /// Applies a transaction: catalog changes, revisions, the block and its hashes. Returns the
-    /// block as the journal stores it.
-    mutating func commit(_ txn: LedgerTransaction, time: Date) throws(LedgerError) -> IonValue {
+extension LedgerHead {
+    /// Builds the block of a transaction that passed the OCC check on the current tip, and moves
+    /// the tip, catalog and commit log past it. The block goes to the store next.
+    mutating func build(_ txn: LedgerTransaction, time: Date) throws(LedgerError) -> BlockRecord {
         let sequence = lastSequence + 1
         let address = BlockAddress(strandID: strandID, sequenceNo: sequence)
         let txTime = (try? IonTimestamp(time)) ?? Ledger.epoch
-        for change in txn.catalogChanges { applyCatalog(change) }
-        var revisions: [Revision] = []
+        var catalog = self.catalog
+        for change in txn.catalogChanges { catalog.apply(change) }
+        var revisions: [(table: String, revision: Revision)] = []
         var documents = IonStruct()
         var touchedTables = Set<String>()
         var touchedDocuments = Set<DocumentKey>()
         var touchedValues = Set<IndexedValueKey>()
         for key in txn.writeOrder {
-            guard let pending = txn.writes[key], let table = tables[key.table] else { continue }
-            let previous = table.document(key.document, at: lastSequence)
+            guard let pending = txn.writes[key], let table = catalog.tables[key.table] else { continue }
             if pending.isInsert && pending.data == nil { continue }
+            let previous = pending.isInsert ? nil : txn.baseRevisions[key]
             let version = pending.isInsert ? 0 : (previous?.version ?? -1) + 1
             var revision = Revision(
                 blockAddress: address, hash: QLDBHash([]), data: pending.data, documentID: key.document,
-                version: version,
-                transactionTime: txTime, transactionID: txn.id)
+                version: version, transactionTime: txTime, transactionID: txn.id)
             revision.hash = Revision.computeHash(metadata: revision.metadata, data: revision.data)
-            revisions.append(revision)
+            revisions.append((table.id, revision))
             documents[key.document] = [
                 "tableName": .string(table.name), "tableId": .string(table.id),
                 "statements": .list(pending.statements.map { .int($0) }),
@@ -36,7 +36,8 @@ extension LedgerState {
                 for field in data.structValue ?? IonStruct() {
                     touchedValues.insert(
                         IndexedValueKey(
-                            table: table.id, field: field.name.text ?? "", value: TableState.indexKey(field.value)))
+                            table: table.id, field: field.name.text ?? "",
+                            value: TableDefinition.indexKey(field.value)))
                 }
             }
         }
@@ -51,27 +52,11 @@ extension LedgerState {
         info["documents"] = .struct(documents)
         if !txn.catalogChanges.isEmpty { info["catalog"] = .list(txn.catalogChanges.map(\.ionValue)) }
         let transactionInfo = IonValue.struct(info)
-        let revisionHashes = revisions.map(\.hash)
+        let revisionHashes = revisions.map(\.revision.hash)
         let entriesHashList = JournalHashes.entriesHashList(
             transactionInfo: transactionInfo, revisionHashes: revisionHashes)
         let entriesHash = JournalHashes.merkleRoot(entriesHashList)
         let blockHash = JournalHashes.blockHash(entriesHash: entriesHash, previousBlockHash: tip)
-
-        let oldestReader = activeSnapshots.filter { $0.key != txn.id }.values.min() ?? sequence
-        for revision in revisions {
-            let tableID = txn.writeOrder.first { $0.document == revision.documentID }!.table
-            tables[tableID]!.apply(revision, sequence: sequence, keepAfter: oldestReader)
-        }
-        blocks.append(
-            BlockSummary(
-                address: address, blockHash: blockHash, previousBlockHash: tip, entriesHashList: entriesHashList,
-                revisionHashes: revisionHashes, revisionDocuments: revisions.map(\.documentID)))
-        commitLog.append(
-            CommitLogEntry(
-                sequence: sequence,
-                tables: touchedTables.union(txn.catalogChanges.isEmpty ? [] : Set(txn.createdTables.keys)),
-                documents: touchedDocuments, values: touchedValues, catalog: !txn.catalogChanges.isEmpty))
-        commitLog.removeAll { $0.sequence <= oldestReader }
         let block: IonValue = [
             "blockAddress": address.ionValue,
             "transactionId": .string(txn.id),
@@ -81,26 +66,28 @@ extension LedgerState {
             "previousBlockHash": .blob(tip.bytes),
             "entriesHashList": .list(entriesHashList.map { .blob($0.bytes) }),
             "transactionInfo": transactionInfo,
-            "revisions": .list(revisions.map(\.ionValue)),
+            "revisions": .list(revisions.map(\.revision.ionValue)),
         ]
+        let body: [UInt8]
+        do { body = try IonValue.encode(binary: [block]) } catch {
+            throw LedgerError(
+                type: "InternalFailure", status: 500, message: "cannot encode block \(sequence): \(error)")
+        }
+
+        let oldestReader = activeSnapshots.filter { $0.key != txn.id }.values.min() ?? sequence
+        commitLog.append(
+            CommitLogEntry(
+                sequence: sequence,
+                tables: touchedTables.union(txn.catalogChanges.isEmpty ? [] : Set(txn.createdTables.keys)),
+                documents: touchedDocuments, values: touchedValues, catalog: !txn.catalogChanges.isEmpty))
+        commitLog.removeAll { $0.sequence <= oldestReader }
+        self.catalog = catalog
+        let summary = BlockSummary(
+            address: address, blockHash: blockHash, previousBlockHash: tip, entriesHashList: entriesHashList,
+            revisionHashes: revisionHashes, revisionDocuments: revisions.map(\.revision.documentID))
         lastSequence = sequence
         tip = blockHash
-        return block
-    }
-
-    mutating func applyCatalog(_ change: CatalogChange) {
-        switch change {
-        case .createTable(let id, let name):
-            // Indexes created in the same transaction arrive as their own changes.
-            tables[id] = TableState(id: id, name: name)
-        case .createIndex(let table, let index): tables[table]?.addIndex(index)
-        case .dropIndex(let table, let indexID):
-            if let field = tables[table]?.indexes.first(where: { $0.id == indexID })?.field {
-                tables[table]?.indexes.removeAll { $0.id == indexID }
-                tables[table]?.index[field] = nil
-            }
-        case .dropTable(let id): tables[id]?.active = false
-        case .undropTable(let id): tables[id]?.active = true
-        }
+        return BlockRecord(
+            summary: summary, body: body, revisions: revisions, catalogChanges: txn.catalogChanges, catalog: catalog)
     }
 }

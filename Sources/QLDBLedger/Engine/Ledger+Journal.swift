@@ -1,0 +1,135 @@
+import Foundation
+import Ion
+import Logging
+import QLDBHashing
+import Synchronization
+
+extension Ledger {
+    /// The number of durable blocks.
+    public var blockCount: Int { head.withLock { $0.durableSequence } }
+
+    /// How many syncs to stable storage the store made (group commit shares them between commits).
+    public var storeSyncs: Int { store.syncs }
+
+    /// The table with this name: the active one, else a dropped one.
+    private func tableID(named name: String) -> String? {
+        let catalog = head.withLock { $0.catalog }
+        return catalog.activeTable(named: name)?.id ?? catalog.tables.values.first { $0.name == name }?.id
+    }
+
+    /// Writes a consistent copy of the ledger, as of its last durable block, to a new file
+    /// (`<name>.sqlite` in another directory restores it), while the ledger keeps serving.
+    ///
+    /// - Throws: ``StorageError`` when the ledger is in memory, the file exists or the copy fails.
+    public func backup(to file: URL) async throws { try await store.backup(to: file.path) }
+
+    /// The digest of the journal up to its tip; `nil` before the first block.
+    public func digest() async throws -> Digest? {
+        let (tip, strand) = head.withLock { ($0.durableSequence, $0.strandID) }
+        guard tip > 0 else { return nil }
+        let hashes = try await store.blockHashes(through: tip)
+        return Digest(
+            digest: JournalHashes.merkleRoot(hashes), tipAddress: BlockAddress(strandID: strand, sequenceNo: tip))
+    }
+
+    /// Every revision of a document, oldest first.
+    public func revisions(table: String, documentID: String) async throws -> [Revision] {
+        guard let id = tableID(named: table) else { return [] }
+        let tip = head.withLock { $0.durableSequence }
+        return try await store.revisions(table: id, document: documentID, through: tip)
+    }
+
+    /// A proof of a document's latest revision against the current digest.
+    public func proof(table: String, documentID: String) async throws -> Proof? {
+        let (tip, strand, catalog) = head.withLock { ($0.durableSequence, $0.strandID, $0.catalog) }
+        guard let id = catalog.activeTable(named: table)?.id,
+            let revision = try await store.revisions(table: id, document: documentID, through: tip).last,
+            let block = try await store.blockSummary(revision.blockAddress.sequenceNo),
+            let position = block.revisionDocuments.firstIndex(of: revision.documentID)
+        else { return nil }
+        let blockHashes = try await store.blockHashes(through: tip)
+        var hashes = JournalHashes.merklePath(block.revisionHashes, index: position)
+        hashes += JournalHashes.merklePath(block.entriesHashList, index: 1)
+        if !block.previousBlockHash.isEmpty { hashes.append(block.previousBlockHash) }
+        hashes += JournalHashes.merklePath(blockHashes, index: revision.blockAddress.sequenceNo - 1)
+        return Proof(
+            revision: revision, hashes: hashes,
+            digest: Digest(
+                digest: JournalHashes.merkleRoot(blockHashes),
+                tipAddress: BlockAddress(strandID: strand, sequenceNo: tip)))
+    }
+
+    /// Walks every stored block, as `qldb verify` does: each revision, entries and block hash is
+    /// recomputed from the block itself and every link to the block before is checked; the tip
+    /// must be the one the ledger opened with. Reads only.
+    ///
+    /// - Returns: The digest, `nil` for a ledger with no blocks, or the first block that fails.
+    public func verifyChain() async -> Result<Digest?, LedgerError> {
+        let (strand, tip) = head.withLock { ($0.strandID, $0.tip) }
+        let verifier = Mutex(BlockVerifier(strandID: strand))
+        do {
+            try await store.forEachBlock { stored in
+                let failure = verifier.withLock { verifier -> LedgerError? in
+                    do throws(LedgerError) {
+                        let block = try verifier.verify(stored.body)
+                        guard stored.summary == nil || stored.summary == block.summary else {
+                            throw .badRequest("the hashes stored beside the block differ from the block's")
+                        }
+                        try Self.check(stored.revisions, against: block.revisions)
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+                if let failure { throw LedgerError.badRequest("block \(stored.sequence): \(failure.message)") }
+            }
+        } catch let error as LedgerError {
+            return .failure(error)
+        } catch {
+            return .failure(LedgerError(type: "InternalFailure", status: 500, message: "\(error)"))
+        }
+        let verified = verifier.withLock { $0 }
+        guard verified.tip == tip else {
+            return .failure(
+                .badRequest("the stored blocks end at block \(verified.lastSequence), not at the ledger's tip"))
+        }
+        return .success(verified.digest)
+    }
+
+    /// The revisions a store serves reads from must be the block's own, each matching its hash.
+    static func check(
+        _ stored: [(table: String, revision: Revision)], against block: [(table: String, revision: Revision)]
+    ) throws(LedgerError) {
+        guard stored.count == block.count else {
+            throw .badRequest("the store holds \(stored.count) revisions for it, the block \(block.count)")
+        }
+        for (held, written) in zip(stored, block) {
+            let revision = held.revision
+            guard held.table == written.table, revision == written.revision,
+                Revision.computeHash(metadata: revision.metadata, data: revision.data) == revision.hash
+            else {
+                throw .badRequest(
+                    "the stored revision \(revision.version) of document \(revision.documentID) differs from the block's"
+                )
+            }
+        }
+    }
+}
+
+extension Ledger {
+    /// Verifies a journal file of earlier versions (`<name>.journal`) without converting it:
+    /// read-only unless `repairTornTail` asks to truncate an incomplete last record.
+    ///
+    /// - Returns: The digest, `nil` when the journal holds no block.
+    /// - Throws: ``JournalError`` naming the block and byte offset of the first damage.
+    public static func verifyJournalFile(
+        name: String, directory: URL, repairTornTail: Bool, logger: Logger
+    ) async throws -> Digest? {
+        try LedgerName.validate(name)
+        let path = directory.appendingPathComponent("\(name).journal").path
+        return try await LegacyJournalConversion.verify(
+            journal: path, ledger: name, access: repairTornTail ? .readWrite(repairTornTail: true) : .readOnly,
+            logger: logger
+        ).digest
+    }
+}

@@ -1,0 +1,60 @@
+import Ion
+import QLDBHashing
+
+/// What one commit changed, kept while a transaction that started before it is still open.
+struct CommitLogEntry: Sendable {
+    var sequence: Int
+    var tables: Set<String>
+    var documents: Set<DocumentKey>
+    var values: Set<IndexedValueKey>
+    var catalog: Bool
+}
+
+/// The ledger's serialization point, guarded by its lock: the tip new blocks are built on, the
+/// snapshot new transactions start from, the catalog, and what recent commits changed (for the
+/// OCC check). Small and independent of the ledger's history: documents and blocks are in the
+/// store.
+struct LedgerHead: Sendable {
+    let strandID: String
+    /// The last block built; it may still be on its way to the store. New transactions take it
+    /// as their snapshot (their first read waits until the store holds it): a snapshot older
+    /// than a commit already decided would only conflict with it.
+    var lastSequence: Int
+    var tip: QLDBHash
+    /// The catalog after `lastSequence`.
+    var catalog: Catalog
+    /// The last block known durable: what digests, proofs and the block count cover.
+    var durableSequence: Int
+    var commitLog: [CommitLogEntry] = []
+    var activeSnapshots: [String: Int] = [:]
+    /// Set when the store failed to write a block: nothing builds on a tip it may not hold.
+    var failure: StorageError?
+
+    init(_ stored: StoredLedger) {
+        strandID = stored.strandID
+        lastSequence = stored.lastSequence
+        tip = stored.tip
+        catalog = stored.catalog
+        durableSequence = stored.lastSequence
+    }
+
+    /// Fails with `OccConflictException` when a commit after the transaction's snapshot changed
+    /// something it read.
+    func checkConflicts(_ txn: LedgerTransaction) throws(LedgerError) {
+        for entry in commitLog where entry.sequence > txn.snapshot {
+            if !entry.tables.isDisjoint(with: txn.reads.tables)
+                || !entry.documents.isDisjoint(with: txn.reads.documents)
+                || !entry.values.isDisjoint(with: txn.reads.values) || (entry.catalog && !txn.catalogChanges.isEmpty)
+            {
+                throw LedgerError.occConflict
+            }
+        }
+        // A write to a document dropped or changed since the snapshot is covered above, because
+        // every UPDATE and DELETE reads the document it writes.
+    }
+
+    /// Records that every block through `sequence` is durable.
+    mutating func markDurable(through sequence: Int) {
+        durableSequence = max(durableSequence, sequence)
+    }
+}

@@ -1,0 +1,159 @@
+import Ion
+import QLDBHashing
+import Synchronization
+
+/// A store in the process's memory: every version of every document, for tests and for
+/// `qldb serve --in-memory`. Nothing survives the process.
+final class MemoryLedgerStore: LedgerStore {
+    private struct Table {
+        /// Versions of each document, oldest first; `nil` once deleted.
+        var versions: [String: [(sequence: Int, revision: Revision?)]] = [:]
+        /// Where each document was first inserted, so reads keep insertion order.
+        var position: [String: Int] = [:]
+        var order: [String] = []
+        /// For each indexed field, the documents that have had each value (a superset).
+        var index: [String: [IonValue: Set<String>]] = [:]
+        var history: [Revision] = []
+
+        func document(_ id: String, at sequence: Int) -> Revision? {
+            guard let versions = versions[id] else { return nil }
+            for version in versions.reversed() where version.sequence <= sequence { return version.revision }
+            return nil
+        }
+
+        mutating func addIndex(_ field: String) {
+            var entries: [IonValue: Set<String>] = [:]
+            for (id, versions) in versions {
+                for version in versions {
+                    if let value = version.revision?.data?[field] {
+                        entries[TableDefinition.indexKey(value), default: []].insert(id)
+                    }
+                }
+            }
+            index[field] = entries
+        }
+    }
+
+    private struct State {
+        var tables: [String: Table] = [:]
+        var blocks: [BlockSummary] = []
+        var stored: [StoredBlock] = []
+        var metadata: [String: [UInt8]] = [:]
+    }
+
+    private let state = Mutex(State())
+    let strandID: String
+
+    init(strandID: String) { self.strandID = strandID }
+
+    func load() async throws(StorageError) -> StoredLedger {
+        let (last, catalog) = state.withLock { ($0.blocks.last, Catalog()) }
+        return StoredLedger(
+            strandID: strandID, lastSequence: last?.address.sequenceNo ?? 0, tip: last?.blockHash ?? QLDBHash([]),
+            catalog: catalog)
+    }
+
+    func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
+        state.withLock { state in
+            guard let stored = state.tables[table] else { return [] }
+            let candidates: [String]
+            switch plan {
+            case .scan: candidates = stored.order
+            case .documents(let ids):
+                candidates = ids.compactMap { id in stored.position[id].map { (id, $0) } }.sorted { $0.1 < $1.1 }
+                    .map(\.0)
+            case .values(let field, let values):
+                var ids = Set<String>()
+                for value in values { ids.formUnion(stored.index[field]?[TableDefinition.indexKey(value)] ?? []) }
+                candidates = ids.map { ($0, stored.position[$0] ?? 0) }.sorted { $0.1 < $1.1 }.map(\.0)
+            }
+            return candidates.compactMap { id in
+                guard let revision = stored.document(id, at: snapshot), revision.data != nil else { return nil }
+                return revision
+            }
+        }
+    }
+
+    func revisions(table: String, document: String?, through snapshot: Int) async throws(StorageError)
+        -> [Revision]
+    {
+        state.withLock { state in
+            (state.tables[table]?.history ?? []).filter {
+                $0.blockAddress.sequenceNo <= snapshot && (document == nil || $0.documentID == document)
+            }
+        }
+    }
+
+    func enqueue(_ block: BlockRecord) {
+        state.withLock { state in
+            for change in block.catalogChanges {
+                switch change {
+                case .createTable(let id, _): state.tables[id] = Table()
+                case .createIndex(let table, let index): state.tables[table]?.addIndex(index.field)
+                case .dropIndex(let table, _):
+                    // Keep entries of fields another index still covers.
+                    let fields = Set(block.catalog.indexedFields(of: table))
+                    if var stored = state.tables[table] {
+                        stored.index = stored.index.filter { fields.contains($0.key) }
+                        state.tables[table] = stored
+                    }
+                case .dropTable, .undropTable: break
+                }
+            }
+            for (tableID, revision) in block.revisions {
+                var table = state.tables[tableID] ?? Table()
+                state.tables[tableID] = nil
+                let id = revision.documentID
+                if table.position[id] == nil {
+                    table.position[id] = table.order.count
+                    table.order.append(id)
+                }
+                table.versions[id, default: []].append((block.sequence, revision.data == nil ? nil : revision))
+                if let data = revision.data {
+                    for field in block.catalog.indexedFields(of: tableID) {
+                        if let value = data[field] {
+                            table.index[field, default: [:]][TableDefinition.indexKey(value), default: []].insert(id)
+                        }
+                    }
+                }
+                table.history.append(revision)
+                state.tables[tableID] = table
+            }
+            state.blocks.append(block.summary)
+            state.stored.append(
+                StoredBlock(
+                    sequence: block.sequence, body: block.body, summary: block.summary, revisions: block.revisions))
+        }
+    }
+
+    func waitDurable(through sequence: Int) async throws(StorageError) {}
+
+    func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary? {
+        state.withLock { state in
+            sequence >= 1 && sequence <= state.blocks.count ? state.blocks[sequence - 1] : nil
+        }
+    }
+
+    func blockHashes(through sequence: Int) async throws(StorageError) -> [QLDBHash] {
+        state.withLock { $0.blocks.prefix(sequence).map(\.blockHash) }
+    }
+
+    func forEachBlock(_ body: @Sendable (StoredBlock) throws -> Void) async throws {
+        for block in state.withLock({ $0.stored }) { try body(block) }
+    }
+
+    var syncs: Int { 0 }
+
+    func metadata(_ key: String) async throws(StorageError) -> [UInt8]? { state.withLock { $0.metadata[key] } }
+
+    func setMetadata(_ key: String, _ value: [UInt8]?) async throws(StorageError) {
+        state.withLock { $0.metadata[key] = value }
+    }
+
+    func backup(to path: String) async throws(StorageError) {
+        throw StorageError(
+            engine: "memory", operation: "backing up to \(path)", reason: "an in-memory ledger has no file to copy")
+    }
+
+    func close() async {}
+}

@@ -1,0 +1,175 @@
+import Ion
+import NIOCore
+import QLDBHashing
+import SQLiteNIO
+import Synchronization
+
+extension SQLiteLedgerStore {
+    func enqueue(_ block: BlockRecord) {
+        queue.withLock { $0.pending.append(block) }
+    }
+
+    func waitDurable(through sequence: Int) async throws(StorageError) {
+        let failure: StorageError? = await withCheckedContinuation { continuation in
+            let start: Bool = queue.withLock { queue in
+                if let failure = queue.failure {
+                    continuation.resume(returning: failure)
+                    return false
+                }
+                if queue.durableThrough >= sequence {
+                    continuation.resume(returning: nil)
+                    return false
+                }
+                queue.waiters.append((sequence, continuation))
+                if queue.writing { return false }
+                queue.writing = true
+                return true
+            }
+            if start { Task { await self.writeQueued() } }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes whatever is queued, one transaction per round, until nothing is left. Blocks that
+    /// queue while a round syncs go into the next round together: that is the group commit.
+    private func writeQueued() async {
+        while true {
+            let batch: [BlockRecord] = queue.withLock { queue in
+                let taken = queue.pending
+                queue.pending = []
+                if taken.isEmpty { queue.writing = false }
+                return taken
+            }
+            guard let last = batch.last else { return }
+            var failure: StorageError?
+            do {
+                try await write(batch)
+                syncCount.add(1, ordering: .relaxed)
+            } catch {
+                failure = Self.failure("writing blocks \(batch[0].sequence)–\(last.sequence) to \(path)", error)
+                logger.error(
+                    "the ledger store failed; no later block is written until the ledger is reopened",
+                    metadata: ["path": "\(path)", "error": "\(failure!)"])
+            }
+            let ready: [(StorageError?, CheckedContinuation<StorageError?, Never>)] = queue.withLock { queue in
+                if let failure {
+                    queue.failure = failure
+                    queue.writing = false
+                    queue.pending = []
+                } else {
+                    queue.durableThrough = last.sequence
+                }
+                var ready: [(StorageError?, CheckedContinuation<StorageError?, Never>)] = []
+                queue.waiters.removeAll { waiter in
+                    if queue.failure != nil || waiter.sequence <= queue.durableThrough {
+                        ready.append((queue.failure, waiter.continuation))
+                        return true
+                    }
+                    return false
+                }
+                return ready
+            }
+            for (error, continuation) in ready { continuation.resume(returning: error) }
+            if failure != nil { return }
+        }
+    }
+
+    /// Writes blocks in one transaction: all of them or, on any error, none.
+    private func write(_ blocks: [BlockRecord]) async throws {
+        guard !readOnly else {
+            throw StorageError(engine: "sqlite", operation: "writing", reason: "the ledger was opened read-only")
+        }
+        _ = try await writer.query("BEGIN IMMEDIATE")
+        do {
+            for block in blocks { try await write(block) }
+            _ = try await writer.query("COMMIT")
+        } catch {
+            _ = try? await writer.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func write(_ block: BlockRecord) async throws {
+        let summary = block.summary
+        _ = try await writer.query(
+            """
+            INSERT INTO blocks (sequence, block_hash, previous_block_hash, entries_hashes, revision_hashes,
+                revision_documents, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(block.sequence), .blob(Self.buffer(summary.blockHash.bytes)),
+                .blob(Self.buffer(summary.previousBlockHash.bytes)),
+                .blob(Self.buffer(summary.entriesHashList.flatMap(\.bytes))),
+                .blob(Self.buffer(summary.revisionHashes.flatMap(\.bytes))),
+                .text(summary.revisionDocuments.joined(separator: ",")), .blob(Self.buffer(block.body)),
+            ])
+        for change in block.catalogChanges { try await apply(change, catalog: block.catalog) }
+        for (position, (table, revision)) in block.revisions.enumerated() {
+            if revision.version == 0 {
+                _ = try await writer.query(
+                    "INSERT OR IGNORE INTO documents (table_id, document_id) VALUES (?, ?)",
+                    [.text(table), .text(revision.documentID)])
+            }
+            let data: SQLiteData =
+                try revision.data.map { .blob(Self.buffer(try IonValue.encode(binary: [$0]))) } ?? .null
+            _ = try await writer.query(
+                """
+                INSERT INTO revisions (table_id, document_id, sequence, position, version, hash, data, tx_time, tx_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(table), .text(revision.documentID), .integer(block.sequence), .integer(position),
+                    .integer(revision.version), .blob(Self.buffer(revision.hash.bytes)), data,
+                    .blob(Self.buffer(try IonValue.encode(binary: [.timestamp(revision.transactionTime)]))),
+                    .text(revision.transactionID),
+                ])
+            if let document = revision.data {
+                for field in block.catalog.indexedFields(of: table) {
+                    guard let value = document[field] else { continue }
+                    try await addIndexEntry(table: table, field: field, value: value, document: revision.documentID)
+                }
+            }
+        }
+    }
+
+    private func addIndexEntry(table: String, field: String, value: IonValue, document: String) async throws {
+        _ = try await writer.query(
+            "INSERT OR IGNORE INTO index_entries (table_id, field, value_key, document_id) VALUES (?, ?, ?, ?)",
+            [.text(table), .text(field), .blob(Self.buffer(TableDefinition.indexKeyBytes(value))), .text(document)])
+    }
+
+    private func apply(_ change: CatalogChange, catalog: Catalog) async throws {
+        switch change {
+        case .createTable(let id, let name):
+            _ = try await writer.query(
+                "INSERT INTO catalog_tables (table_id, name, active) VALUES (?, ?, 1)", [.text(id), .text(name)])
+        case .createIndex(let table, let index):
+            _ = try await writer.query(
+                "INSERT INTO catalog_indexes (index_id, table_id, field) VALUES (?, ?, ?)",
+                [.text(index.id), .text(table), .text(index.field)])
+            // Every value the field has had in any revision, as readers of older snapshots need.
+            let rows = try await writer.query(
+                "SELECT document_id, data FROM revisions WHERE table_id = ? AND data IS NOT NULL", [.text(table)])
+            for row in rows {
+                guard let id = row.column("document_id")?.string, let bytes = Self.bytes(row.column("data")),
+                    let value = try IonValue.decode(binary: bytes).first?[index.field]
+                else { continue }
+                try await addIndexEntry(table: table, field: index.field, value: value, document: id)
+            }
+        case .dropIndex(let table, let indexID):
+            _ = try await writer.query("DELETE FROM catalog_indexes WHERE index_id = ?", [.text(indexID)])
+            let remaining = Set(catalog.indexedFields(of: table))
+            let fields = try await writer.query(
+                "SELECT DISTINCT field FROM index_entries WHERE table_id = ?", [.text(table)]
+            ).compactMap { $0.column("field")?.string }
+            for field in fields where !remaining.contains(field) {
+                _ = try await writer.query(
+                    "DELETE FROM index_entries WHERE table_id = ? AND field = ?", [.text(table), .text(field)])
+            }
+        case .dropTable(let id):
+            _ = try await writer.query("UPDATE catalog_tables SET active = 0 WHERE table_id = ?", [.text(id)])
+        case .undropTable(let id):
+            _ = try await writer.query("UPDATE catalog_tables SET active = 1 WHERE table_id = ?", [.text(id)])
+        }
+    }
+}

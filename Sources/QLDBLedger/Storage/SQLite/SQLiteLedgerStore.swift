@@ -1,0 +1,333 @@
+import Foundation
+import Ion
+import Logging
+import NIOCore
+import QLDBHashing
+import SQLiteNIO
+import Synchronization
+
+/// A ledger in one SQLite file (WAL mode, `synchronous=FULL`): the embedded default.
+///
+/// Two connections: the writer, which appends queued blocks in group commits (every block that
+/// queued while the previous commit synced goes into the next transaction, so they share one
+/// sync), and the reader, which in WAL mode reads the last committed state without waiting for
+/// the writer. Reads name a snapshot, so a read never sees a block past it.
+final class SQLiteLedgerStore: LedgerStore {
+    let path: String
+    let strandID: String
+    let readOnly: Bool
+    let writer: SQLiteConnection
+    let reader: SQLiteConnection
+    let queue: Mutex<WriteQueue>
+    let syncCount = Atomic<Int>(0)
+    private let closed = Atomic<Bool>(false)
+    let logger: Logger
+
+    /// Blocks waiting to be written and the callers waiting for them.
+    struct WriteQueue {
+        var pending: [BlockRecord] = []
+        var durableThrough: Int
+        var writing = false
+        var waiters: [(sequence: Int, continuation: CheckedContinuation<StorageError?, Never>)] = []
+        var failure: StorageError?
+    }
+
+    private init(
+        path: String, strandID: String, readOnly: Bool, writer: SQLiteConnection, reader: SQLiteConnection,
+        lastSequence: Int, logger: Logger
+    ) {
+        self.path = path
+        self.strandID = strandID
+        self.readOnly = readOnly
+        self.writer = writer
+        self.reader = reader
+        self.queue = Mutex(WriteQueue(durableThrough: lastSequence))
+        self.logger = logger
+    }
+
+    static func failure(_ operation: String, _ error: any Error) -> StorageError {
+        if let error = error as? StorageError { return error }
+        return StorageError(engine: "sqlite", operation: operation, reason: "\(error)")
+    }
+
+    /// Opens the ledger file at `path`, creating it (with `newStrandID`) when it does not exist
+    /// and `readOnly` is false.
+    static func open(path: String, newStrandID: String, readOnly: Bool, logger: Logger) async throws(StorageError)
+        -> SQLiteLedgerStore
+    {
+        let exists = FileManager.default.fileExists(atPath: path)
+        guard exists || !readOnly else {
+            throw StorageError(engine: "sqlite", operation: "opening \(path)", reason: "no such file")
+        }
+        let location = readOnly ? "file:\(path)?mode=ro" : path
+        let writer: SQLiteConnection
+        let reader: SQLiteConnection
+        do {
+            writer = try await SQLiteConnection.open(storage: .file(path: location))
+            reader = try await SQLiteConnection.open(storage: .file(path: location))
+        } catch {
+            throw failure("opening \(path)", error)
+        }
+        do {
+            if !readOnly {
+                _ = try await writer.query("PRAGMA journal_mode=WAL")
+                try await SQLiteSchema.migrate(writer, path: path)
+            }
+            for connection in [writer, reader] {
+                // FULL: a commit returns only after its WAL frames are synced, so an acknowledged
+                // commit survives a power loss, not only a crash of the process.
+                _ = try await connection.query("PRAGMA synchronous=FULL")
+                _ = try await connection.query("PRAGMA foreign_keys=OFF")
+            }
+            var strand = try await writer.query(
+                "SELECT value FROM ledger_metadata WHERE key = 'strandId'"
+            ).first?.column("value")?.blob.map { String(decoding: $0.readableBytesView, as: UTF8.self) }
+            if strand == nil {
+                guard !readOnly else {
+                    throw StorageError(
+                        engine: "sqlite", operation: "opening \(path)", reason: "the file has no strand id")
+                }
+                _ = try await writer.query(
+                    "INSERT INTO ledger_metadata (key, value) VALUES ('strandId', ?)", [.blob(Self.buffer(newStrandID))]
+                )
+                strand = newStrandID
+            }
+            let last =
+                try await writer.query("SELECT MAX(sequence) AS last FROM blocks").first?.column("last")?.integer ?? 0
+            return SQLiteLedgerStore(
+                path: path, strandID: strand ?? newStrandID, readOnly: readOnly, writer: writer, reader: reader,
+                lastSequence: last, logger: logger)
+        } catch {
+            try? await writer.close()
+            try? await reader.close()
+            throw failure("opening \(path)", error)
+        }
+    }
+
+    static func buffer(_ bytes: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: bytes) }
+    static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+    func load() async throws(StorageError) -> StoredLedger {
+        do {
+            let last = try await reader.query("SELECT sequence, block_hash FROM blocks ORDER BY sequence DESC LIMIT 1")
+                .first
+            var catalog = Catalog()
+            for row in try await reader.query("SELECT table_id, name, active FROM catalog_tables ORDER BY rowid") {
+                guard let id = row.column("table_id")?.string, let name = row.column("name")?.string else { continue }
+                catalog.tables[id] = TableDefinition(id: id, name: name, active: row.column("active")?.integer == 1)
+            }
+            for row in try await reader.query("SELECT index_id, table_id, field FROM catalog_indexes ORDER BY rowid") {
+                guard let id = row.column("index_id")?.string, let table = row.column("table_id")?.string,
+                    let field = row.column("field")?.string
+                else { continue }
+                catalog.tables[table]?.indexes.append(IndexDefinition(id: id, field: field))
+            }
+            return StoredLedger(
+                strandID: strandID, lastSequence: last?.column("sequence")?.integer ?? 0,
+                tip: QLDBHash(Self.bytes(last?.column("block_hash")) ?? []), catalog: catalog)
+        } catch {
+            throw Self.failure("loading the ledger from \(path)", error)
+        }
+    }
+
+    static func bytes(_ data: SQLiteData?) -> [UInt8]? {
+        guard let buffer = data?.blob else { return nil }
+        return Array(buffer.readableBytesView)
+    }
+
+    /// The revision columns every read selects, in this order.
+    static let revisionColumns = "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id"
+
+    func revision(from row: SQLiteRow) throws -> Revision {
+        guard let id = row.column("document_id")?.string, let sequence = row.column("sequence")?.integer,
+            let version = row.column("version")?.integer, let hash = Self.bytes(row.column("hash")),
+            let timeBytes = Self.bytes(row.column("tx_time")), let txID = row.column("tx_id")?.string,
+            let time = try IonValue.decode(binary: timeBytes).first?.timestampValue
+        else {
+            throw StorageError(engine: "sqlite", operation: "reading a revision", reason: "a column is missing")
+        }
+        let data = try Self.bytes(row.column("data")).flatMap { try IonValue.decode(binary: $0).first }
+        return Revision(
+            blockAddress: BlockAddress(strandID: strandID, sequenceNo: sequence), hash: QLDBHash(hash), data: data,
+            documentID: id, version: version, transactionTime: time, transactionID: txID)
+    }
+
+    func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
+        var binds: [SQLiteData] = [.integer(snapshot), .text(table)]
+        var narrowing = ""
+        switch plan {
+        case .scan: break
+        case .documents(let ids):
+            guard !ids.isEmpty else { return [] }
+            narrowing = " AND d.document_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+            binds += ids.sorted().map { .text($0) }
+        case .values(let field, let values):
+            guard !values.isEmpty else { return [] }
+            narrowing = """
+                 AND d.document_id IN (SELECT document_id FROM index_entries WHERE table_id = ?2 AND field = ? \
+                AND value_key IN (\(Array(repeating: "?", count: values.count).joined(separator: ","))))
+                """
+            binds.append(.text(field))
+            binds += values.map { .blob(Self.buffer(TableDefinition.indexKeyBytes($0))) }
+        }
+        let sql = """
+            SELECT \(Self.revisionColumns) FROM documents d JOIN revisions r
+            ON r.table_id = d.table_id AND r.document_id = d.document_id AND r.sequence = (
+                SELECT MAX(m.sequence) FROM revisions m
+                WHERE m.table_id = d.table_id AND m.document_id = d.document_id AND m.sequence <= ?1)
+            WHERE d.table_id = ?2\(narrowing) AND r.data IS NOT NULL ORDER BY d.ordinal
+            """
+        do {
+            return try await reader.query(sql, binds).map(revision(from:))
+        } catch {
+            throw Self.failure("reading table \(table) at block \(snapshot)", error)
+        }
+    }
+
+    func revisions(table: String, document: String?, through snapshot: Int) async throws(StorageError)
+        -> [Revision]
+    {
+        var binds: [SQLiteData] = [.text(table), .integer(snapshot)]
+        if let document { binds.append(.text(document)) }
+        let sql = """
+            SELECT \(Self.revisionColumns) FROM revisions r WHERE r.table_id = ? AND r.sequence <= ?\
+            \(document == nil ? "" : " AND r.document_id = ?") ORDER BY r.sequence, r.position
+            """
+        do {
+            return try await reader.query(sql, binds).map(revision(from:))
+        } catch {
+            throw Self.failure("reading the history of table \(table)", error)
+        }
+    }
+
+    func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary? {
+        do {
+            guard
+                let row = try await reader.query(
+                    "SELECT block_hash, previous_block_hash, entries_hashes, revision_hashes, revision_documents FROM blocks WHERE sequence = ?",
+                    [.integer(sequence)]
+                ).first
+            else { return nil }
+            return summary(sequence, row)
+        } catch {
+            throw Self.failure("reading block \(sequence)", error)
+        }
+    }
+
+    /// The summary columns of a `blocks` row.
+    func summary(_ sequence: Int, _ row: SQLiteRow) -> BlockSummary {
+        let documents = row.column("revision_documents")?.string ?? ""
+        return BlockSummary(
+            address: BlockAddress(strandID: strandID, sequenceNo: sequence),
+            blockHash: QLDBHash(Self.bytes(row.column("block_hash")) ?? []),
+            previousBlockHash: QLDBHash(Self.bytes(row.column("previous_block_hash")) ?? []),
+            entriesHashList: Self.hashes(Self.bytes(row.column("entries_hashes")) ?? []),
+            revisionHashes: Self.hashes(Self.bytes(row.column("revision_hashes")) ?? []),
+            revisionDocuments: documents.isEmpty ? [] : documents.split(separator: ",").map(String.init))
+    }
+
+    /// Concatenated 32-byte hashes, split.
+    static func hashes(_ bytes: [UInt8]) -> [QLDBHash] {
+        stride(from: 0, to: bytes.count, by: 32).map { QLDBHash(Array(bytes[$0..<min($0 + 32, bytes.count)])) }
+    }
+
+    func blockHashes(through sequence: Int) async throws(StorageError) -> [QLDBHash] {
+        let collected = Mutex<[QLDBHash]>([])
+        do {
+            try await reader.query(
+                "SELECT block_hash FROM blocks WHERE sequence <= ? ORDER BY sequence", [.integer(sequence)]
+            ) { row in
+                let hash = QLDBHash(Self.bytes(row.column("block_hash")) ?? [])
+                collected.withLock { $0.append(hash) }
+            }
+        } catch {
+            throw Self.failure("reading block hashes", error)
+        }
+        return collected.withLock { $0 }
+    }
+
+    func forEachBlock(_ body: @Sendable (StoredBlock) throws -> Void) async throws {
+        // Pages of blocks with their revisions: memory stays bounded however long the ledger is.
+        var after = 0
+        while true {
+            let rows = try await reader.query(
+                """
+                SELECT sequence, body, block_hash, previous_block_hash, entries_hashes, revision_hashes,
+                    revision_documents FROM blocks WHERE sequence > ? ORDER BY sequence LIMIT 512
+                """, [.integer(after)])
+            guard let last = rows.last?.column("sequence")?.integer else { return }
+            var revisions: [Int: [(table: String, revision: Revision)]] = [:]
+            for row in try await reader.query(
+                """
+                SELECT r.table_id, \(Self.revisionColumns) FROM revisions r
+                WHERE r.sequence > ? AND r.sequence <= ? ORDER BY r.sequence, r.position
+                """, [.integer(after), .integer(last)])
+            {
+                let revision = try revision(from: row)
+                revisions[revision.blockAddress.sequenceNo, default: []].append(
+                    (row.column("table_id")?.string ?? "", revision))
+            }
+            for row in rows {
+                let sequence = row.column("sequence")?.integer ?? 0
+                try body(
+                    StoredBlock(
+                        sequence: sequence, body: Self.bytes(row.column("body")) ?? [],
+                        summary: summary(sequence, row), revisions: revisions[sequence] ?? []))
+            }
+            after = last
+        }
+    }
+
+    var syncs: Int { syncCount.load(ordering: .relaxed) }
+
+    func metadata(_ key: String) async throws(StorageError) -> [UInt8]? {
+        do {
+            return Self.bytes(
+                try await reader.query("SELECT value FROM ledger_metadata WHERE key = ?", [.text(key)]).first?.column(
+                    "value"))
+        } catch {
+            throw Self.failure("reading metadata \(key)", error)
+        }
+    }
+
+    func setMetadata(_ key: String, _ value: [UInt8]?) async throws(StorageError) {
+        do {
+            if let value {
+                _ = try await writer.query(
+                    "INSERT INTO ledger_metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [.text(key), .blob(Self.buffer(value))])
+            } else {
+                _ = try await writer.query("DELETE FROM ledger_metadata WHERE key = ?", [.text(key)])
+            }
+        } catch {
+            throw Self.failure("writing metadata \(key)", error)
+        }
+    }
+
+    func backup(to path: String) async throws(StorageError) {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StorageError(engine: "sqlite", operation: "backing up to \(path)", reason: "the file exists")
+        }
+        do {
+            // VACUUM INTO copies one read transaction's view: consistent, and writers go on.
+            _ = try await reader.query("VACUUM INTO ?", [.text(path)])
+        } catch {
+            throw Self.failure("backing up to \(path)", error)
+        }
+    }
+
+    func close() async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        try? await writer.close()
+        try? await reader.close()
+    }
+
+    /// A ledger dropped without ``close()`` still closes its connections: the futures keep them
+    /// alive until their handles are closed on the thread pool.
+    deinit {
+        if !closed.load(ordering: .relaxed) {
+            _ = writer.close()
+            _ = reader.close()
+        }
+    }
+}

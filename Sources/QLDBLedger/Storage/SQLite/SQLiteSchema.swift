@@ -1,0 +1,87 @@
+import SQLiteNIO
+
+/// The tables of a ledger's SQLite file and how a file of an older schema is brought up to date.
+/// `docs/storage.md` describes each table.
+enum SQLiteSchema {
+    /// The schema this build writes; kept in `PRAGMA user_version`.
+    static let version = 1
+
+    /// Each migration brings the file from the version before it to its own number.
+    static let migrations: [(version: Int, statements: [String])] = [
+        (
+            1,
+            [
+                """
+                CREATE TABLE ledger_metadata (key TEXT PRIMARY KEY, value BLOB NOT NULL)
+                """,
+                """
+                CREATE TABLE blocks (
+                    sequence INTEGER PRIMARY KEY,
+                    block_hash BLOB NOT NULL,
+                    previous_block_hash BLOB NOT NULL,
+                    entries_hashes BLOB NOT NULL,
+                    revision_hashes BLOB NOT NULL,
+                    revision_documents TEXT NOT NULL,
+                    body BLOB NOT NULL)
+                """,
+                """
+                CREATE TABLE catalog_tables (
+                    table_id TEXT PRIMARY KEY, name TEXT NOT NULL, active INTEGER NOT NULL)
+                """,
+                """
+                CREATE TABLE catalog_indexes (
+                    index_id TEXT PRIMARY KEY, table_id TEXT NOT NULL, field TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE documents (
+                    ordinal INTEGER PRIMARY KEY, table_id TEXT NOT NULL, document_id TEXT NOT NULL,
+                    UNIQUE (table_id, document_id))
+                """,
+                """
+                CREATE TABLE revisions (
+                    table_id TEXT NOT NULL, document_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+                    position INTEGER NOT NULL, version INTEGER NOT NULL, hash BLOB NOT NULL, data BLOB,
+                    tx_time BLOB NOT NULL, tx_id TEXT NOT NULL,
+                    PRIMARY KEY (table_id, document_id, sequence)) WITHOUT ROWID
+                """,
+                "CREATE INDEX revisions_in_commit_order ON revisions (table_id, sequence, position)",
+                "CREATE INDEX revisions_by_block ON revisions (sequence, position)",
+                """
+                CREATE TABLE index_entries (
+                    table_id TEXT NOT NULL, field TEXT NOT NULL, value_key BLOB NOT NULL, document_id TEXT NOT NULL,
+                    PRIMARY KEY (table_id, field, value_key, document_id)) WITHOUT ROWID
+                """,
+            ]
+        )
+    ]
+
+    /// Creates the tables of a new file, or runs the migrations an older file needs, in one
+    /// transaction. A file from a newer build is refused rather than misread.
+    static func migrate(_ connection: SQLiteConnection, path: String) async throws(StorageError) {
+        let current: Int
+        do {
+            current = try await connection.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+        } catch {
+            throw StorageError(engine: "sqlite", operation: "reading the schema version of \(path)", reason: "\(error)")
+        }
+        guard current <= version else {
+            throw StorageError(
+                engine: "sqlite", operation: "opening \(path)",
+                reason: "the file has schema version \(current), newer than this build's \(version); use a newer qldb")
+        }
+        guard current < version else { return }
+        do {
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            for migration in migrations where migration.version > current {
+                for statement in migration.statements { _ = try await connection.query(statement) }
+            }
+            _ = try await connection.query("PRAGMA user_version = \(version)")
+            _ = try await connection.query("COMMIT")
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw StorageError(
+                engine: "sqlite", operation: "migrating \(path) from schema \(current) to \(version)",
+                reason: "\(error)")
+        }
+    }
+}
