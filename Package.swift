@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "QLDBDriver", targets: ["QLDBDriver"]),
         .library(name: "QLDBTesting", targets: ["QLDBTesting"]),
         .library(name: "QLDBLedger", targets: ["QLDBLedger"]),
+        .library(name: "QLDBLedgerPostgres", targets: ["QLDBLedgerPostgres"]),
         .library(name: "QLDBLedgerServer", targets: ["QLDBLedgerServer"]),
         .library(name: "LicenceService", targets: ["LicenceService"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "QLDBPrimitives"),
@@ -107,6 +109,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "QLDBLedgerPostgres",
+            dependencies: [
+                "Ion", "QLDBHashing", "QLDBLedger", "QLDBPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .target(
             name: "HTTPServerLimits",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -125,6 +136,7 @@ let package = Package(
             name: "QLDBLedgerServer",
             dependencies: [
                 "HTTPServerLimits", "QLDBLedger", "QLDBSession", "SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -152,7 +164,8 @@ let package = Package(
         .executableTarget(
             name: "QLDBCLI",
             dependencies: [
-                "HTTPServerLimits", "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerServer", "QLDBPrimitives",
+                "HTTPServerLimits", "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerPostgres",
+                "QLDBLedgerServer", "QLDBPrimitives",
                 "QLDBSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -190,7 +203,8 @@ let package = Package(
         .testTarget(
             name: "QLDBLedgerTests",
             dependencies: [
-                "HTTPServerLimits", "QLDBLedger", "QLDBLedgerServer", "QLDBDriver", "QLDBHTTPTransport",
+                "HTTPServerLimits", "QLDBLedger", "QLDBLedgerPostgres", "QLDBLedgerServer", "QLDBDriver",
+                "QLDBHTTPTransport",
                 "QLDBPrimitives", "QLDBSession", "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

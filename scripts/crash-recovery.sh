@@ -13,3 +13,11 @@ fi
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" scripts/crash_recovery.py "$QLDB_BIN" "$data" "$ROUNDS"
+# The same against PostgreSQL when a cluster started by scripts/postgres.sh is given: its data
+# directory in $QLDB_POSTGRES_DIR, its URL in $QLDB_POSTGRES_URL.
+if [ -n "${QLDB_POSTGRES_URL:-}" ] && [ -n "${QLDB_POSTGRES_DIR:-}" ]; then
+    AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" scripts/crash_recovery.py "$QLDB_BIN" "$data" "$ROUNDS" \
+        --postgres "$QLDB_POSTGRES_URL" "$QLDB_POSTGRES_DIR"
+else
+    echo "crash recovery on PostgreSQL skipped: set QLDB_POSTGRES_URL and QLDB_POSTGRES_DIR (scripts/postgres.sh)"
+fi

@@ -36,6 +36,70 @@ run_scenario() { # $1: python script, $2: ledger, $3: extra serve flags, $4: acc
     return $status
 }
 
+run_shared_scenario() { # $1: python script, $2: ledger, $3: access key, $4: secret
+    # Two `qldb serve --postgres` processes on the database in $QLDB_POSTGRES_URL, behind
+    # scripts/alternating_proxy.py, which sends every request to the other process than the one before.
+    if [ -z "${QLDB_POSTGRES_URL:-}" ]; then
+        echo "skipped: QLDB_POSTGRES_URL is not set (eval \"\$(scripts/postgres.sh start DIR)\" sets it)"
+        return 0
+    fi
+    local logs port i proxy proxy_pid counts ledger
+    local pids=() ports=()
+    # The database outlives the run: a ledger of its own for each run.
+    ledger="$2-$(tr -dc a-z < /dev/urandom | head -c 8 || true)"
+    logs=$(mktemp -d)
+    touch "$logs/serve1.log" "$logs/serve2.log" "$logs/proxy.out" # before the background jobs open them
+    # One after the other, so that the first has set up the database before the second opens it.
+    for i in 1 2; do
+        "$QLDB_BIN" serve --port 0 --postgres "$QLDB_POSTGRES_URL" --ledger "$ledger" > "$logs/serve$i.log" 2>&1 &
+        pids+=($!)
+        port=
+        for _ in $(seq 1 100); do
+            port=$(sed -n 's|.*listening on https\{0,1\}://127.0.0.1:\([0-9]*\)/.*|\1|p' "$logs/serve$i.log")
+            [ -n "$port" ] && break
+            sleep 0.1
+        done
+        if [ -z "$port" ]; then
+            cat "$logs/serve$i.log"; kill "${pids[@]}" 2>/dev/null || true; rm -rf "$logs"; exit 1
+        fi
+        head -n 2 "$logs/serve$i.log"
+        ports+=("$port")
+    done
+    # The venv's interpreter, not a `python3` that may be a wrapper (pyenv's shim) the SIGTERM below would stop.
+    "$VENV/bin/python" scripts/alternating_proxy.py 0 "http://127.0.0.1:${ports[0]}" "http://127.0.0.1:${ports[1]}" \
+        > "$logs/proxy.out" 2> "$logs/proxy.err" &
+    proxy_pid=$!
+    proxy=
+    for _ in $(seq 1 100); do
+        proxy=$(sed -n 's|^proxy listening on \(http://127.0.0.1:[0-9]*\)$|\1|p' "$logs/proxy.out")
+        [ -n "$proxy" ] && break
+        sleep 0.1
+    done
+    if [ -z "$proxy" ]; then
+        cat "$logs/proxy.out" "$logs/proxy.err"
+        kill "$proxy_pid" "${pids[@]}" 2>/dev/null || true; rm -rf "$logs"; exit 1
+    fi
+    head -n 1 "$logs/proxy.out"
+    local status=0
+    AWS_EC2_METADATA_DISABLED=true "$VENV/bin/python" "$1" "$proxy" "$ledger" "$3" "$4" || status=$?
+    kill -TERM "$proxy_pid" 2>/dev/null || true
+    wait "$proxy_pid" || status=1
+    cat "$logs/proxy.err"
+    counts=$(sed -n 's|^proxy: \([0-9]*\) requests to .*, \([0-9]*\) requests to .*|\1 \2|p' "$logs/proxy.err")
+    case " $counts " in
+    "  " | *" 0 "*)
+        echo "FAIL: each qldb serve process should have answered requests through the proxy"
+        status=1 ;;
+    esac
+    kill "${pids[@]}" 2>/dev/null || true # a process that died is reported through its log below
+    for i in 0 1; do wait "${pids[$i]}" 2>/dev/null || true; done
+    if [ "$status" -ne 0 ]; then
+        for i in 1 2; do echo "-- qldb serve $i, last lines"; tail -n 20 "$logs/serve$i.log"; done
+    fi
+    rm -rf "$logs"
+    return $status
+}
+
 echo "== pyqldb against qldb serve (development mode)"
 run_scenario scripts/interop_pyqldb.py interop "" ANY anything
 echo "== pyqldb against qldb serve (SigV4 verified)"
@@ -55,3 +119,7 @@ printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$tls/san.ext"
 AWS_CA_BUNDLE="$tls/ca.pem" run_scenario scripts/interop_pyqldb.py interop \
     "--tls-certificate $tls/server.pem --tls-key $tls/server.key" ANY anything
 rm -rf "$tls"
+echo "== pyqldb through a proxy alternating every request between two qldb serve processes on one PostgreSQL database"
+run_shared_scenario scripts/interop_pyqldb.py shared-interop ANY anything
+echo "== serializability: 320 transfers by 10 threads through the alternating proxy, OCC across both processes"
+run_shared_scenario scripts/transfers_pyqldb.py shared-transfers ANY anything

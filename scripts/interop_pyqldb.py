@@ -2,6 +2,7 @@
 
 Usage: interop_pyqldb.py ENDPOINT LEDGER ACCESS_KEY SECRET
 """
+import random
 import sys
 import threading
 
@@ -85,7 +86,9 @@ lock = threading.Lock()
 def backoff(attempt, error, transaction_id):
     with lock:
         retries.append(getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__))
-    return 5
+    # pyqldb's own default: exponential with full jitter (base 10 ms), so that contenders that
+    # lost together do not retry in lockstep; capped at 200 ms to keep the check short.
+    return random.uniform(0, min(200, 10 * 2 ** attempt))
 
 
 contended = driver(retry_config=RetryConfig(retry_limit=50, custom_backoff=backoff), pool=8)

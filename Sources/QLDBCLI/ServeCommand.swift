@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import QLDBLedger
+import QLDBLedgerPostgres
 import QLDBLedgerServer
 
 /// `qldb serve`: a QLDB-compatible session endpoint over HTTP.
@@ -18,16 +19,33 @@ struct ServeCommand: AsyncParsableCommand {
             verified (region --region, service qldb). GET /health answers 200; GET /metrics gives \
             Prometheus metrics. Connection limits, TLS and exit status: docs/cli.md.
 
+            Storage: a SQLite file per ledger in --data-dir (the default), --in-memory, or with \
+            --postgres (or $QLDB_POSTGRES_URL) a PostgreSQL database that several qldb serve \
+            processes share: any of them answers any request (docs/storage.md).
+
             Example: qldb serve --ledger licences --data-dir .ledger --credentials AKIDEXAMPLE:secret --region eu-west-2
             """
     )
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free port).") var port = 8000
-    @Option(name: .customLong("data-dir"), help: "Directory of the ledgers' SQLite files (<ledger>.sqlite).")
-    var dataDirectory = ".ledger"
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Directory of the ledgers' SQLite files (<ledger>.sqlite; default .ledger).")
+    var dataDirectoryOption: String?
+    var dataDirectory: String { dataDirectoryOption ?? ".ledger" }
     @Flag(name: .customLong("in-memory"), help: "Keep everything in memory; nothing survives a restart.") var inMemory =
         false
+    @Option(
+        name: .customLong("postgres"),
+        help:
+            "postgresql://USER:PASSWORD@HOST:PORT/DATABASE: keep the ledgers there, shared with other qldb serve processes (default: $QLDB_POSTGRES_URL, unless --data-dir or --in-memory is given)."
+    )
+    var postgres: String?
+    @Option(
+        name: .customLong("advertise-url"),
+        help: "With --postgres: the URL other frontends reach this one at (default: http://HOST:PORT as bound).")
+    var advertiseURL: String?
     @Option(name: .customLong("ledger"), help: "A ledger to serve (repeatable).") var ledgers: [String] = []
     @Option(name: .customLong("credentials"), help: "An accepted access key, as AKID:SECRET (repeatable).")
     var credentials: [String] = []
@@ -58,7 +76,24 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "qldb.serve")
         logger.logLevel = .info
         let names = ledgers.isEmpty ? ["ledger"] : ledgers
-        let service = LedgerService(logger: logger)
+        // An explicit storage option wins over the environment.
+        let environment = ProcessInfo.processInfo.environment["QLDB_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let postgresURL = postgres ?? (inMemory || dataDirectoryOption != nil ? nil : environment)
+        if postgres != nil && (inMemory || dataDirectoryOption != nil) {
+            throw ValidationError("--postgres excludes --in-memory and --data-dir: choose one place for the ledgers")
+        }
+        let frontendID = Ledger.newIdentifier()
+        var serviceConfiguration = LedgerService.Configuration()
+        if postgresURL != nil { serviceConfiguration.sessionTokenPrefix = frontendID }
+        let service = LedgerService(configuration: serviceConfiguration, logger: logger)
+        var database: PostgresLedgerDatabase?
+        if let postgresURL {
+            do {
+                database = try await PostgresLedgerDatabase.connect(url: postgresURL, logger: logger)
+            } catch {
+                throw ValidationError("--postgres: \(error)")
+            }
+        }
         var limits = LedgerLimits()
         limits.statementNestingDepth = maxNestingDepth
         limits.evaluationSteps = maxEvaluationSteps
@@ -66,7 +101,9 @@ struct ServeCommand: AsyncParsableCommand {
         for name in names {
             if let problem = LedgerName.problem(with: name) { throw ValidationError("--ledger: \(problem)") }
             do {
-                if inMemory {
+                if let database {
+                    service.add(try await database.ledger(named: name, limits: limits, logger: logger))
+                } else if inMemory {
                     service.add(Ledger(name: name, limits: limits, logger: logger))
                 } else {
                     service.add(
@@ -99,14 +136,42 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.authentication = .verify(region: region, credentials: keys)
         }
-        let storage = inMemory ? "in memory" : "data in \(dataDirectory)"
+        if let database {
+            let secret: String
+            do { secret = try await database.forwardingSecret() } catch {
+                throw ValidationError("--postgres: \(error)")
+            }
+            configuration.forwarding = SessionForwarding(frontendID: frontendID, secret: secret) { id in
+                await database.url(ofFrontend: id)
+            }
+        }
+        let storage =
+            postgresURL != nil
+            ? "PostgreSQL, shared; frontend \(frontendID)" : inMemory ? "in memory" : "data in \(dataDirectory)"
         let server = LedgerServer(service: service, configuration: configuration, logger: logger)
         let host = host
         let scheme = serverLimits.scheme
+        let advertised = advertiseURL
+        let shared = database
+        let serveLogger = logger
         try await server.run { port in
+            if let database = shared {
+                let url = advertised.flatMap(URL.init(string:)) ?? URL(string: "\(scheme)://\(host):\(port)")!
+                do {
+                    try await database.register(frontend: frontendID, url: url)
+                } catch {
+                    serveLogger.error(
+                        "cannot register this frontend: other frontends cannot forward its sessions' commands",
+                        metadata: ["error": "\(error)"])
+                }
+            }
             say(
                 "qldb serve: listening on \(scheme)://\(host):\(port)/ (ledgers: \(names.joined(separator: ", ")); \(storage))"
             )
+        }
+        if let database {
+            await database.unregister(frontend: frontendID)
+            await database.close()
         }
     }
 }

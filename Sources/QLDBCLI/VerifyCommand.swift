@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import QLDBLedger
+import QLDBLedgerPostgres
 
 /// `qldb verify`: checks a ledger offline, without writing to it.
 struct VerifyCommand: AsyncParsableCommand {
@@ -15,7 +16,8 @@ struct VerifyCommand: AsyncParsableCommand {
             when a block does not (the block is printed, and for a journal file its byte offset), 2 \
             when a journal file ends with an incomplete record as a crash during a write leaves it \
             (a torn tail). --repair-torn-tail removes such a record, and only such a record, then \
-            verifies.
+            verifies. With --postgres, the ledger in that PostgreSQL database is verified instead \
+            (read-only; it may be serving meanwhile).
 
             Example: qldb verify --data-dir .ledger --ledger licences
             """
@@ -23,6 +25,10 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: "Directory of the ledgers' files.") var dataDirectory = ".ledger"
     @Option(name: .customLong("ledger"), help: "The ledger to verify.") var ledger: String
+    @Option(
+        name: .customLong("postgres"),
+        help: "postgresql://USER:PASSWORD@HOST:PORT/DATABASE: verify the ledger kept there instead.")
+    var postgres: String?
     @Flag(
         name: .customLong("repair-torn-tail"),
         help: "Truncate a journal file's incomplete last record (logged), then verify. Corruption is never repaired.")
@@ -38,7 +44,24 @@ struct VerifyCommand: AsyncParsableCommand {
         let files = FileManager.default
         let started = ContinuousClock.now
         let result: Result<Ledger.Digest?, LedgerError>
-        if files.fileExists(atPath: store.path) {
+        if let postgres {
+            let database: PostgresLedgerDatabase
+            do {
+                database = try await PostgresLedgerDatabase.connect(url: postgres, logger: logger)
+            } catch {
+                print("qldb verify: \(ledger): FAILED: \(error)")
+                throw ExitCode(1)
+            }
+            do {
+                let opened = try await database.ledger(named: ledger, create: false, logger: logger)
+                result = await opened.verifyChain()
+            } catch {
+                await database.close()
+                print("qldb verify: \(ledger): FAILED: \(error)")
+                throw ExitCode(1)
+            }
+            await database.close()
+        } else if files.fileExists(atPath: store.path) {
             let opened: Ledger
             do {
                 opened = try await Ledger(name: ledger, directory: directory, journalAccess: .readOnly, logger: logger)

@@ -36,6 +36,9 @@ public struct LedgerServer: Sendable {
         /// The metrics text `GET /metrics` serves (Prometheus exposition format); `nil` (the
         /// default) leaves the route out.
         public var metrics: (@Sendable () -> [UInt8])?
+        /// For a frontend sharing its ledgers with others: how commands for another frontend's
+        /// sessions reach it. `nil` (the default) for a server that is alone.
+        public var forwarding: SessionForwarding?
         /// The defaults.
         public init() {}
     }
@@ -62,6 +65,11 @@ public struct LedgerServer: Sendable {
     {
         let router = Router()
         let handler = SendCommandHandler(service: service, configuration: configuration, logger: logger)
+        if configuration.forwarding != nil {
+            router.post(.init(SessionForwarding.path)) { request, context in
+                try await handler.respondToForwarded(request, context: context)
+            }
+        }
         router.post("/") { request, context in try await handler.respond(to: request, context: context) }
         router.post("/**") { request, context in try await handler.respond(to: request, context: context) }
         if let metrics = configuration.metrics {
@@ -125,7 +133,29 @@ struct SendCommandHandler: Sendable {
         }
         if let failure = authenticate(request, body: body) { return failure }
         // Sessions belong to the access key that signed their StartSession (checked above).
-        let response = await service.handle(body: body, principal: Self.accessKey(of: request))
+        let principal = Self.accessKey(of: request)
+        if let forwarding = configuration.forwarding, let owner = forwarding.owner(ofTokenIn: body) {
+            return Self.response(await forwarding.forward(body, principal: principal, to: owner, logger: logger))
+        }
+        return Self.response(await service.handle(body: body, principal: principal))
+    }
+
+    /// A command another frontend forwarded, its signature already checked there.
+    func respondToForwarded(_ request: Request, context: some RequestContext) async throws -> Response {
+        guard let forwarding = configuration.forwarding,
+            let secret = request.headers[.init(SessionForwarding.secretHeader)!],
+            secret.utf8.elementsEqual(forwarding.secret.utf8)
+        else {
+            return Self.json(
+                status: .forbidden, ["__type": "AccessDeniedException", "message": "Not a frontend of this cluster"])
+        }
+        var buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let principal = request.headers[.init(SessionForwarding.principalHeader)!]
+        return Self.response(await service.handle(body: body, principal: principal))
+    }
+
+    static func response(_ response: TransportResponse) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/x-amz-json-1.0"
         headers[.init("x-amzn-RequestId")!] = UUID().uuidString.lowercased()

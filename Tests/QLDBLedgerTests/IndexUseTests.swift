@@ -50,7 +50,7 @@ import Testing
                     ["email": "c@x", "points": 3],
                 ] as IonValue)
         }
-        var txn = try ledger.begin()
+        var txn = try await ledger.begin()
         defer { ledger.abort(txn) }
         let parameters: [IonValue] = statement.contains("?") ? ["b@x"] : []
         let results = try await ledger.execute(statement, parameters: parameters, parameterHashes: [], in: &txn)

@@ -4,6 +4,7 @@ import Logging
 import QLDBDriver
 import QLDBHashing
 import QLDBLedger
+import QLDBLedgerPostgres
 import QLDBPrimitives
 import QLDBSession
 import QLDBTesting
@@ -15,25 +16,39 @@ func quietLogger() -> Logger {
 }
 
 /// The store the ledger suite runs on, from `QLDB_TEST_STORAGE`: `sqlite` (the default, as a
-/// data directory gives) or `memory`. CI runs the suite once per store.
+/// data directory gives), `memory`, or `postgres` (the database at `QLDB_POSTGRES_URL`, which
+/// `scripts/postgres.sh` starts). CI runs the suite once per store.
 enum TestStorage: String {
-    case sqlite, memory
+    case sqlite, memory, postgres
 
     static let current: TestStorage = {
         let name = ProcessInfo.processInfo.environment["QLDB_TEST_STORAGE"] ?? "sqlite"
         guard let storage = TestStorage(rawValue: name) else {
-            fatalError("QLDB_TEST_STORAGE=\(name): expected sqlite or memory")
+            fatalError("QLDB_TEST_STORAGE=\(name): expected sqlite, memory or postgres")
         }
         return storage
     }()
 
-    /// A fresh, empty ledger on this store.
+    /// One database for the whole test process; every ledger in it has a name of its own.
+    static let database = Task<PostgresLedgerDatabase, any Error> {
+        guard let url = ProcessInfo.processInfo.environment["QLDB_POSTGRES_URL"] else {
+            fatalError("QLDB_TEST_STORAGE=postgres needs QLDB_POSTGRES_URL (eval \"$(scripts/postgres.sh start DIR)\")")
+        }
+        return try await PostgresLedgerDatabase.connect(url: url, logger: quietLogger())
+    }
+
+    /// A fresh, empty ledger on this store. On PostgreSQL, whose database outlives the test,
+    /// its name gets a random suffix.
     func ledger(_ name: String, limits: LedgerLimits = .init()) async throws -> Ledger {
         switch self {
         case .memory: return Ledger(name: name, limits: limits, logger: quietLogger())
         case .sqlite:
             return try await Ledger(
                 name: name, directory: temporaryDirectory(), limits: limits, logger: quietLogger())
+        case .postgres:
+            let suffix = String((0..<12).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! })
+            return try await Self.database.value.ledger(
+                named: "\(name.prefix(16))-\(suffix)", limits: limits, logger: quietLogger())
         }
     }
 }
@@ -58,7 +73,8 @@ func embedded(
     config.logger = quietLogger()
     config.retryPolicy = RetryPolicy(maxRetries: retries) { _ in .milliseconds(1) }
     return (
-        QLDBDriver(ledger: name, transport: EmbeddedLedgerTransport(service: service), configuration: config), service,
+        QLDBDriver(ledger: ledger.name, transport: EmbeddedLedgerTransport(service: service), configuration: config),
+        service,
         ledger
     )
 }
@@ -70,14 +86,18 @@ struct RawSession {
     var transactionID = ""
     var digest: CommitDigestAccumulator
 
+    /// The ledger `start()` opens a session on when given none: the service's only ledger.
+    let defaultLedger: String
+
     init(_ service: LedgerService) {
         client = SendCommandClient(transport: EmbeddedLedgerTransport(service: service))
         digest = CommitDigestAccumulator()
+        defaultLedger = service.ledgerNames.first ?? "test"
     }
 
-    mutating func start(_ ledger: String = "test") async throws {
+    mutating func start(_ ledger: String? = nil) async throws {
         var request = SendCommandRequest()
-        request.startSession = StartSessionRequest(ledgerName: ledger)
+        request.startSession = StartSessionRequest(ledgerName: ledger ?? defaultLedger)
         token = try await client.send(request).startSession!.sessionToken!
     }
 

@@ -2,14 +2,17 @@ import Foundation
 import Ion
 import QLDBHashing
 
-extension LedgerHead {
-    /// Builds the block of a transaction that passed the OCC check on the current tip, and moves
-    /// the tip, catalog and commit log past it. The block goes to the store next.
-    mutating func build(_ txn: LedgerTransaction, time: Date) throws(LedgerError) -> BlockRecord {
-        let sequence = lastSequence + 1
-        let address = BlockAddress(strandID: strandID, sequenceNo: sequence)
+/// Builds blocks: pure functions of a transaction and the tip of the chain it extends.
+enum BlockBuilder {
+    /// The block of a transaction that passed the OCC check, on `tip`, and what it changed (for
+    /// the OCC checks of later commits).
+    static func build(_ txn: LedgerTransaction, on tip: ChainTip, time: Date) throws(LedgerError) -> (
+        block: BlockRecord, effects: CommitLogEntry
+    ) {
+        let sequence = tip.sequence + 1
+        let address = BlockAddress(strandID: tip.strandID, sequenceNo: sequence)
         let txTime = (try? IonTimestamp(time)) ?? Ledger.epoch
-        var catalog = self.catalog
+        var catalog = tip.catalog
         for change in txn.catalogChanges { catalog.apply(change) }
         var revisions: [(table: String, revision: Revision)] = []
         var documents = IonStruct()
@@ -56,38 +59,49 @@ extension LedgerHead {
         let entriesHashList = JournalHashes.entriesHashList(
             transactionInfo: transactionInfo, revisionHashes: revisionHashes)
         let entriesHash = JournalHashes.merkleRoot(entriesHashList)
-        let blockHash = JournalHashes.blockHash(entriesHash: entriesHash, previousBlockHash: tip)
-        let block: IonValue = [
+        let blockHash = JournalHashes.blockHash(entriesHash: entriesHash, previousBlockHash: tip.tip)
+        let ion: IonValue = [
             "blockAddress": address.ionValue,
             "transactionId": .string(txn.id),
             "blockTimestamp": .timestamp(txTime),
             "blockHash": .blob(blockHash.bytes),
             "entriesHash": .blob(entriesHash.bytes),
-            "previousBlockHash": .blob(tip.bytes),
+            "previousBlockHash": .blob(tip.tip.bytes),
             "entriesHashList": .list(entriesHashList.map { .blob($0.bytes) }),
             "transactionInfo": transactionInfo,
             "revisions": .list(revisions.map(\.revision.ionValue)),
         ]
         let body: [UInt8]
-        do { body = try IonValue.encode(binary: [block]) } catch {
+        do { body = try IonValue.encode(binary: [ion]) } catch {
             throw LedgerError(
                 type: "InternalFailure", status: 500, message: "cannot encode block \(sequence): \(error)")
         }
 
-        let oldestReader = activeSnapshots.filter { $0.key != txn.id }.values.min() ?? sequence
-        commitLog.append(
-            CommitLogEntry(
-                sequence: sequence,
-                tables: touchedTables.union(txn.catalogChanges.isEmpty ? [] : Set(txn.createdTables.keys)),
-                documents: touchedDocuments, values: touchedValues, catalog: !txn.catalogChanges.isEmpty))
-        commitLog.removeAll { $0.sequence <= oldestReader }
-        self.catalog = catalog
+        let effects = CommitLogEntry(
+            sequence: sequence,
+            tables: touchedTables.union(txn.catalogChanges.isEmpty ? [] : Set(txn.createdTables.keys)),
+            documents: touchedDocuments, values: touchedValues, catalog: !txn.catalogChanges.isEmpty)
         let summary = BlockSummary(
-            address: address, blockHash: blockHash, previousBlockHash: tip, entriesHashList: entriesHashList,
+            address: address, blockHash: blockHash, previousBlockHash: tip.tip, entriesHashList: entriesHashList,
             revisionHashes: revisionHashes, revisionDocuments: revisions.map(\.revision.documentID))
-        lastSequence = sequence
-        tip = blockHash
-        return BlockRecord(
+        let block = BlockRecord(
             summary: summary, body: body, revisions: revisions, catalogChanges: txn.catalogChanges, catalog: catalog)
+        return (block, effects)
+    }
+}
+
+extension LedgerHead {
+    /// Builds the block of a transaction that passed the OCC check on the current tip, and moves
+    /// the tip, catalog and commit log past it. The block goes to the store next.
+    mutating func build(_ txn: LedgerTransaction, time: Date) throws(LedgerError) -> BlockRecord {
+        let (block, effects) = try BlockBuilder.build(
+            txn, on: ChainTip(strandID: strandID, sequence: lastSequence, tip: tip, catalog: catalog), time: time)
+        let oldestReader = activeSnapshots.filter { $0.key != txn.id }.values.min() ?? block.sequence
+        commitLog.append(effects)
+        commitLog.removeAll { $0.sequence <= oldestReader }
+        catalog = block.catalog
+        lastSequence = block.sequence
+        tip = block.summary.blockHash
+        return block
     }
 }

@@ -2,19 +2,24 @@ import Ion
 import QLDBHashing
 
 /// One index of a table: a top-level field.
-struct IndexDefinition: Sendable, Hashable {
-    var id: String
-    var field: String
+package struct IndexDefinition: Sendable, Hashable {
+    package var id: String
+    package var field: String
+
+    package init(id: String, field: String) {
+        self.id = id
+        self.field = field
+    }
 }
 
 /// A table of the catalog: its id, name, whether it is active, and its indexes.
-struct TableDefinition: Sendable, Hashable {
-    var id: String
-    var name: String
-    var active: Bool
-    var indexes: [IndexDefinition] = []
+package struct TableDefinition: Sendable, Hashable {
+    package var id: String
+    package var name: String
+    package var active: Bool
+    package var indexes: [IndexDefinition] = []
 
-    init(id: String, name: String, active: Bool = true, indexes: [IndexDefinition] = []) {
+    package init(id: String, name: String, active: Bool = true, indexes: [IndexDefinition] = []) {
         self.id = id
         self.name = name
         self.active = active
@@ -26,13 +31,15 @@ struct TableDefinition: Sendable, Hashable {
 
     /// The index key as bytes for a store: its Ion Hash, which equal values share whatever their
     /// encoding (struct field order included).
-    static func indexKeyBytes(_ value: IonValue) -> [UInt8] { CommitDigest.ionHash(indexKey(value)).bytes }
+    package static func indexKeyBytes(_ value: IonValue) -> [UInt8] { CommitDigest.ionHash(indexKey(value)).bytes }
 }
 
 /// Every table ever created (dropped ones inactive), by id: small, so the engine keeps it in
 /// memory and each transaction reads the catalog of its snapshot.
-struct Catalog: Sendable, Hashable {
-    var tables: [String: TableDefinition] = [:]
+package struct Catalog: Sendable, Hashable {
+    package var tables: [String: TableDefinition] = [:]
+
+    package init(tables: [String: TableDefinition] = [:]) { self.tables = tables }
 
     /// The active table with this name.
     func activeTable(named name: String) -> TableDefinition? {
@@ -40,9 +47,9 @@ struct Catalog: Sendable, Hashable {
     }
 
     /// The indexed fields of a table.
-    func indexedFields(of table: String) -> [String] { tables[table]?.indexes.map(\.field) ?? [] }
+    package func indexedFields(of table: String) -> [String] { tables[table]?.indexes.map(\.field) ?? [] }
 
-    mutating func apply(_ change: CatalogChange) {
+    package mutating func apply(_ change: CatalogChange) {
         switch change {
         case .createTable(let id, let name):
             // Indexes created in the same transaction arrive as their own changes.

@@ -12,17 +12,26 @@ public final class Ledger: Sendable {
     /// The ledger's name.
     public let name: String
     let store: any LedgerStore
+    /// Who orders commits: the engine under ``head``'s lock, or a store shared between processes.
+    let writer: Writer
+    /// For a local store the serialization point; for a shared store only what this process
+    /// last saw (strand, tip, catalog), the store being the serialization point.
     let head: Mutex<LedgerHead>
     let logger: Logger
     /// The limits, fixed when the ledger is opened (read without the lock).
     let limits: LedgerLimits
-    private let beforeStatement = Mutex<(@Sendable () -> Void)?>(nil)
+    private let beforeStatement = Mutex<(@Sendable () async -> Void)?>(nil)
 
-    /// Called by every statement once its rows are fetched, before it runs: tests use it to hold
-    /// a statement while other transactions commit.
-    var statementHook: (@Sendable () -> Void)? {
+    /// Awaited by every statement once its rows are fetched, before it runs: tests use it to
+    /// hold a statement while other transactions commit.
+    var statementHook: (@Sendable () async -> Void)? {
         get { beforeStatement.withLock { $0 } }
         set { beforeStatement.withLock { $0 = newValue } }
+    }
+
+    enum Writer: Sendable {
+        case local(any LocalLedgerStore)
+        case shared(any SharedLedgerStore)
     }
 
     /// A digest of the journal up to its tip.
@@ -48,9 +57,11 @@ public final class Ledger: Sendable {
         name: String, limits: LedgerLimits = LedgerLimits(), logger: Logger = Logger(label: "swift-qldb.ledger")
     ) {
         let strand = LedgerIdentifiers.random()
+        let store = MemoryLedgerStore(strandID: strand)
         self.name = name
         self.limits = limits
-        self.store = MemoryLedgerStore(strandID: strand)
+        self.store = store
+        self.writer = .local(store)
         self.head = Mutex(
             LedgerHead(StoredLedger(strandID: strand, lastSequence: 0, tip: QLDBHash([]), catalog: Catalog())))
         self.logger = logger
@@ -103,9 +114,19 @@ public final class Ledger: Sendable {
             "ledger opened", metadata: ["ledger": "\(name)", "store": "\(path)", "blocks": "\(blockCount)"])
     }
 
-    /// Opens a ledger on a store.
-    init(name: String, store: any LedgerStore, limits: LedgerLimits, logger: Logger) async throws {
+    /// Opens a ledger on a store: a ``LocalLedgerStore`` or a ``SharedLedgerStore``.
+    package init(name: String, store: any LedgerStore, limits: LedgerLimits, logger: Logger) async throws {
+        try LedgerName.validate(name)
         let stored = try await store.load()
+        if let shared = store as? any SharedLedgerStore {
+            writer = .shared(shared)
+        } else if let local = store as? any LocalLedgerStore {
+            writer = .local(local)
+        } else {
+            throw StorageError(
+                engine: "\(type(of: store))", operation: "opening ledger \(name)",
+                reason: "the store is neither local nor shared")
+        }
         self.name = name
         self.limits = limits
         self.store = store
@@ -113,14 +134,29 @@ public final class Ledger: Sendable {
         self.logger = logger
     }
 
+    /// A new random identifier of the form QLDB uses for strands, documents and transactions.
+    package static func newIdentifier() -> String { LedgerIdentifiers.random() }
+
     /// Closes the store. Nothing may be called afterwards.
     public func close() async { await store.close() }
 
     // MARK: Transactions
 
     /// Starts a transaction on the latest committed state.
-    func begin() throws(LedgerError) -> LedgerTransaction {
-        try head.withLock { head throws(LedgerError) in
+    func begin() async throws(LedgerError) -> LedgerTransaction {
+        if case .shared(let shared) = writer {
+            let (sequence, catalog): (Int, Catalog)
+            do { (sequence, catalog) = try await shared.head() } catch { throw error.ledgerError }
+            head.withLock { head in
+                if sequence > head.lastSequence {
+                    head.lastSequence = sequence
+                    head.durableSequence = sequence
+                    head.catalog = catalog
+                }
+            }
+            return LedgerTransaction(id: LedgerIdentifiers.random(), snapshot: sequence, catalog: catalog)
+        }
+        return try head.withLock { head throws(LedgerError) in
             if let failure = head.failure { throw failure.ledgerError }
             let txn = LedgerTransaction(
                 id: LedgerIdentifiers.random(), snapshot: head.lastSequence, catalog: head.catalog)
@@ -167,7 +203,7 @@ public final class Ledger: Sendable {
         } catch {
             throw error.ledgerError
         }
-        statementHook?()
+        await statementHook?()
         // A statement changes the transaction only when it succeeds: it works on a copy.
         var working = txn
         let results = try StatementScope(limits: limits, fetched: fetched).execute(
@@ -190,8 +226,8 @@ public final class Ledger: Sendable {
         case .delete(let target, let condition): (items, whereClause) = ([target], condition)
         default: return [:]
         }
-        // The snapshot's last block may still be on its way to the store.
-        try await store.waitDurable(through: txn.snapshot)
+        // The snapshot's last block may still be on its way to a local store.
+        if case .local(let local) = writer { try await local.waitDurable(through: txn.snapshot) }
         // Plans only evaluate literals and parameters: an evaluator with no tables suffices.
         let constants = Evaluator(context: context, budget: EvaluationBudget(maxSteps: 10_000, maxRows: 1), source: nil)
         var fetched: [SourcePosition: FetchedRows] = [:]
@@ -244,7 +280,10 @@ public final class Ledger: Sendable {
     ///   `OccConflictException` on a conflict, `InternalFailure` (500) when the store failed:
     ///   the block was then not written, and no later one will be until the ledger is reopened.
     func commit(_ txn: LedgerTransaction, clientDigest: [UInt8]) async throws(LedgerError) -> QLDBHash {
-        let sequence: Int? = try head.withLock { head throws(LedgerError) in
+        guard case .local(let local) = writer else {
+            return try await commitShared(txn, clientDigest: clientDigest)
+        }
+        let sequence: Int? = try head.withLock { head throws(LedgerError) -> Int? in
             defer { head.activeSnapshots.removeValue(forKey: txn.id) }
             guard txn.digest.digest.withUnsafeBytes({ $0.elementsEqual(clientDigest) }) else {
                 throw LedgerError.badRequest("Digests don't match", code: "412")
@@ -256,17 +295,41 @@ public final class Ledger: Sendable {
             try head.checkConflicts(txn)
             let block = try head.build(txn, time: Date())
             // Under the lock, so the store receives blocks in sequence order.
-            store.enqueue(block)
+            local.enqueue(block)
             return block.sequence
         }
         guard let sequence else { return txn.digest.digest }
         do {
-            try await store.waitDurable(through: sequence)
+            try await local.waitDurable(through: sequence)
         } catch {
             head.withLock { if $0.failure == nil { $0.failure = error } }
             throw error.ledgerError
         }
         head.withLock { $0.markDurable(through: sequence) }
+        return txn.digest.digest
+    }
+
+    /// Commits through a shared store, which checks OCC against every process's commits.
+    private func commitShared(_ txn: LedgerTransaction, clientDigest: [UInt8]) async throws(LedgerError) -> QLDBHash {
+        guard case .shared(let shared) = writer else { preconditionFailure("a shared store commits here") }
+        guard txn.digest.digest.withUnsafeBytes({ $0.elementsEqual(clientDigest) }) else {
+            throw LedgerError.badRequest("Digests don't match", code: "412")
+        }
+        if txn.writes.isEmpty && txn.catalogChanges.isEmpty { return txn.digest.digest }
+        let reads = txn.reads.conflictKeys(changesCatalog: !txn.catalogChanges.isEmpty)
+        let block = try await shared.commit(transactionID: txn.id, snapshot: txn.snapshot, reads: reads) {
+            tip throws(LedgerError) in
+            let (block, effects) = try BlockBuilder.build(txn, on: tip, time: Date())
+            return (block, effects.effectKeys)
+        }
+        head.withLock { head in
+            if block.sequence > head.lastSequence {
+                head.lastSequence = block.sequence
+                head.durableSequence = block.sequence
+                head.tip = block.summary.blockHash
+                head.catalog = block.catalog
+            }
+        }
         return txn.digest.digest
     }
 }

@@ -1,5 +1,6 @@
 import Ion
 import QLDBHashing
+import QLDBPrimitives
 
 /// What one commit changed, kept while a transaction that started before it is still open.
 struct CommitLogEntry: Sendable {
@@ -8,6 +9,40 @@ struct CommitLogEntry: Sendable {
     var documents: Set<DocumentKey>
     var values: Set<IndexedValueKey>
     var catalog: Bool
+}
+
+extension CommitLogEntry {
+    /// The entry as keys a shared store keeps per commit: a read set conflicts with it when they
+    /// share a key (see ``ReadSet/conflictKeys(changesCatalog:)``).
+    var effectKeys: Set<String> {
+        var keys = Set(tables.map { "t:\($0)" })
+        for document in documents { keys.insert(ConflictKey.document(document)) }
+        for value in values { keys.insert(ConflictKey.value(value)) }
+        if catalog { keys.insert(ConflictKey.catalog) }
+        return keys
+    }
+}
+
+extension ReadSet {
+    /// The read set as keys: those of every commit after the snapshot must not meet them. The
+    /// same rule as ``LedgerHead/checkConflicts(_:)``: a scanned table, a document read by id, an
+    /// indexed value looked up, and the catalog when the transaction changes it too.
+    func conflictKeys(changesCatalog: Bool) -> Set<String> {
+        var keys = Set(tables.map { "t:\($0)" })
+        for document in documents { keys.insert(ConflictKey.document(document)) }
+        for value in values { keys.insert(ConflictKey.value(value)) }
+        if changesCatalog { keys.insert(ConflictKey.catalog) }
+        return keys
+    }
+}
+
+/// How reads and effects are written as keys.
+enum ConflictKey {
+    static let catalog = "c"
+    static func document(_ key: DocumentKey) -> String { "d:\(key.table)/\(key.document)" }
+    static func value(_ key: IndexedValueKey) -> String {
+        "v:\(key.table)/\(key.field)/\(Hex.encode(TableDefinition.indexKeyBytes(key.value)))"
+    }
 }
 
 /// The ledger's serialization point, guarded by its lock: the tip new blocks are built on, the

@@ -28,7 +28,7 @@ struct ReadSet: Sendable {
 }
 
 /// A change to the catalog, applied at commit.
-enum CatalogChange: Sendable {
+package enum CatalogChange: Sendable {
     case createTable(id: String, name: String)
     case createIndex(table: String, index: IndexDefinition)
     case dropIndex(table: String, indexID: String)

@@ -46,6 +46,19 @@ public struct Revision: Sendable, Hashable {
     /// The committing transaction.
     public var transactionID: String
 
+    package init(
+        blockAddress: BlockAddress, hash: QLDBHash, data: IonValue?, documentID: String, version: Int,
+        transactionTime: IonTimestamp, transactionID: String
+    ) {
+        self.blockAddress = blockAddress
+        self.hash = hash
+        self.data = data
+        self.documentID = documentID
+        self.version = version
+        self.transactionTime = transactionTime
+        self.transactionID = transactionID
+    }
+
     /// `{id, version, txTime, txId}`.
     public var metadata: IonValue {
         [

@@ -27,6 +27,10 @@ public final class LedgerService: Sendable {
         public var sessionLifetime: Duration = .seconds(15 * 60)
         /// Most open sessions per ledger (3000).
         public var maxSessionsPerLedger = 3000
+        /// Put before every session token with a `.` (tokens are base64, which has no `.`), so
+        /// that a frontend sharing ledgers with others can tell whose session a token names;
+        /// `nil` (the default) for none.
+        public var sessionTokenPrefix: String?
         /// The defaults.
         public init() {}
     }
@@ -75,6 +79,9 @@ public final class LedgerService: Sendable {
 
     /// The ledger with this name.
     public func ledger(named name: String) -> Ledger? { ledgers.withLock { $0[name] } }
+
+    /// The names of the ledgers served, sorted.
+    package var ledgerNames: [String] { ledgers.withLock { $0.keys.sorted() } }
 
     /// Open sessions.
     public var sessionCount: Int { sessions.withLock { $0.count } }
@@ -208,7 +215,7 @@ public final class LedgerService: Sendable {
         guard let ledger = ledger(named: name) else {
             return .failure(LedgerError(type: "BadRequestException", message: "Ledger \(name) does not exist"))
         }
-        let token = Self.randomToken()
+        let token = configuration.sessionTokenPrefix.map { "\($0).\(Self.randomToken())" } ?? Self.randomToken()
         let (opened, removed) = sessions.withLock {
             $0.start(
                 token: token, id: LedgerIdentifiers.random(), ledger: name, owner: owner,
@@ -237,7 +244,7 @@ public final class LedgerService: Sendable {
         case .startTransaction:
             guard session.payload.transaction == nil else { return .failure(.badRequest("Transaction already open")) }
             let txn: LedgerTransaction
-            do { txn = try session.payload.ledger.begin() } catch { return .failure(error) }
+            do { txn = try await session.payload.ledger.begin() } catch { return .failure(error) }
             session.payload.transaction = txn
             session.payload.pages = [:]
             var result = StartTransactionResult()

@@ -4,13 +4,13 @@ import QLDBHashing
 /// Where a ledger keeps its blocks, revisions, catalog and metadata.
 ///
 /// The engine (PartiQL, transactions, OCC, block building) reaches storage only through this
-/// protocol. A ledger is single-writer per store: the engine builds blocks in sequence order
-/// under its own lock and hands each to ``enqueue(_:)``; the store makes them durable in that
-/// order, several at a time when they queue up (group commit), and ``waitDurable(through:)``
-/// returns once a block is. Reads name a snapshot (a block sequence number) and see exactly the
+/// protocol and one of its two refinements, which differ in who orders commits:
+/// ``LocalLedgerStore`` (one process writes; the engine orders commits under its own lock) and
+/// ``SharedLedgerStore`` (several processes write; the store's own transaction is the
+/// serialization point). Reads name a snapshot (a block sequence number) and see exactly the
 /// blocks up to it, so a transaction reads the same data however long it runs and whatever
 /// commits meanwhile.
-protocol LedgerStore: AnyObject, Sendable {
+package protocol LedgerStore: AnyObject, Sendable {
     /// What the engine needs to go on from the stored state: strand, tip and catalog. Never a
     /// replay of history: its cost does not grow with the number of revisions.
     func load() async throws(StorageError) -> StoredLedger
@@ -25,12 +25,6 @@ protocol LedgerStore: AnyObject, Sendable {
     func revisions(table: String, document: String?, through snapshot: Int) async throws(StorageError)
         -> [Revision]
 
-    /// Queues a block for writing. Called in sequence order, under the ledger's lock.
-    func enqueue(_ block: BlockRecord)
-
-    /// Returns once every block up to `sequence` is durable.
-    func waitDurable(through sequence: Int) async throws(StorageError)
-
     /// The hashes and entries of one block, for proofs.
     func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary?
 
@@ -40,9 +34,6 @@ protocol LedgerStore: AnyObject, Sendable {
     /// Calls `body` with every stored block in order, with the revisions stored for it (what
     /// reads are served from), so verification can hold both to the block's hashes.
     func forEachBlock(_ body: @Sendable (StoredBlock) throws -> Void) async throws
-
-    /// How many syncs to stable storage the store has made (group commit shares them).
-    var syncs: Int { get }
 
     /// A metadata value of the ledger (state, deletion protection, permissions mode, tags,
     /// exports: what the control plane and permissions keep), or `nil`.
@@ -59,20 +50,77 @@ protocol LedgerStore: AnyObject, Sendable {
     func close() async
 }
 
-/// What a store gives the engine when a ledger opens.
-struct StoredLedger: Sendable {
-    /// The journal strand.
-    var strandID: String
+/// A store one process writes: the engine builds blocks in sequence order under its own lock
+/// and hands each to ``enqueue(_:)``; the store makes them durable in that order, several at a
+/// time when they queue up (group commit), and ``waitDurable(through:)`` returns once a block is.
+package protocol LocalLedgerStore: LedgerStore {
+    /// Queues a block for writing. Called in sequence order, under the ledger's lock.
+    func enqueue(_ block: BlockRecord)
+
+    /// Returns once every block up to `sequence` is durable.
+    func waitDurable(through sequence: Int) async throws(StorageError)
+
+    /// How many syncs to stable storage the store has made (group commit shares them).
+    var syncs: Int { get }
+}
+
+/// A store several processes write at once (each a `qldb serve` frontend): the store orders
+/// commits itself, in its own transaction, and checks OCC there against every commit after the
+/// snapshot, whichever process made it.
+package protocol SharedLedgerStore: LedgerStore {
+    /// The last committed block and the catalog after it: where a new transaction starts.
+    func head() async throws(StorageError) -> (sequence: Int, catalog: Catalog)
+
+    /// Commits atomically: takes the ledger's serialization point, fails with
+    /// `OccConflictException` when a commit after `snapshot` had an effect in `reads`, calls
+    /// `build` with the tip, and writes the block and its effects. A commit whose outcome the
+    /// store cannot know (the connection dropped after COMMIT was sent) is looked up by
+    /// `transactionID` before answering, so it is never reported failed when it happened.
+    func commit(
+        transactionID: String, snapshot: Int, reads: Set<String>,
+        build: @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
+    ) async throws(LedgerError) -> BlockRecord
+}
+
+/// The end of a ledger's chain, where the next block goes.
+package struct ChainTip: Sendable {
+    package var strandID: String
     /// The last block's sequence number, 0 when there is none.
-    var lastSequence: Int
+    package var sequence: Int
     /// The last block's hash, empty when there is none.
-    var tip: QLDBHash
+    package var tip: QLDBHash
+    /// The catalog after the last block.
+    package var catalog: Catalog
+
+    package init(strandID: String, sequence: Int, tip: QLDBHash, catalog: Catalog) {
+        self.strandID = strandID
+        self.sequence = sequence
+        self.tip = tip
+        self.catalog = catalog
+    }
+}
+
+/// What a store gives the engine when a ledger opens.
+package struct StoredLedger: Sendable {
+    /// The journal strand.
+    package var strandID: String
+    /// The last block's sequence number, 0 when there is none.
+    package var lastSequence: Int
+    /// The last block's hash, empty when there is none.
+    package var tip: QLDBHash
     /// Tables and indexes after the last block.
-    var catalog: Catalog
+    package var catalog: Catalog
+
+    package init(strandID: String, lastSequence: Int, tip: QLDBHash, catalog: Catalog) {
+        self.strandID = strandID
+        self.lastSequence = lastSequence
+        self.tip = tip
+        self.catalog = catalog
+    }
 }
 
 /// How a read of one table is narrowed.
-enum ReadPlan: Sendable {
+package enum ReadPlan: Sendable {
     /// Every document.
     case scan
     /// The documents with these ids.
@@ -83,37 +131,58 @@ enum ReadPlan: Sendable {
 
 /// One block as the engine hands it to a store: the hashes proofs need, the block itself, the
 /// revisions it commits with their tables, and the catalog it leaves.
-struct BlockRecord: Sendable {
-    var summary: BlockSummary
+package struct BlockRecord: Sendable {
+    package var summary: BlockSummary
     /// The block in Ion binary: what verification and journal exports read.
-    var body: [UInt8]
+    package var body: [UInt8]
     /// Each revision with the id of its table.
-    var revisions: [(table: String, revision: Revision)]
-    var catalogChanges: [CatalogChange]
+    package var revisions: [(table: String, revision: Revision)]
+    package var catalogChanges: [CatalogChange]
     /// The catalog after this block (which fields each table indexes).
-    var catalog: Catalog
+    package var catalog: Catalog
 
-    var sequence: Int { summary.address.sequenceNo }
+    package var sequence: Int { summary.address.sequenceNo }
 }
 
 /// One block as a store holds it: its Ion binary and the revisions stored for it.
-struct StoredBlock: Sendable {
-    var sequence: Int
-    var body: [UInt8]
+package struct StoredBlock: Sendable {
+    package var sequence: Int
+    package var body: [UInt8]
     /// The hashes kept beside the block for digests and proofs.
-    var summary: BlockSummary?
+    package var summary: BlockSummary?
     /// In the block's order, each with the id of its table.
-    var revisions: [(table: String, revision: Revision)]
+    package var revisions: [(table: String, revision: Revision)]
+
+    package init(
+        sequence: Int, body: [UInt8], summary: BlockSummary?, revisions: [(table: String, revision: Revision)]
+    ) {
+        self.sequence = sequence
+        self.body = body
+        self.summary = summary
+        self.revisions = revisions
+    }
 }
 
 /// What proofs need of each block.
-struct BlockSummary: Sendable, Hashable {
-    var address: BlockAddress
-    var blockHash: QLDBHash
-    var previousBlockHash: QLDBHash
-    var entriesHashList: [QLDBHash]
-    var revisionHashes: [QLDBHash]
-    var revisionDocuments: [String]
+package struct BlockSummary: Sendable, Hashable {
+    package var address: BlockAddress
+    package var blockHash: QLDBHash
+    package var previousBlockHash: QLDBHash
+    package var entriesHashList: [QLDBHash]
+    package var revisionHashes: [QLDBHash]
+    package var revisionDocuments: [String]
+
+    package init(
+        address: BlockAddress, blockHash: QLDBHash, previousBlockHash: QLDBHash, entriesHashList: [QLDBHash],
+        revisionHashes: [QLDBHash], revisionDocuments: [String]
+    ) {
+        self.address = address
+        self.blockHash = blockHash
+        self.previousBlockHash = previousBlockHash
+        self.entriesHashList = entriesHashList
+        self.revisionHashes = revisionHashes
+        self.revisionDocuments = revisionDocuments
+    }
 }
 
 /// A failure of the storage engine under a ledger: the disk, the database file or the database
@@ -137,7 +206,7 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The error the session API answers with: a 500 the driver retries; the commit it
     /// interrupted did not happen (a block is written whole or not at all).
-    var ledgerError: LedgerError {
+    package var ledgerError: LedgerError {
         LedgerError(type: "InternalFailure", status: 500, message: description)
     }
 }

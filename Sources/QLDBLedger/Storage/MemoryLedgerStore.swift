@@ -4,7 +4,7 @@ import Synchronization
 
 /// A store in the process's memory: every version of every document, for tests and for
 /// `qldb serve --in-memory`. Nothing survives the process.
-final class MemoryLedgerStore: LedgerStore {
+final class MemoryLedgerStore: LocalLedgerStore {
     private struct Table {
         /// Versions of each document, oldest first; `nil` once deleted.
         var versions: [String: [(sequence: Int, revision: Revision?)]] = [:]

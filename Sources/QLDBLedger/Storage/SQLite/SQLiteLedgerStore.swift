@@ -12,7 +12,7 @@ import Synchronization
 /// queued while the previous commit synced goes into the next transaction, so they share one
 /// sync), and the reader, which in WAL mode reads the last committed state without waiting for
 /// the writer. Reads name a snapshot, so a read never sees a block past it.
-final class SQLiteLedgerStore: LedgerStore {
+final class SQLiteLedgerStore: LocalLedgerStore {
     let path: String
     let strandID: String
     let readOnly: Bool

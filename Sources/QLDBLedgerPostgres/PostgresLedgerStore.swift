@@ -1,0 +1,345 @@
+import Foundation
+import Ion
+import Logging
+import NIOCore
+import PostgresNIO
+import QLDBHashing
+import QLDBLedger
+import QLDBPrimitives
+import Synchronization
+
+/// One ledger in a PostgreSQL database that several `qldb serve` processes share: a
+/// ``SharedLedgerStore``. The ledger's row in `ledgers`, locked `FOR UPDATE` by each commit, is
+/// its serialization point; `commit_effects` holds what each recent commit changed, for OCC.
+final class PostgresLedgerStore: SharedLedgerStore {
+    let ledger: String
+    let strandID: String
+    let client: PostgresClient
+    let logger: Logger
+    /// The catalog as of `catalog_sequence`, reloaded when another process changes it.
+    private let catalogCache = Mutex<(sequence: Int, catalog: Catalog)?>(nil)
+
+    init(ledger: String, strandID: String, client: PostgresClient, logger: Logger) {
+        self.ledger = ledger
+        self.strandID = strandID
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Creates the ledger's row when it does not exist yet (with `newStrandID`) and opens it.
+    static func open(ledger: String, newStrandID: String, client: PostgresClient, logger: Logger)
+        async throws(StorageError) -> PostgresLedgerStore
+    {
+        do {
+            try await client.query(
+                """
+                INSERT INTO ledgers (name, strand_id, last_sequence, tip, catalog_sequence, effects_horizon)
+                VALUES (\(ledger), \(newStrandID), 0, \(ByteBuffer()), 0, 0) ON CONFLICT (name) DO NOTHING
+                """, logger: logger)
+            var strand = newStrandID
+            for try await value in try await client.query(
+                "SELECT strand_id FROM ledgers WHERE name = \(ledger)", logger: logger
+            ).decode(String.self) {
+                strand = value
+            }
+            return PostgresLedgerStore(ledger: ledger, strandID: strand, client: client, logger: logger)
+        } catch {
+            throw failure("opening ledger \(ledger)", error)
+        }
+    }
+
+    static func failure(_ operation: String, _ error: any Error) -> StorageError {
+        if let error = error as? StorageError { return error }
+        return StorageError(engine: "postgres", operation: operation, reason: String(reflecting: error))
+    }
+
+    static func bytes(_ buffer: ByteBuffer?) -> [UInt8]? { buffer.map { Array($0.readableBytesView) } }
+    static func buffer(_ bytes: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: bytes) }
+
+    // MARK: Head and catalog
+
+    func load() async throws(StorageError) -> StoredLedger {
+        let (sequence, tip, catalog) = try await headWithTip()
+        return StoredLedger(strandID: strandID, lastSequence: sequence, tip: tip, catalog: catalog)
+    }
+
+    func head() async throws(StorageError) -> (sequence: Int, catalog: Catalog) {
+        let (sequence, _, catalog) = try await headWithTip()
+        return (sequence, catalog)
+    }
+
+    private func headWithTip() async throws(StorageError) -> (Int, QLDBHash, Catalog) {
+        do {
+            var found: (Int, ByteBuffer, Int)?
+            for try await row in try await client.query(
+                "SELECT last_sequence, tip, catalog_sequence FROM ledgers WHERE name = \(ledger)", logger: logger
+            ).decode((Int, ByteBuffer, Int).self) {
+                found = row
+            }
+            guard let (sequence, tip, catalogSequence) = found else {
+                throw StorageError(engine: "postgres", operation: "reading ledger \(ledger)", reason: "it is gone")
+            }
+            let catalog = try await catalog(at: catalogSequence) { sql in
+                try await self.client.query(sql, logger: self.logger)
+            }
+            return (sequence, QLDBHash(Self.bytes(tip) ?? []), catalog)
+        } catch {
+            throw Self.failure("reading the head of ledger \(ledger)", error)
+        }
+    }
+
+    /// The catalog after block `sequence` changed it last, from the cache or, when another
+    /// process changed it since, from the database through `query`.
+    func catalog(at sequence: Int, query: (PostgresQuery) async throws -> PostgresRowSequence) async throws
+        -> Catalog
+    {
+        if let cached = catalogCache.withLock({ $0 }), cached.sequence == sequence { return cached.catalog }
+        var catalog = Catalog()
+        for try await (id, name, active) in try await query(
+            "SELECT table_id, name, active FROM catalog_tables WHERE ledger = \(ledger) ORDER BY ordinal"
+        ).decode((String, String, Bool).self) {
+            catalog.tables[id] = TableDefinition(id: id, name: name, active: active)
+        }
+        for try await (id, table, field) in try await query(
+            "SELECT index_id, table_id, field FROM catalog_indexes WHERE ledger = \(ledger) ORDER BY ordinal"
+        ).decode((String, String, String).self) {
+            catalog.tables[table]?.indexes.append(IndexDefinition(id: id, field: field))
+        }
+        catalogCache.withLock { cached in
+            if (cached?.sequence ?? -1) < sequence { cached = (sequence, catalog) }
+        }
+        return catalog
+    }
+
+    // MARK: Reads
+
+    /// The revision columns every read selects, in this order.
+    static let revisionColumns = "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id"
+    typealias RevisionRow = (String, Int, Int, ByteBuffer, ByteBuffer?, ByteBuffer, String)
+
+    func revision(_ row: RevisionRow) throws -> Revision {
+        let (id, sequence, version, hash, data, time, txID) = row
+        guard let time = try IonValue.decode(binary: Self.bytes(time) ?? []).first?.timestampValue else {
+            throw StorageError(
+                engine: "postgres", operation: "reading a revision", reason: "tx_time is not a timestamp")
+        }
+        return Revision(
+            blockAddress: BlockAddress(strandID: strandID, sequenceNo: sequence),
+            hash: QLDBHash(Self.bytes(hash) ?? []),
+            data: try Self.bytes(data).flatMap { try IonValue.decode(binary: $0).first }, documentID: id,
+            version: version, transactionTime: time, transactionID: txID)
+    }
+
+    func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
+        var binds = PostgresBindings()
+        binds.append(ledger)
+        binds.append(table)
+        binds.append(snapshot)
+        var narrowing = ""
+        switch plan {
+        case .scan: break
+        case .documents(let ids):
+            guard !ids.isEmpty else { return [] }
+            narrowing = " AND d.document_id = ANY($4)"
+            binds.append(ids.sorted())
+        case .values(let field, let values):
+            guard !values.isEmpty else { return [] }
+            narrowing = """
+                 AND d.document_id IN (SELECT e.document_id FROM index_entries e
+                    WHERE e.ledger = $1 AND e.table_id = $2 AND e.field = $4 AND e.value_key = ANY($5))
+                """
+            binds.append(field)
+            binds.append(values.map { Hex.encode(TableDefinition.indexKeyBytes($0)) })
+        }
+        let sql = """
+            SELECT \(Self.revisionColumns) FROM documents d JOIN LATERAL (
+                SELECT * FROM revisions m WHERE m.ledger = d.ledger AND m.table_id = d.table_id
+                AND m.document_id = d.document_id AND m.sequence <= $3 ORDER BY m.sequence DESC LIMIT 1) r ON true
+            WHERE d.ledger = $1 AND d.table_id = $2\(narrowing) AND r.data IS NOT NULL ORDER BY d.ordinal
+            """
+        do {
+            var revisions: [Revision] = []
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode(RevisionRow.self)
+            {
+                revisions.append(try revision(row))
+            }
+            return revisions
+        } catch {
+            throw Self.failure("reading table \(table) at block \(snapshot)", error)
+        }
+    }
+
+    func revisions(table: String, document: String?, through snapshot: Int) async throws(StorageError)
+        -> [Revision]
+    {
+        var binds = PostgresBindings()
+        binds.append(ledger)
+        binds.append(table)
+        binds.append(snapshot)
+        if let document { binds.append(document) }
+        let sql = """
+            SELECT \(Self.revisionColumns) FROM revisions r WHERE r.ledger = $1 AND r.table_id = $2 AND r.sequence <= $3\
+            \(document == nil ? "" : " AND r.document_id = $4") ORDER BY r.sequence, r.position
+            """
+        do {
+            var revisions: [Revision] = []
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode(RevisionRow.self)
+            {
+                revisions.append(try revision(row))
+            }
+            return revisions
+        } catch {
+            throw Self.failure("reading the history of table \(table)", error)
+        }
+    }
+
+    typealias SummaryRow = (Int, ByteBuffer, ByteBuffer, ByteBuffer, ByteBuffer, String)
+    static let summaryColumns =
+        "sequence, block_hash, previous_block_hash, entries_hashes, revision_hashes, revision_documents"
+
+    func summary(_ row: SummaryRow) -> BlockSummary {
+        let (sequence, hash, previous, entries, revisions, documents) = row
+        return BlockSummary(
+            address: BlockAddress(strandID: strandID, sequenceNo: sequence),
+            blockHash: QLDBHash(Self.bytes(hash) ?? []),
+            previousBlockHash: QLDBHash(Self.bytes(previous) ?? []),
+            entriesHashList: Self.hashes(Self.bytes(entries) ?? []),
+            revisionHashes: Self.hashes(Self.bytes(revisions) ?? []),
+            revisionDocuments: documents.isEmpty ? [] : documents.split(separator: ",").map(String.init))
+    }
+
+    /// Concatenated 32-byte hashes, split.
+    static func hashes(_ bytes: [UInt8]) -> [QLDBHash] {
+        stride(from: 0, to: bytes.count, by: 32).map { QLDBHash(Array(bytes[$0..<min($0 + 32, bytes.count)])) }
+    }
+
+    func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary? {
+        do {
+            var found: BlockSummary?
+            for try await row in try await client.query(
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(Self.summaryColumns) FROM blocks WHERE ledger = $1 AND sequence = $2",
+                    binds: {
+                        var b = PostgresBindings()
+                        b.append(ledger)
+                        b.append(sequence)
+                        return b
+                    }()),
+                logger: logger
+            ).decode(SummaryRow.self) {
+                found = summary(row)
+            }
+            return found
+        } catch {
+            throw Self.failure("reading block \(sequence)", error)
+        }
+    }
+
+    func blockHashes(through sequence: Int) async throws(StorageError) -> [QLDBHash] {
+        do {
+            var hashes: [QLDBHash] = []
+            for try await hash in try await client.query(
+                "SELECT block_hash FROM blocks WHERE ledger = \(ledger) AND sequence <= \(sequence) ORDER BY sequence",
+                logger: logger
+            ).decode(ByteBuffer.self) {
+                hashes.append(QLDBHash(Self.bytes(hash) ?? []))
+            }
+            return hashes
+        } catch {
+            throw Self.failure("reading block hashes", error)
+        }
+    }
+
+    func forEachBlock(_ body: @Sendable (StoredBlock) throws -> Void) async throws {
+        var after = 0
+        while true {
+            var page: [(SummaryRow, ByteBuffer)] = []
+            for try await row in try await client.query(
+                PostgresQuery(
+                    unsafeSQL:
+                        "SELECT \(Self.summaryColumns), body FROM blocks WHERE ledger = $1 AND sequence > $2 ORDER BY sequence LIMIT 512",
+                    binds: {
+                        var b = PostgresBindings()
+                        b.append(ledger)
+                        b.append(after)
+                        return b
+                    }()),
+                logger: logger
+            ).decode((Int, ByteBuffer, ByteBuffer, ByteBuffer, ByteBuffer, String, ByteBuffer).self) {
+                page.append(((row.0, row.1, row.2, row.3, row.4, row.5), row.6))
+            }
+            guard let last = page.last?.0.0 else { return }
+            var revisions: [Int: [(table: String, revision: Revision)]] = [:]
+            for try await row in try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT r.table_id, \(Self.revisionColumns) FROM revisions r
+                        WHERE r.ledger = $1 AND r.sequence > $2 AND r.sequence <= $3 ORDER BY r.sequence, r.position
+                        """,
+                    binds: {
+                        var b = PostgresBindings()
+                        b.append(ledger)
+                        b.append(after)
+                        b.append(last)
+                        return b
+                    }()),
+                logger: logger
+            ).decode((String, String, Int, Int, ByteBuffer, ByteBuffer?, ByteBuffer, String).self) {
+                let revision = try revision((row.1, row.2, row.3, row.4, row.5, row.6, row.7))
+                revisions[revision.blockAddress.sequenceNo, default: []].append((row.0, revision))
+            }
+            for (summaryRow, blockBody) in page {
+                let sequence = summaryRow.0
+                try body(
+                    StoredBlock(
+                        sequence: sequence, body: Self.bytes(blockBody) ?? [], summary: summary(summaryRow),
+                        revisions: revisions[sequence] ?? []))
+            }
+            after = last
+        }
+    }
+
+    // MARK: Metadata
+
+    func metadata(_ key: String) async throws(StorageError) -> [UInt8]? {
+        do {
+            var value: [UInt8]?
+            for try await bytes in try await client.query(
+                "SELECT value FROM ledger_metadata WHERE ledger = \(ledger) AND key = \(key)", logger: logger
+            ).decode(ByteBuffer.self) {
+                value = Self.bytes(bytes)
+            }
+            return value
+        } catch {
+            throw Self.failure("reading metadata \(key)", error)
+        }
+    }
+
+    func setMetadata(_ key: String, _ value: [UInt8]?) async throws(StorageError) {
+        do {
+            if let value {
+                try await client.query(
+                    """
+                    INSERT INTO ledger_metadata (ledger, key, value) VALUES (\(ledger), \(key), \(Self.buffer(value)))
+                    ON CONFLICT (ledger, key) DO UPDATE SET value = excluded.value
+                    """, logger: logger)
+            } else {
+                try await client.query(
+                    "DELETE FROM ledger_metadata WHERE ledger = \(ledger) AND key = \(key)", logger: logger)
+            }
+        } catch {
+            throw Self.failure("writing metadata \(key)", error)
+        }
+    }
+
+    func backup(to path: String) async throws(StorageError) {
+        throw StorageError(
+            engine: "postgres", operation: "backing up to \(path)",
+            reason: "back up the database with pg_dump (docs/storage.md); a file copy of one ledger is not offered")
+    }
+
+    /// The client belongs to ``PostgresLedgerDatabase``, which closes it.
+    func close() async {}
+}
