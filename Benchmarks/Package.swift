@@ -86,6 +86,7 @@ let package = Package(
                 .product(name: "QLDBDriver", package: "swift-qldb"),
                 .product(name: "QLDBHTTPTransport", package: "swift-qldb"),
                 .product(name: "QLDBLedger", package: "swift-qldb"),
+                .product(name: "QLDBLedgerPostgres", package: "swift-qldb"),
                 .product(name: "QLDBLedgerServer", package: "swift-qldb"),
                 .product(name: "SigV4", package: "swift-qldb"),
                 .product(name: "Logging", package: "swift-log"),

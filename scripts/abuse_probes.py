@@ -715,7 +715,7 @@ def probe_ledger_name(args):
     text = "".join(output).strip()
     after = sorted(os.listdir(parent))
     outside = sorted(set(after) - set(before))
-    escaped = [p for p in ("escaped", "escaped.journal") if os.path.exists(os.path.join(parent, p))]
+    escaped = [p for p in ("escaped", "escaped.journal", "escaped.sqlite") if os.path.exists(os.path.join(parent, p))]
     problems = []
     if listening:
         problems.append("the server started and listened")

@@ -108,7 +108,7 @@ struct VerifyCommand: AsyncParsableCommand {
         case .success(nil):
             print("qldb verify: \(ledger): empty ledger, nothing to verify")
         case .failure(let error):
-            print("qldb verify: \(ledger): CORRUPTED: \(error)")
+            print("qldb verify: \(ledger): CORRUPTED: \(error.message)")
             throw ExitCode(1)
         }
     }

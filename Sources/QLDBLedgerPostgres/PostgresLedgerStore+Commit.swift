@@ -15,16 +15,33 @@ extension PostgresLedgerStore {
 
     func commit(
         transactionID: String, snapshot: Int, reads: Set<String>,
-        build: @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
+        build: @escaping @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
     ) async throws(LedgerError) -> BlockRecord {
         let outcome: Result<BlockRecord, LedgerError>
         do {
-            outcome = try await client.withConnection { connection in
-                try await self.commit(
-                    on: connection, transactionID: transactionID, snapshot: snapshot, reads: reads, build: build)
+            outcome = try await withDeadline(Self.operationTimeout, "committing transaction \(transactionID)") {
+                try await self.client.withConnection { connection in
+                    try await self.commit(
+                        on: connection, transactionID: transactionID, snapshot: snapshot, reads: reads, build: build)
+                }
             }
         } catch let error as LedgerError {
             throw error
+        } catch let error as StorageError {
+            // The deadline passed: the commit may be anywhere, COMMIT included.
+            logger.warning(
+                "a commit did not finish in time: looking it up to learn whether it committed",
+                metadata: ["ledger": "\(ledger)", "transaction": "\(transactionID)", "error": "\(error)"])
+            do {
+                outcome = try await withDeadline(Self.operationTimeout, "looking up transaction \(transactionID)") {
+                    try await self.lookUp(transactionID, sequence: nil)
+                }
+            } catch {
+                throw StorageError(
+                    engine: "postgres", operation: "committing transaction \(transactionID)",
+                    reason: "the outcome is unknown: the database did not answer (\(error))"
+                ).ledgerError
+            }
         } catch {
             throw Self.failure("committing transaction \(transactionID)", error).ledgerError
         }
@@ -35,7 +52,7 @@ extension PostgresLedgerStore {
     /// block is written. COMMIT itself failing leaves the outcome in doubt: it is looked up.
     private func commit(
         on connection: PostgresConnection, transactionID: String, snapshot: Int, reads: Set<String>,
-        build: @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
+        build: @escaping @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
     ) async throws -> Result<BlockRecord, LedgerError> {
         _ = try await connection.query("BEGIN", logger: logger)
         let block: BlockRecord
@@ -108,7 +125,7 @@ extension PostgresLedgerStore {
             logger.warning(
                 "COMMIT failed: looking the transaction up to learn whether it committed",
                 metadata: ["ledger": "\(ledger)", "transaction": "\(transactionID)", "error": "\(error)"])
-            return try await lookUp(transactionID, block: block)
+            return try await lookUp(transactionID, sequence: block.sequence).map { _ in block }
         }
         return .success(block)
     }
@@ -116,7 +133,8 @@ extension PostgresLedgerStore {
     /// Whether a commit whose COMMIT failed happened: on another connection, after taking the
     /// ledger's lock (so a server still finishing that transaction is waited for), the block
     /// with its transaction id is there or not.
-    private func lookUp(_ transactionID: String, block: BlockRecord) async throws -> Result<BlockRecord, LedgerError> {
+    /// With `sequence` nil (the block was never built here), a found block is read back whole.
+    private func lookUp(_ transactionID: String, sequence: Int?) async throws -> Result<BlockRecord, LedgerError> {
         try await client.withConnection { connection in
             _ = try await connection.query("BEGIN", logger: logger)
             var committed: Int?
@@ -134,13 +152,25 @@ extension PostgresLedgerStore {
                 throw error
             }
             _ = try await connection.query("ROLLBACK", logger: logger)
-            if committed == block.sequence { return .success(block) }
+            if let committed, sequence == nil || committed == sequence {
+                return .success(try await self.storedRecord(committed))
+            }
             return .failure(
                 StorageError(
                     engine: "postgres", operation: "committing transaction \(transactionID)",
                     reason: "the connection failed during COMMIT and the transaction did not commit"
                 ).ledgerError)
         }
+    }
+
+    /// A committed block as the engine needs it after a commit: its summary and catalog (the
+    /// revisions are not needed again).
+    private func storedRecord(_ sequence: Int) async throws -> BlockRecord {
+        guard let summary = try await blockSummary(sequence) else {
+            throw StorageError(engine: "postgres", operation: "reading block \(sequence)", reason: "it is missing")
+        }
+        let catalog = try await head().catalog
+        return BlockRecord(summary: summary, body: [], revisions: [], catalogChanges: [], catalog: catalog)
     }
 
     private func write(

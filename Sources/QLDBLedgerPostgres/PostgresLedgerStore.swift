@@ -16,6 +16,9 @@ final class PostgresLedgerStore: SharedLedgerStore {
     let strandID: String
     let client: PostgresClient
     let logger: Logger
+    /// How long one read or commit may wait for the database before the client gets a
+    /// retriable error.
+    static let operationTimeout: Duration = .seconds(10)
     /// The catalog as of `catalog_sequence`, reloaded when another process changes it.
     private let catalogCache = Mutex<(sequence: Int, catalog: Catalog)?>(nil)
 
@@ -69,6 +72,16 @@ final class PostgresLedgerStore: SharedLedgerStore {
     }
 
     private func headWithTip() async throws(StorageError) -> (Int, QLDBHash, Catalog) {
+        do {
+            return try await withDeadline(Self.operationTimeout, "reading the head of ledger \(ledger)") {
+                try await self.readHead()
+            }
+        } catch {
+            throw Self.failure("reading the head of ledger \(ledger)", error)
+        }
+    }
+
+    private func readHead() async throws -> (Int, QLDBHash, Catalog) {
         do {
             var found: (Int, ByteBuffer, Int)?
             for try await row in try await client.query(
@@ -158,13 +171,7 @@ final class PostgresLedgerStore: SharedLedgerStore {
             WHERE d.ledger = $1 AND d.table_id = $2\(narrowing) AND r.data IS NOT NULL ORDER BY d.ordinal
             """
         do {
-            var revisions: [Revision] = []
-            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode(RevisionRow.self)
-            {
-                revisions.append(try revision(row))
-            }
-            return revisions
+            return try await readRevisions(PostgresQuery(unsafeSQL: sql, binds: binds), "reading table \(table)")
         } catch {
             throw Self.failure("reading table \(table) at block \(snapshot)", error)
         }
@@ -183,15 +190,21 @@ final class PostgresLedgerStore: SharedLedgerStore {
             \(document == nil ? "" : " AND r.document_id = $4") ORDER BY r.sequence, r.position
             """
         do {
-            var revisions: [Revision] = []
-            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode(RevisionRow.self)
-            {
-                revisions.append(try revision(row))
-            }
-            return revisions
+            return try await readRevisions(
+                PostgresQuery(unsafeSQL: sql, binds: binds), "reading the history of table \(table)")
         } catch {
             throw Self.failure("reading the history of table \(table)", error)
+        }
+    }
+
+    /// The revisions a query selects (``revisionColumns``), within the deadline.
+    private func readRevisions(_ query: PostgresQuery, _ what: String) async throws -> [Revision] {
+        try await withDeadline(Self.operationTimeout, what) {
+            var revisions: [Revision] = []
+            for try await row in try await self.client.query(query, logger: self.logger).decode(RevisionRow.self) {
+                revisions.append(try self.revision(row))
+            }
+            return revisions
         }
     }
 

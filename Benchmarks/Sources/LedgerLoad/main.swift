@@ -5,6 +5,7 @@ import Logging
 import QLDBDriver
 import QLDBHTTPTransport
 import QLDBLedger
+import QLDBLedgerPostgres
 import QLDBLedgerServer
 import QLDBSession
 import SigV4
@@ -12,9 +13,10 @@ import Synchronization
 
 // Committed licence-create transactions per second through the Swift driver.
 //
-//   LedgerLoad serve [--port P] [--data-dir DIR]                 a ledger server (in memory without --data-dir)
+//   LedgerLoad serve [--port P] [--data-dir DIR | --postgres URL]   a ledger server (in memory without either)
 //   LedgerLoad http URL [--workers N] [--seconds S]              the driver over loopback HTTP
-//   LedgerLoad embedded [--data-dir DIR] [--workers N] [--seconds S]   the driver in-process
+//   LedgerLoad embedded [--data-dir DIR | --postgres URL] [--workers N] [--seconds S]   the driver in-process
+//   LedgerLoad fill --data-dir DIR --revisions N                 a ledger of N revisions (40 per commit)
 //
 // Each transaction is the licence service's create: a uniqueness SELECT on the indexed email,
 // the INSERT, and the UPDATE that stores the licenceId.
@@ -30,11 +32,39 @@ let quiet: Logger = {
     return logger
 }()
 
-func makeLedger() throws -> Ledger {
+func makeLedger() async throws -> Ledger {
     if let directory = option("--data-dir") {
-        return try Ledger(name: "licences", directory: URL(fileURLWithPath: directory), logger: quiet)
+        return try await Ledger(name: "licences", directory: URL(fileURLWithPath: directory), logger: quiet)
+    }
+    if let url = option("--postgres") {
+        return try await PostgresLedgerDatabase.connect(url: url, logger: quiet).ledger(named: "licences")
     }
     return Ledger(name: "licences", logger: quiet)
+}
+
+/// Commits `revisions` licence documents, 40 per transaction (QLDB's limit), from 8 tasks.
+func fill(driver: QLDBDriver, revisions: Int) async throws {
+    try await driver.execute { txn in try await txn.execute("CREATE TABLE Licence") }
+    try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Licence (email)") }
+    let commits = (revisions + 39) / 40
+    let started = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<8 {
+            group.addTask {
+                for commit in stride(from: worker, to: commits, by: 8) {
+                    let documents: [IonValue] = (0..<40).map { n in
+                        [
+                            "firstName": "Ann", "lastName": "Lee", "email": .string("f\(commit)-\(n)@example.com"),
+                            "telephone": "01234 567890", "postcode": "CF10 1AA", "penaltyPoints": 0,
+                        ]
+                    }
+                    try await driver.execute { txn in try await txn.execute("INSERT INTO Licence ?", .list(documents)) }
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    print("fill: \(commits * 40) revisions in \(commits) commits, \(ContinuousClock.now - started)")
 }
 
 func run(driver: QLDBDriver) async throws {
@@ -122,7 +152,7 @@ configuration.logger = quiet
 switch arguments.first {
 case "serve":
     let service = LedgerService(logger: quiet)
-    service.add(try makeLedger())
+    service.add(try await makeLedger())
     var server = LedgerServer.Configuration()
     server.port = Int(option("--port") ?? "0")!
     try await LedgerServer(service: service, configuration: server, logger: quiet).run { port in
@@ -141,13 +171,22 @@ case "prepared":
     let micros =
         (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(count)
     print(String(format: "prepared: %d transactions, %.1f µs per transaction (wall, one at a time)", count, micros))
+case "fill":
+    let service = LedgerService(logger: quiet)
+    service.add(try await makeLedger())
+    try await fill(
+        driver: QLDBDriver(
+            ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration),
+        revisions: Int(option("--revisions") ?? "1000000")!)
 case "embedded":
     let service = LedgerService(logger: quiet)
-    service.add(try makeLedger())
+    service.add(try await makeLedger())
     try await run(
         driver: QLDBDriver(
             ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration))
 default:
-    print("usage: LedgerLoad serve|http URL|embedded [--data-dir DIR] [--workers N] [--seconds S] [--port P]")
+    print(
+        "usage: LedgerLoad serve|http URL|embedded|fill [--data-dir DIR | --postgres URL] [--workers N] [--seconds S] [--port P] [--revisions N]"
+    )
     exit(2)
 }

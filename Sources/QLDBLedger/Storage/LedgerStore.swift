@@ -78,7 +78,7 @@ package protocol SharedLedgerStore: LedgerStore {
     /// `transactionID` before answering, so it is never reported failed when it happened.
     func commit(
         transactionID: String, snapshot: Int, reads: Set<String>,
-        build: @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
+        build: @escaping @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
     ) async throws(LedgerError) -> BlockRecord
 }
 
@@ -142,6 +142,17 @@ package struct BlockRecord: Sendable {
     package var catalog: Catalog
 
     package var sequence: Int { summary.address.sequenceNo }
+
+    package init(
+        summary: BlockSummary, body: [UInt8], revisions: [(table: String, revision: Revision)],
+        catalogChanges: [CatalogChange], catalog: Catalog
+    ) {
+        self.summary = summary
+        self.body = body
+        self.revisions = revisions
+        self.catalogChanges = catalogChanges
+        self.catalog = catalog
+    }
 }
 
 /// One block as a store holds it: its Ion binary and the revisions stored for it.
