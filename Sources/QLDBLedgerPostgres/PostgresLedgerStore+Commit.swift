@@ -186,6 +186,26 @@ extension PostgresLedgerStore {
                 \(Self.buffer(summary.revisionHashes.flatMap(\.bytes))),
                 \(summary.revisionDocuments.joined(separator: ",")), \(Self.buffer(block.body)))
             """, logger: logger)
+        // The tree nodes this block completes; their left children were written before.
+        let nodes = try await JournalTree.completedNodes(sequence: block.sequence, blockHash: summary.blockHash) {
+            position in
+            let found = try await self.merkleNodes([position]) { query in
+                try await connection.query(query, logger: self.logger)
+            }
+            guard let hash = found[position] else {
+                throw StorageError(
+                    engine: "postgres", operation: "extending the journal's Merkle tree",
+                    reason: "node \(position) is missing")
+            }
+            return hash
+        }
+        for (position, hash) in nodes {
+            try await connection.query(
+                """
+                INSERT INTO merkle_nodes (ledger, level, position, hash)
+                VALUES (\(ledger), \(position.level), \(position.index), \(Self.buffer(hash.bytes)))
+                """, logger: logger)
+        }
         for change in block.catalogChanges { try await apply(change, catalog: block.catalog, on: connection) }
         for (position, (table, revision)) in block.revisions.enumerated() {
             if revision.version == 0 {

@@ -148,27 +148,38 @@ final class PostgresLedgerStore: SharedLedgerStore {
         binds.append(ledger)
         binds.append(table)
         binds.append(snapshot)
-        var narrowing = ""
+        // A narrowed read starts from the documents it names (materialised first, so the
+        // planner cannot turn it into a walk of the whole table in insertion order).
+        var source = "documents d"
         switch plan {
         case .scan: break
         case .documents(let ids):
             guard !ids.isEmpty else { return [] }
-            narrowing = " AND d.document_id = ANY($4)"
+            source = """
+                (SELECT unnest($4::text[]) AS document_id) w
+                JOIN documents d ON d.ledger = $1 AND d.table_id = $2 AND d.document_id = w.document_id
+                """
             binds.append(ids.sorted())
         case .values(let field, let values):
             guard !values.isEmpty else { return [] }
-            narrowing = """
-                 AND d.document_id IN (SELECT e.document_id FROM index_entries e
-                    WHERE e.ledger = $1 AND e.table_id = $2 AND e.field = $4 AND e.value_key = ANY($5))
+            source = """
+                (SELECT DISTINCT e.document_id FROM unnest($5::text[]) AS k(value_key) JOIN index_entries e
+                    ON e.ledger = $1 AND e.table_id = $2 AND e.field = $4 AND e.value_key = k.value_key) w
+                JOIN documents d ON d.ledger = $1 AND d.table_id = $2 AND d.document_id = w.document_id
                 """
             binds.append(field)
             binds.append(values.map { Hex.encode(TableDefinition.indexKeyBytes($0)) })
         }
+        // The newest revision at the snapshot, found through the primary key (ledger, table,
+        // document, sequence): the ORDER BY names its columns so that no other index is chosen.
         let sql = """
-            SELECT \(Self.revisionColumns) FROM documents d JOIN LATERAL (
-                SELECT * FROM revisions m WHERE m.ledger = d.ledger AND m.table_id = d.table_id
-                AND m.document_id = d.document_id AND m.sequence <= $3 ORDER BY m.sequence DESC LIMIT 1) r ON true
-            WHERE d.ledger = $1 AND d.table_id = $2\(narrowing) AND r.data IS NOT NULL ORDER BY d.ordinal
+            WITH wanted AS MATERIALIZED (SELECT d.document_id, d.ordinal FROM \(source)
+                WHERE d.ledger = $1 AND d.table_id = $2)
+            SELECT \(Self.revisionColumns) FROM wanted w JOIN LATERAL (
+                SELECT * FROM revisions m WHERE m.ledger = $1 AND m.table_id = $2 AND m.document_id = w.document_id
+                AND m.sequence <= $3 ORDER BY m.ledger DESC, m.table_id DESC, m.document_id DESC, m.sequence DESC
+                LIMIT 1) r ON true
+            WHERE r.data IS NOT NULL ORDER BY w.ordinal
             """
         do {
             return try await readRevisions(PostgresQuery(unsafeSQL: sql, binds: binds), "reading table \(table)")
@@ -250,19 +261,45 @@ final class PostgresLedgerStore: SharedLedgerStore {
         }
     }
 
-    func blockHashes(through sequence: Int) async throws(StorageError) -> [QLDBHash] {
+    func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
+        -> [JournalTree.Position: QLDBHash]
+    {
         do {
-            var hashes: [QLDBHash] = []
-            for try await hash in try await client.query(
-                "SELECT block_hash FROM blocks WHERE ledger = \(ledger) AND sequence <= \(sequence) ORDER BY sequence",
-                logger: logger
-            ).decode(ByteBuffer.self) {
-                hashes.append(QLDBHash(Self.bytes(hash) ?? []))
+            return try await withDeadline(Self.operationTimeout, "reading the journal's Merkle tree") {
+                try await self.merkleNodes(positions) { query in try await self.client.query(query, logger: self.logger)
+                }
             }
-            return hashes
         } catch {
-            throw Self.failure("reading block hashes", error)
+            throw Self.failure("reading the journal's Merkle tree", error)
         }
+    }
+
+    /// Level 0 from `blocks`, the rest from `merkle_nodes`, through `query`.
+    func merkleNodes(
+        _ positions: Set<JournalTree.Position>, query: (PostgresQuery) async throws -> PostgresRowSequence
+    ) async throws -> [JournalTree.Position: QLDBHash] {
+        var found: [JournalTree.Position: QLDBHash] = [:]
+        let leaves = positions.filter { $0.level == 0 }.map { $0.index + 1 }
+        if !leaves.isEmpty {
+            for try await (sequence, hash) in try await query(
+                "SELECT sequence, block_hash FROM blocks WHERE ledger = \(ledger) AND sequence = ANY(\(leaves))"
+            ).decode((Int, ByteBuffer).self) {
+                found[JournalTree.Position(level: 0, index: sequence - 1)] = QLDBHash(Self.bytes(hash) ?? [])
+            }
+        }
+        let inner = positions.filter { $0.level > 0 }
+        if !inner.isEmpty {
+            for try await (level, index, hash) in try await query(
+                """
+                SELECT n.level, n.position, n.hash FROM merkle_nodes n
+                JOIN unnest(\(inner.map(\.level)), \(inner.map(\.index))) AS w(level, position)
+                ON n.level = w.level AND n.position = w.position WHERE n.ledger = \(ledger)
+                """
+            ).decode((Int, Int, ByteBuffer).self) {
+                found[JournalTree.Position(level: level, index: index)] = QLDBHash(Self.bytes(hash) ?? [])
+            }
+        }
+        return found
     }
 
     func forEachBlock(_ body: @Sendable (StoredBlock) throws -> Void) async throws {

@@ -53,6 +53,11 @@ enum PostgresSchema {
                 "CREATE INDEX revisions_in_commit_order ON revisions (ledger, table_id, sequence, position)",
                 "CREATE INDEX revisions_by_block ON revisions (ledger, sequence, position)",
                 """
+                CREATE TABLE merkle_nodes (
+                    ledger TEXT NOT NULL, level INTEGER NOT NULL, position BIGINT NOT NULL, hash BYTEA NOT NULL,
+                    PRIMARY KEY (ledger, level, position))
+                """,
+                """
                 CREATE TABLE index_entries (
                     ledger TEXT NOT NULL, table_id TEXT NOT NULL, field TEXT NOT NULL, value_key TEXT NOT NULL,
                     document_id TEXT NOT NULL, PRIMARY KEY (ledger, table_id, field, value_key, document_id))

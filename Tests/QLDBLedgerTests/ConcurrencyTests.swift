@@ -82,6 +82,24 @@ import Testing
         #expect(rows.isEmpty)
     }
 
+    /// A CommitTransaction sent again (its answer was lost) answers the same success and commits
+    /// nothing twice; with another digest it is refused.
+    @Test func aRetriedCommitAnswersItsSuccessAgain() async throws {
+        let (driver, service) = try await setUp(index: false)
+        var session = RawSession(service)
+        try await session.start()
+        try await session.begin()
+        try await session.execute("INSERT INTO Licence VALUE {'email': 'a@x'}")
+        try await session.commit()
+        try await session.commit()
+        let mismatch = await #expect(throws: QLDBSessionError.self) {
+            try await session.commit(digest: Data(repeating: 0, count: 32))
+        }
+        #expect(mismatch?.isDigestMismatch == true)
+        let rows = try await driver.execute { txn in try await txn.execute("SELECT * FROM Licence").collect() }
+        #expect(rows.count == 1)
+    }
+
     @Test func sessionRulesMatchQLDB() async throws {
         var configuration = LedgerService.Configuration()
         configuration.transactionTimeout = .milliseconds(50)

@@ -14,9 +14,10 @@ import Synchronization
 // Committed licence-create transactions per second through the Swift driver.
 //
 //   LedgerLoad serve [--port P] [--data-dir DIR | --postgres URL]   a ledger server (in memory without either)
-//   LedgerLoad http URL [--workers N] [--seconds S]              the driver over loopback HTTP
+//   LedgerLoad http URL[,URL…] [--workers N] [--seconds S]       the driver over loopback HTTP
 //   LedgerLoad embedded [--data-dir DIR | --postgres URL] [--workers N] [--seconds S]   the driver in-process
 //   LedgerLoad fill --data-dir DIR --revisions N                 a ledger of N revisions (40 per commit)
+//   LedgerLoad open --data-dir DIR [--verify] [--hold]           open time (and verify throughput)
 //
 // Each transaction is the licence service's create: a uniqueness SELECT on the indexed email,
 // the INSERT, and the UPDATE that stores the licenceId.
@@ -58,7 +59,9 @@ func fill(driver: QLDBDriver, revisions: Int) async throws {
                             "telephone": "01234 567890", "postcode": "CF10 1AA", "penaltyPoints": 0,
                         ]
                     }
-                    try await driver.execute { txn in try await txn.execute("INSERT INTO Licence ?", .list(documents)) }
+                    try await driver.execute { txn in
+                        try await txn.execute("INSERT INTO Licence ?", IonValue.list(documents))
+                    }
                 }
             }
         }
@@ -67,7 +70,10 @@ func fill(driver: QLDBDriver, revisions: Int) async throws {
     print("fill: \(commits * 40) revisions in \(commits) commits, \(ContinuousClock.now - started)")
 }
 
-func run(driver: QLDBDriver) async throws {
+/// Runs the workers on `drivers`, worker n on driver n mod count (one driver per frontend: as a
+/// load balancer spreading connections).
+func run(driver: QLDBDriver, others: [QLDBDriver] = []) async throws {
+    let drivers = [driver] + others
     let workers = Int(option("--workers") ?? "8")!
     let seconds = Double(option("--seconds") ?? "5")!
     try await driver.execute { txn in
@@ -90,6 +96,7 @@ func run(driver: QLDBDriver) async throws {
     let started = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for worker in 0..<workers {
+            let driver = drivers[worker % drivers.count]
             group.addTask {
                 var n = 0
                 while ContinuousClock.now < deadline {
@@ -120,8 +127,8 @@ func run(driver: QLDBDriver) async throws {
     let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     print(
         String(
-            format: "swift driver: %d transactions in %.2f s = %.0f txn/s (%d workers, %d OCC retries)",
-            total, secondsElapsed, Double(total) / secondsElapsed, workers, retried))
+            format: "swift driver: %d transactions in %.2f s = %.0f txn/s (%d workers, %d endpoints, %d OCC retries)",
+            total, secondsElapsed, Double(total) / secondsElapsed, workers, drivers.count, retried))
 }
 
 /// Runs `count` licence-create transactions one after another and returns the time they took.
@@ -159,10 +166,17 @@ case "serve":
         FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(port)/\n".utf8))
     }
 case "http":
-    let transport = HTTPTransport(
-        configuration: .init(endpoint: URL(string: arguments[1])!, region: "us-east-1"),
-        credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDLOAD", secretAccessKey: "secret")))
-    try await run(driver: QLDBDriver(ledger: "licences", transport: transport, configuration: configuration))
+    // `http URL[,URL…]`: one driver per endpoint, the workers spread over them.
+    let drivers = arguments[1].split(separator: ",").map { endpoint in
+        QLDBDriver(
+            ledger: "licences",
+            transport: HTTPTransport(
+                configuration: .init(endpoint: URL(string: String(endpoint))!, region: "us-east-1"),
+                credentials: StaticCredentialProvider(
+                    AWSCredentials(accessKeyID: "AKIDLOAD", secretAccessKey: "secret"))),
+            configuration: configuration)
+    }
+    try await run(driver: drivers[0], others: Array(drivers.dropFirst()))
 case "prepared":
     // Client CPU alone: the licence-create transaction against prepared responses, one at a time.
     let count = Int(option("--count") ?? "20000")!
@@ -171,6 +185,24 @@ case "prepared":
     let micros =
         (Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / Double(count)
     print(String(format: "prepared: %d transactions, %.1f µs per transaction (wall, one at a time)", count, micros))
+case "open":
+    // Opening a durable ledger: the time to a ledger ready to serve.
+    let clock = ContinuousClock()
+    let began = clock.now
+    let ledger = try await makeLedger()
+    // Unbuffered: a script reads this line while the process holds.
+    FileHandle.standardOutput.write(Data("open: \(ledger.blockCount) blocks, ready in \(clock.now - began)\n".utf8))
+    if arguments.contains("--verify") {
+        let verifying = clock.now
+        let result = await ledger.verifyChain()
+        let elapsed = clock.now - verifying
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(
+            String(
+                format: "verify: %@ in %.2f s = %.0f blocks/s", "\(result)".prefix(60).description, seconds,
+                Double(ledger.blockCount) / seconds))
+    }
+    if arguments.contains("--hold") { try await Task.sleep(for: .seconds(3600)) }
 case "fill":
     let service = LedgerService(logger: quiet)
     service.add(try await makeLedger())

@@ -38,9 +38,19 @@ extension Ledger {
         let tip = try await durableTip()
         let strand = head.withLock { $0.strandID }
         guard tip > 0 else { return nil }
-        let hashes = try await store.blockHashes(through: tip)
         return Digest(
-            digest: JournalHashes.merkleRoot(hashes), tipAddress: BlockAddress(strandID: strand, sequenceNo: tip))
+            digest: try await root(leafCount: tip), tipAddress: BlockAddress(strandID: strand, sequenceNo: tip))
+    }
+
+    /// The Merkle root over the first `leafCount` block hashes, from O(log n) stored nodes.
+    private func root(leafCount: Int) async throws -> QLDBHash {
+        let nodes = try await store.merkleNodes(JournalTree.nodesForRoot(leafCount: leafCount))
+        guard let root = JournalTree.root(leafCount: leafCount, node: { nodes[$0] }) else {
+            throw StorageError(
+                engine: "\(type(of: store))", operation: "computing the digest",
+                reason: "a node of the Merkle tree is missing")
+        }
+        return root
     }
 
     /// Every revision of a document, oldest first.
@@ -59,16 +69,21 @@ extension Ledger {
             let block = try await store.blockSummary(revision.blockAddress.sequenceNo),
             let position = block.revisionDocuments.firstIndex(of: revision.documentID)
         else { return nil }
-        let blockHashes = try await store.blockHashes(through: tip)
+        let leaf = revision.blockAddress.sequenceNo - 1
+        let nodes = try await store.merkleNodes(JournalTree.nodesForPath(leaf: leaf, leafCount: tip))
+        guard let chain = JournalTree.path(leaf: leaf, leafCount: tip, node: { nodes[$0] }) else {
+            throw StorageError(
+                engine: "\(type(of: store))", operation: "proving a revision",
+                reason: "a node of the Merkle tree is missing")
+        }
         var hashes = JournalHashes.merklePath(block.revisionHashes, index: position)
         hashes += JournalHashes.merklePath(block.entriesHashList, index: 1)
         if !block.previousBlockHash.isEmpty { hashes.append(block.previousBlockHash) }
-        hashes += JournalHashes.merklePath(blockHashes, index: revision.blockAddress.sequenceNo - 1)
+        hashes += chain
         return Proof(
             revision: revision, hashes: hashes,
             digest: Digest(
-                digest: JournalHashes.merkleRoot(blockHashes),
-                tipAddress: BlockAddress(strandID: strand, sequenceNo: tip)))
+                digest: try await root(leafCount: tip), tipAddress: BlockAddress(strandID: strand, sequenceNo: tip)))
     }
 
     /// Walks every stored block, as `qldb verify` does: each revision, entries and block hash is
@@ -108,6 +123,17 @@ extension Ledger {
         guard !local || verified.tip == tip else {
             return .failure(
                 .badRequest("the stored blocks end at block \(verified.lastSequence), not at the ledger's tip"))
+        }
+        // The tree nodes digests and proofs are served from must give the digest of the blocks.
+        if let digest = verified.digest {
+            let stored: QLDBHash
+            do { stored = try await root(leafCount: digest.tipAddress.sequenceNo) } catch {
+                return .failure(.badRequest("the journal's Merkle tree: \(error)"))
+            }
+            guard stored == digest.digest else {
+                return .failure(
+                    .badRequest("the stored Merkle tree gives a digest other than the blocks' own: a node was changed"))
+            }
         }
         return .success(verified.digest)
     }

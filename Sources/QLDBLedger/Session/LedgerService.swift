@@ -41,6 +41,10 @@ public final class LedgerService: Sendable {
         var transaction: LedgerTransaction?
         /// Result pages not yet fetched, by `NextPageToken`.
         var pages: [String: [ValueHolder]] = [:]
+        /// The last transaction the session committed: a `CommitTransaction` retried because its
+        /// answer was lost gets the same success, not an error that would make a client run the
+        /// transaction again.
+        var lastCommit: (id: String, digest: QLDBHash, writes: Int)?
     }
 
     typealias Sessions = LedgerSessionStateMachine<ErasedClock, SessionState>
@@ -358,6 +362,19 @@ public final class LedgerService: Sendable {
     private func commitTransaction(
         _ commit: CommitTransactionRequest, on session: inout Sessions.CheckedOut
     ) async -> Result<CommitTransactionResult, LedgerError> {
+        if let last = session.payload.lastCommit, last.id == commit.transactionId,
+            session.payload.transaction?.id != commit.transactionId
+        {
+            guard last.digest.withUnsafeBytes({ $0.elementsEqual(commit.commitDigest) }) else {
+                return .failure(.badRequest("Digests don't match", code: "412"))
+            }
+            var result = CommitTransactionResult()
+            result.transactionId = last.id
+            result.commitDigest = last.digest.withUnsafeBytes { Data($0) }
+            result.timingInformation = timing(since: session.at)
+            result.consumedIOs = IOUsage(readIOs: 0, writeIOs: Int64(last.writes))
+            return .success(result)
+        }
         guard let txn = session.payload.transaction else { return .failure(.badRequest("No open transaction")) }
         guard txn.id == commit.transactionId else {
             return .failure(.badRequest("Transaction \(commit.transactionId) is not the open transaction"))
@@ -366,6 +383,7 @@ public final class LedgerService: Sendable {
         session.payload.pages = [:]
         do {
             let digest = try await session.payload.ledger.commit(txn, clientDigest: [UInt8](commit.commitDigest))
+            session.payload.lastCommit = (txn.id, digest, txn.writes.count)
             var result = CommitTransactionResult()
             result.transactionId = txn.id
             result.commitDigest = digest.withUnsafeBytes { Data($0) }

@@ -28,8 +28,11 @@ package protocol LedgerStore: AnyObject, Sendable {
     /// The hashes and entries of one block, for proofs.
     func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary?
 
-    /// Every block hash from the first block through `sequence`, for digests.
-    func blockHashes(through sequence: Int) async throws(StorageError) -> [QLDBHash]
+    /// Nodes of the journal's Merkle tree (``JournalTree``): level 0 is a block's hash (block
+    /// `index + 1`), higher levels the complete subtrees the store keeps as blocks arrive.
+    /// Digests and proofs read O(log n) of them; absent positions are left out.
+    func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
+        -> [JournalTree.Position: QLDBHash]
 
     /// Calls `body` with every stored block in order, with the revisions stored for it (what
     /// reads are served from), so verification can hold both to the block's hashes.
@@ -80,6 +83,23 @@ package protocol SharedLedgerStore: LedgerStore {
         transactionID: String, snapshot: Int, reads: Set<String>,
         build: @escaping @Sendable (ChainTip) throws(LedgerError) -> (block: BlockRecord, effects: Set<String>)
     ) async throws(LedgerError) -> BlockRecord
+}
+
+extension JournalTree {
+    /// The nodes completed by appending the leaf of block `sequence` (its hash `blockHash`), each
+    /// with its hash: `left(position)` gives a stored left child (a level-0 child is a block hash).
+    package static func completedNodes(
+        sequence: Int, blockHash: QLDBHash, left: (Position) async throws -> QLDBHash
+    ) async throws -> [(Position, QLDBHash)] {
+        var made: [(Position, QLDBHash)] = []
+        var right = blockHash
+        for position in nodesCompleted(byLeafCount: sequence) {
+            right = QLDBHash.journalDot(
+                try await left(Position(level: position.level - 1, index: position.index * 2)), right)
+            made.append((position, right))
+        }
+        return made
+    }
 }
 
 /// The end of a ledger's chain, where the next block goes.

@@ -38,6 +38,8 @@ final class MemoryLedgerStore: LocalLedgerStore {
         var tables: [String: Table] = [:]
         var blocks: [BlockSummary] = []
         var stored: [StoredBlock] = []
+        /// The tree's complete nodes above the leaves.
+        var nodes: [JournalTree.Position: QLDBHash] = [:]
         var metadata: [String: [UInt8]] = [:]
     }
 
@@ -120,6 +122,13 @@ final class MemoryLedgerStore: LocalLedgerStore {
                 state.tables[tableID] = table
             }
             state.blocks.append(block.summary)
+            var right = block.summary.blockHash
+            for position in JournalTree.nodesCompleted(byLeafCount: block.sequence) {
+                let left = JournalTree.Position(level: position.level - 1, index: position.index * 2)
+                let leftHash = left.level == 0 ? state.blocks[left.index].blockHash : state.nodes[left]!
+                right = QLDBHash.journalDot(leftHash, right)
+                state.nodes[position] = right
+            }
             state.stored.append(
                 StoredBlock(
                     sequence: block.sequence, body: block.body, summary: block.summary, revisions: block.revisions))
@@ -134,8 +143,20 @@ final class MemoryLedgerStore: LocalLedgerStore {
         }
     }
 
-    func blockHashes(through sequence: Int) async throws(StorageError) -> [QLDBHash] {
-        state.withLock { $0.blocks.prefix(sequence).map(\.blockHash) }
+    func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
+        -> [JournalTree.Position: QLDBHash]
+    {
+        state.withLock { state in
+            var found: [JournalTree.Position: QLDBHash] = [:]
+            for position in positions {
+                if position.level == 0 {
+                    if position.index < state.blocks.count { found[position] = state.blocks[position.index].blockHash }
+                } else if let hash = state.nodes[position] {
+                    found[position] = hash
+                }
+            }
+            return found
+        }
     }
 
     func forEachBlock(_ body: @Sendable (StoredBlock) throws -> Void) async throws {

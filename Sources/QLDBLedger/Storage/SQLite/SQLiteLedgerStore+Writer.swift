@@ -74,62 +74,145 @@ extension SQLiteLedgerStore {
         }
     }
 
-    /// Writes blocks in one transaction: all of them or, on any error, none.
+    /// Writes blocks in one transaction: all of them or, on any error, none. Rows go in with one
+    /// multi-row INSERT per table for each run of blocks (every statement is a trip to SQLite's
+    /// thread); a block that changes the catalog is written on its own, in order, because its
+    /// changes (an index filled from every stored revision) must see the blocks before it.
     private func write(_ blocks: [BlockRecord]) async throws {
         guard !readOnly else {
             throw StorageError(engine: "sqlite", operation: "writing", reason: "the ledger was opened read-only")
         }
+        var frontier = try await merkleFrontier(before: blocks[0].sequence)
         _ = try await writer.query("BEGIN IMMEDIATE")
         do {
-            for block in blocks { try await write(block) }
+            var run: [BlockRecord] = []
+            for block in blocks {
+                if block.catalogChanges.isEmpty {
+                    run.append(block)
+                    continue
+                }
+                try await writeRows(run, frontier: &frontier)
+                run = []
+                try await writeRows([block], frontier: &frontier)
+            }
+            try await writeRows(run, frontier: &frontier)
             _ = try await writer.query("COMMIT")
         } catch {
             _ = try? await writer.query("ROLLBACK")
             throw error
         }
+        let written = frontier
+        cachedFrontier.withLock { $0 = written }
     }
 
-    private func write(_ block: BlockRecord) async throws {
-        let summary = block.summary
-        _ = try await writer.query(
-            """
-            INSERT INTO blocks (sequence, block_hash, previous_block_hash, entries_hashes, revision_hashes,
-                revision_documents, body) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
+    /// For each level of the journal's Merkle tree, the hash of its last complete node once
+    /// `sequence - 1` blocks are stored (level 0: the last block's hash): what the next block's new
+    /// nodes are made from. Kept in memory between writes; read from the file after opening.
+    private func merkleFrontier(before sequence: Int) async throws -> [Int: QLDBHash] {
+        if let cached = cachedFrontier.withLock({ $0 }) { return cached }
+        let stored = sequence - 1
+        var positions = Set<JournalTree.Position>()
+        var level = 0
+        while stored >> level > 0 {
+            positions.insert(JournalTree.Position(level: level, index: (stored >> level) - 1))
+            level += 1
+        }
+        let nodes = try await Self.merkleNodes(positions, on: writer)
+        guard nodes.count == positions.count else {
+            throw StorageError(
+                engine: "sqlite", operation: "reading the journal's Merkle tree",
+                reason: "\(positions.count - nodes.count) of its nodes are missing")
+        }
+        return Dictionary(uniqueKeysWithValues: nodes.map { ($0.key.level, $0.value) })
+    }
+
+    /// Inserts `rows` (each a list of bound values) into `table` with multi-row INSERTs, as few as
+    /// SQLite's limit of bound values allows.
+    private func insert(_ rows: [[SQLiteData]], into table: String, columns: String, ignoringDuplicates: Bool = false)
+        async throws
+    {
+        guard let width = rows.first?.count else { return }
+        let perStatement = max(1, 30_000 / width)
+        let placeholder = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            _ = try await writer.query(
+                "INSERT \(ignoringDuplicates ? "OR IGNORE " : "")INTO \(table) (\(columns)) VALUES "
+                    + Array(repeating: placeholder, count: chunk.count).joined(separator: ","),
+                chunk.flatMap { $0 })
+            start += perStatement
+        }
+    }
+
+    private func writeRows(_ blocks: [BlockRecord], frontier: inout [Int: QLDBHash]) async throws {
+        guard !blocks.isEmpty else { return }
+        var blockRows: [[SQLiteData]] = []
+        var nodeRows: [[SQLiteData]] = []
+        var documentRows: [[SQLiteData]] = []
+        var revisionRows: [[SQLiteData]] = []
+        var entryRows: [[SQLiteData]] = []
+        for block in blocks {
+            let summary = block.summary
+            blockRows.append([
                 .integer(block.sequence), .blob(Self.buffer(summary.blockHash.bytes)),
                 .blob(Self.buffer(summary.previousBlockHash.bytes)),
                 .blob(Self.buffer(summary.entriesHashList.flatMap(\.bytes))),
                 .blob(Self.buffer(summary.revisionHashes.flatMap(\.bytes))),
                 .text(summary.revisionDocuments.joined(separator: ",")), .blob(Self.buffer(block.body)),
             ])
-        for change in block.catalogChanges { try await apply(change, catalog: block.catalog) }
-        for (position, (table, revision)) in block.revisions.enumerated() {
-            if revision.version == 0 {
-                _ = try await writer.query(
-                    "INSERT OR IGNORE INTO documents (table_id, document_id) VALUES (?, ?)",
-                    [.text(table), .text(revision.documentID)])
+            // The tree nodes this block completes: each from the last complete node one level
+            // down before this block (its left child) and the node made just before (its right).
+            var right = summary.blockHash
+            var made: [Int: QLDBHash] = [0: summary.blockHash]
+            for position in JournalTree.nodesCompleted(byLeafCount: block.sequence) {
+                guard let left = frontier[position.level - 1] else {
+                    throw StorageError(
+                        engine: "sqlite", operation: "extending the journal's Merkle tree",
+                        reason: "the node left of \(position) is missing")
+                }
+                right = QLDBHash.journalDot(left, right)
+                made[position.level] = right
+                nodeRows.append([.integer(position.level), .integer(position.index), .blob(Self.buffer(right.bytes))])
             }
-            let data: SQLiteData =
-                try revision.data.map { .blob(Self.buffer(try IonValue.encode(binary: [$0]))) } ?? .null
-            _ = try await writer.query(
-                """
-                INSERT INTO revisions (table_id, document_id, sequence, position, version, hash, data, tx_time, tx_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
+            frontier.merge(made) { _, new in new }
+            for (position, (table, revision)) in block.revisions.enumerated() {
+                if revision.version == 0 { documentRows.append([.text(table), .text(revision.documentID)]) }
+                let data: SQLiteData =
+                    try revision.data.map { .blob(Self.buffer(try IonValue.encode(binary: [$0]))) } ?? .null
+                revisionRows.append([
                     .text(table), .text(revision.documentID), .integer(block.sequence), .integer(position),
                     .integer(revision.version), .blob(Self.buffer(revision.hash.bytes)), data,
                     .blob(Self.buffer(try IonValue.encode(binary: [.timestamp(revision.transactionTime)]))),
                     .text(revision.transactionID),
                 ])
-            if let document = revision.data {
-                for field in block.catalog.indexedFields(of: table) {
-                    guard let value = document[field] else { continue }
-                    try await addIndexEntry(table: table, field: field, value: value, document: revision.documentID)
+                if let document = revision.data {
+                    for field in block.catalog.indexedFields(of: table) {
+                        guard let value = document[field] else { continue }
+                        entryRows.append([
+                            .text(table), .text(field), .blob(Self.buffer(TableDefinition.indexKeyBytes(value))),
+                            .text(revision.documentID),
+                        ])
+                    }
                 }
             }
         }
+        try await insert(
+            blockRows, into: "blocks",
+            columns:
+                "sequence, block_hash, previous_block_hash, entries_hashes, revision_hashes, revision_documents, body")
+        try await insert(nodeRows, into: "merkle_nodes", columns: "level, position, hash")
+        // Only a block written alone has catalog changes; they come before its rows.
+        for block in blocks {
+            for change in block.catalogChanges { try await apply(change, catalog: block.catalog) }
+        }
+        try await insert(documentRows, into: "documents", columns: "table_id, document_id", ignoringDuplicates: true)
+        try await insert(
+            revisionRows, into: "revisions",
+            columns: "table_id, document_id, sequence, position, version, hash, data, tx_time, tx_id")
+        try await insert(
+            entryRows, into: "index_entries", columns: "table_id, field, value_key, document_id",
+            ignoringDuplicates: true)
     }
 
     private func addIndexEntry(table: String, field: String, value: IonValue, document: String) async throws {

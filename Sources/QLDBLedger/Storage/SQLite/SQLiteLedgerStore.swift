@@ -21,6 +21,9 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     let queue: Mutex<WriteQueue>
     let syncCount = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
+    /// The writer's: the last complete node of each level of the journal's Merkle tree, known
+    /// after the first write (see `merkleFrontier(before:)`).
+    let cachedFrontier = Mutex<[Int: QLDBHash]?>(nil)
     let logger: Logger
 
     /// Blocks waiting to be written and the callers waiting for them.
@@ -231,19 +234,46 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         stride(from: 0, to: bytes.count, by: 32).map { QLDBHash(Array(bytes[$0..<min($0 + 32, bytes.count)])) }
     }
 
-    func blockHashes(through sequence: Int) async throws(StorageError) -> [QLDBHash] {
-        let collected = Mutex<[QLDBHash]>([])
+    func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
+        -> [JournalTree.Position: QLDBHash]
+    {
         do {
-            try await reader.query(
-                "SELECT block_hash FROM blocks WHERE sequence <= ? ORDER BY sequence", [.integer(sequence)]
-            ) { row in
-                let hash = QLDBHash(Self.bytes(row.column("block_hash")) ?? [])
-                collected.withLock { $0.append(hash) }
-            }
+            return try await Self.merkleNodes(positions, on: reader)
         } catch {
-            throw Self.failure("reading block hashes", error)
+            throw Self.failure("reading the journal's Merkle tree", error)
         }
-        return collected.withLock { $0 }
+    }
+
+    /// Level 0 from `blocks`, the rest from `merkle_nodes`, in one query each.
+    static func merkleNodes(_ positions: Set<JournalTree.Position>, on connection: SQLiteConnection) async throws
+        -> [JournalTree.Position: QLDBHash]
+    {
+        var found: [JournalTree.Position: QLDBHash] = [:]
+        let leaves = positions.filter { $0.level == 0 }.map { $0.index + 1 }
+        if !leaves.isEmpty {
+            let rows = try await connection.query(
+                "SELECT sequence, block_hash FROM blocks WHERE sequence IN (\(leaves.map(String.init).joined(separator: ",")))"
+            )
+            for row in rows {
+                guard let sequence = row.column("sequence")?.integer, let hash = bytes(row.column("block_hash")) else {
+                    continue
+                }
+                found[JournalTree.Position(level: 0, index: sequence - 1)] = QLDBHash(hash)
+            }
+        }
+        let inner = positions.filter { $0.level > 0 }
+        if !inner.isEmpty {
+            let pairs = inner.map { "(\($0.level),\($0.index))" }.joined(separator: ",")
+            let rows = try await connection.query(
+                "SELECT level, position, hash FROM merkle_nodes WHERE (level, position) IN (VALUES \(pairs))")
+            for row in rows {
+                guard let level = row.column("level")?.integer, let index = row.column("position")?.integer,
+                    let hash = bytes(row.column("hash"))
+                else { continue }
+                found[JournalTree.Position(level: level, index: index)] = QLDBHash(hash)
+            }
+        }
+        return found
     }
 
     func forEachBlock(_ body: @Sendable (StoredBlock) throws -> Void) async throws {

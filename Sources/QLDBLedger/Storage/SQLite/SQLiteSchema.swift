@@ -47,6 +47,11 @@ enum SQLiteSchema {
                 "CREATE INDEX revisions_in_commit_order ON revisions (table_id, sequence, position)",
                 "CREATE INDEX revisions_by_block ON revisions (sequence, position)",
                 """
+                CREATE TABLE merkle_nodes (
+                    level INTEGER NOT NULL, position INTEGER NOT NULL, hash BLOB NOT NULL,
+                    PRIMARY KEY (level, position)) WITHOUT ROWID
+                """,
+                """
                 CREATE TABLE index_entries (
                     table_id TEXT NOT NULL, field TEXT NOT NULL, value_key BLOB NOT NULL, document_id TEXT NOT NULL,
                     PRIMARY KEY (table_id, field, value_key, document_id)) WITHOUT ROWID
