@@ -229,14 +229,9 @@ final class PostgresLedgerStore: SharedLedgerStore {
             address: BlockAddress(strandID: strandID, sequenceNo: sequence),
             blockHash: QLDBHash(Self.bytes(hash) ?? []),
             previousBlockHash: QLDBHash(Self.bytes(previous) ?? []),
-            entriesHashList: Self.hashes(Self.bytes(entries) ?? []),
-            revisionHashes: Self.hashes(Self.bytes(revisions) ?? []),
+            entriesHashList: BlockSummary.splitHashes(Self.bytes(entries) ?? []),
+            revisionHashes: BlockSummary.splitHashes(Self.bytes(revisions) ?? []),
             revisionDocuments: documents.isEmpty ? [] : documents.split(separator: ",").map(String.init))
-    }
-
-    /// Concatenated 32-byte hashes, split.
-    static func hashes(_ bytes: [UInt8]) -> [QLDBHash] {
-        stride(from: 0, to: bytes.count, by: 32).map { QLDBHash(Array(bytes[$0..<min($0 + 32, bytes.count)])) }
     }
 
     func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary? {

@@ -122,7 +122,8 @@ import Testing
 
     /// 16 tasks move money between 8 accounts; OCC retries keep the total fixed.
     @Test func transfersAreSerializable() async throws {
-        let (driver, _, _) = try await embedded(retries: 50)
+        // Liveness under this much contention is not what is tested: retries are not the limit.
+        let (driver, _, _) = try await embedded(retries: 1000)
         try await driver.execute { txn in try await txn.execute("CREATE TABLE Account") }
         try await driver.execute { txn in try await txn.execute("CREATE INDEX ON Account (id)") }
         try await driver.execute { txn in

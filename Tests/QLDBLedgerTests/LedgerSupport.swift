@@ -71,7 +71,10 @@ func embedded(
     service.add(ledger)
     var config = QLDBDriverConfiguration()
     config.logger = quietLogger()
-    config.retryPolicy = RetryPolicy(maxRetries: retries) { _ in .milliseconds(1) }
+    // Jittered, as the driver's default: with a fixed backoff, contenders that lost together retry
+    // in lockstep and one can lose every round.
+    config.retryPolicy = RetryPolicy(
+        maxRetries: retries, backoff: RetryPolicy.equalJitter(base: .milliseconds(1), cap: .milliseconds(50)))
     return (
         QLDBDriver(ledger: ledger.name, transport: EmbeddedLedgerTransport(service: service), configuration: config),
         service,

@@ -15,11 +15,7 @@ extension CommitLogEntry {
     /// The entry as keys a shared store keeps per commit: a read set conflicts with it when they
     /// share a key (see ``ReadSet/conflictKeys(changesCatalog:)``).
     var effectKeys: Set<String> {
-        var keys = Set(tables.map { "t:\($0)" })
-        for document in documents { keys.insert(ConflictKey.document(document)) }
-        for value in values { keys.insert(ConflictKey.value(value)) }
-        if catalog { keys.insert(ConflictKey.catalog) }
-        return keys
+        ConflictKey.keys(tables: tables, documents: documents, values: values, catalog: catalog)
     }
 }
 
@@ -28,17 +24,22 @@ extension ReadSet {
     /// same rule as ``LedgerHead/checkConflicts(_:)``: a scanned table, a document read by id, an
     /// indexed value looked up, and the catalog when the transaction changes it too.
     func conflictKeys(changesCatalog: Bool) -> Set<String> {
-        var keys = Set(tables.map { "t:\($0)" })
-        for document in documents { keys.insert(ConflictKey.document(document)) }
-        for value in values { keys.insert(ConflictKey.value(value)) }
-        if changesCatalog { keys.insert(ConflictKey.catalog) }
-        return keys
+        ConflictKey.keys(tables: tables, documents: documents, values: values, catalog: changesCatalog)
     }
 }
 
 /// How reads and effects are written as keys.
 enum ConflictKey {
     static let catalog = "c"
+    static func keys(
+        tables: Set<String>, documents: Set<DocumentKey>, values: Set<IndexedValueKey>, catalog: Bool
+    ) -> Set<String> {
+        var keys = Set(tables.map { "t:\($0)" })
+        for document in documents { keys.insert(Self.document(document)) }
+        for value in values { keys.insert(Self.value(value)) }
+        if catalog { keys.insert(Self.catalog) }
+        return keys
+    }
     static func document(_ key: DocumentKey) -> String { "d:\(key.table)/\(key.document)" }
     static func value(_ key: IndexedValueKey) -> String {
         "v:\(key.table)/\(key.field)/\(Hex.encode(TableDefinition.indexKeyBytes(key.value)))"

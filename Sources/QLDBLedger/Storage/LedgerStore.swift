@@ -203,6 +203,11 @@ package struct BlockSummary: Sendable, Hashable {
     package var revisionHashes: [QLDBHash]
     package var revisionDocuments: [String]
 
+    /// Hashes stored end to end, as the stores keep a block's entries and revision hashes.
+    package static func splitHashes(_ bytes: [UInt8]) -> [QLDBHash] {
+        stride(from: 0, to: bytes.count, by: 32).map { QLDBHash(Array(bytes[$0..<min($0 + 32, bytes.count)])) }
+    }
+
     package init(
         address: BlockAddress, blockHash: QLDBHash, previousBlockHash: QLDBHash, entriesHashList: [QLDBHash],
         revisionHashes: [QLDBHash], revisionDocuments: [String]

@@ -43,7 +43,7 @@ extension SQLiteLedgerStore {
             guard let last = batch.last else { return }
             var failure: StorageError?
             do {
-                try await write(batch)
+                try await writing.with { _ in try await write(batch) }
                 syncCount.add(1, ordering: .relaxed)
             } catch {
                 failure = Self.failure("writing blocks \(batch[0].sequence)–\(last.sequence) to \(path)", error)

@@ -8,16 +8,20 @@ import Synchronization
 
 /// A ledger in one SQLite file (WAL mode, `synchronous=FULL`): the embedded default.
 ///
-/// Two connections: the writer, which appends queued blocks in group commits (every block that
+/// Connections: the writer, which appends queued blocks in group commits (every block that
 /// queued while the previous commit synced goes into the next transaction, so they share one
-/// sync), and the reader, which in WAL mode reads the last committed state without waiting for
-/// the writer. Reads name a snapshot, so a read never sees a block past it.
+/// sync), and two readers, which in WAL mode read the last committed state without waiting for
+/// the writer, each lent to one read at a time. Reads name a snapshot, so a read never sees a
+/// block past it.
 final class SQLiteLedgerStore: LocalLedgerStore {
     let path: String
     let strandID: String
     let readOnly: Bool
     let writer: SQLiteConnection
-    let reader: SQLiteConnection
+    /// The writer, lent to one statement sequence (a group commit, a metadata write) at a time.
+    let writing: SQLiteConnections
+    /// Reader connections, each lent to one read at a time (see ``SQLiteConnections``).
+    let readers: SQLiteConnections
     let queue: Mutex<WriteQueue>
     let syncCount = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
@@ -36,14 +40,15 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     }
 
     private init(
-        path: String, strandID: String, readOnly: Bool, writer: SQLiteConnection, reader: SQLiteConnection,
+        path: String, strandID: String, readOnly: Bool, writer: SQLiteConnection, readers: [SQLiteConnection],
         lastSequence: Int, logger: Logger
     ) {
         self.path = path
         self.strandID = strandID
         self.readOnly = readOnly
         self.writer = writer
-        self.reader = reader
+        self.writing = SQLiteConnections([writer])
+        self.readers = SQLiteConnections(readers)
         self.queue = Mutex(WriteQueue(durableThrough: lastSequence))
         self.logger = logger
     }
@@ -64,11 +69,12 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         }
         let location = readOnly ? "file:\(path)?mode=ro" : path
         let writer: SQLiteConnection
-        let reader: SQLiteConnection
+        var readers: [SQLiteConnection] = []
         do {
             writer = try await SQLiteConnection.open(storage: .file(path: location))
-            reader = try await SQLiteConnection.open(storage: .file(path: location))
+            for _ in 0..<2 { readers.append(try await SQLiteConnection.open(storage: .file(path: location))) }
         } catch {
+            for connection in readers { try? await connection.close() }
             throw failure("opening \(path)", error)
         }
         do {
@@ -76,7 +82,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
                 _ = try await writer.query("PRAGMA journal_mode=WAL")
                 try await SQLiteSchema.migrate(writer, path: path)
             }
-            for connection in [writer, reader] {
+            for connection in [writer] + readers {
                 // FULL: a commit returns only after its WAL frames are synced, so an acknowledged
                 // commit survives a power loss, not only a crash of the process.
                 _ = try await connection.query("PRAGMA synchronous=FULL")
@@ -98,11 +104,11 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             let last =
                 try await writer.query("SELECT MAX(sequence) AS last FROM blocks").first?.column("last")?.integer ?? 0
             return SQLiteLedgerStore(
-                path: path, strandID: strand ?? newStrandID, readOnly: readOnly, writer: writer, reader: reader,
+                path: path, strandID: strand ?? newStrandID, readOnly: readOnly, writer: writer, readers: readers,
                 lastSequence: last, logger: logger)
         } catch {
             try? await writer.close()
-            try? await reader.close()
+            for connection in readers { try? await connection.close() }
             throw failure("opening \(path)", error)
         }
     }
@@ -110,16 +116,21 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     static func buffer(_ bytes: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: bytes) }
     static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
+    /// One read statement on a reader connection of its own.
+    func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        try await readers.with { try await $0.query(sql, binds) }
+    }
+
     func load() async throws(StorageError) -> StoredLedger {
         do {
-            let last = try await reader.query("SELECT sequence, block_hash FROM blocks ORDER BY sequence DESC LIMIT 1")
+            let last = try await read("SELECT sequence, block_hash FROM blocks ORDER BY sequence DESC LIMIT 1")
                 .first
             var catalog = Catalog()
-            for row in try await reader.query("SELECT table_id, name, active FROM catalog_tables ORDER BY rowid") {
+            for row in try await read("SELECT table_id, name, active FROM catalog_tables ORDER BY rowid") {
                 guard let id = row.column("table_id")?.string, let name = row.column("name")?.string else { continue }
                 catalog.tables[id] = TableDefinition(id: id, name: name, active: row.column("active")?.integer == 1)
             }
-            for row in try await reader.query("SELECT index_id, table_id, field FROM catalog_indexes ORDER BY rowid") {
+            for row in try await read("SELECT index_id, table_id, field FROM catalog_indexes ORDER BY rowid") {
                 guard let id = row.column("index_id")?.string, let table = row.column("table_id")?.string,
                     let field = row.column("field")?.string
                 else { continue }
@@ -181,7 +192,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             WHERE d.table_id = ?2\(narrowing) AND r.data IS NOT NULL ORDER BY d.ordinal
             """
         do {
-            return try await reader.query(sql, binds).map(revision(from:))
+            return try await read(sql, binds).map(revision(from:))
         } catch {
             throw Self.failure("reading table \(table) at block \(snapshot)", error)
         }
@@ -197,7 +208,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             \(document == nil ? "" : " AND r.document_id = ?") ORDER BY r.sequence, r.position
             """
         do {
-            return try await reader.query(sql, binds).map(revision(from:))
+            return try await read(sql, binds).map(revision(from:))
         } catch {
             throw Self.failure("reading the history of table \(table)", error)
         }
@@ -206,7 +217,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary? {
         do {
             guard
-                let row = try await reader.query(
+                let row = try await read(
                     "SELECT block_hash, previous_block_hash, entries_hashes, revision_hashes, revision_documents FROM blocks WHERE sequence = ?",
                     [.integer(sequence)]
                 ).first
@@ -224,21 +235,16 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             address: BlockAddress(strandID: strandID, sequenceNo: sequence),
             blockHash: QLDBHash(Self.bytes(row.column("block_hash")) ?? []),
             previousBlockHash: QLDBHash(Self.bytes(row.column("previous_block_hash")) ?? []),
-            entriesHashList: Self.hashes(Self.bytes(row.column("entries_hashes")) ?? []),
-            revisionHashes: Self.hashes(Self.bytes(row.column("revision_hashes")) ?? []),
+            entriesHashList: BlockSummary.splitHashes(Self.bytes(row.column("entries_hashes")) ?? []),
+            revisionHashes: BlockSummary.splitHashes(Self.bytes(row.column("revision_hashes")) ?? []),
             revisionDocuments: documents.isEmpty ? [] : documents.split(separator: ",").map(String.init))
-    }
-
-    /// Concatenated 32-byte hashes, split.
-    static func hashes(_ bytes: [UInt8]) -> [QLDBHash] {
-        stride(from: 0, to: bytes.count, by: 32).map { QLDBHash(Array(bytes[$0..<min($0 + 32, bytes.count)])) }
     }
 
     func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
         -> [JournalTree.Position: QLDBHash]
     {
         do {
-            return try await Self.merkleNodes(positions, on: reader)
+            return try await readers.with { try await Self.merkleNodes(positions, on: $0) }
         } catch {
             throw Self.failure("reading the journal's Merkle tree", error)
         }
@@ -280,14 +286,14 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         // Pages of blocks with their revisions: memory stays bounded however long the ledger is.
         var after = 0
         while true {
-            let rows = try await reader.query(
+            let rows = try await read(
                 """
                 SELECT sequence, body, block_hash, previous_block_hash, entries_hashes, revision_hashes,
                     revision_documents FROM blocks WHERE sequence > ? ORDER BY sequence LIMIT 512
                 """, [.integer(after)])
             guard let last = rows.last?.column("sequence")?.integer else { return }
             var revisions: [Int: [(table: String, revision: Revision)]] = [:]
-            for row in try await reader.query(
+            for row in try await read(
                 """
                 SELECT r.table_id, \(Self.revisionColumns) FROM revisions r
                 WHERE r.sequence > ? AND r.sequence <= ? ORDER BY r.sequence, r.position
@@ -313,7 +319,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     func metadata(_ key: String) async throws(StorageError) -> [UInt8]? {
         do {
             return Self.bytes(
-                try await reader.query("SELECT value FROM ledger_metadata WHERE key = ?", [.text(key)]).first?.column(
+                try await read("SELECT value FROM ledger_metadata WHERE key = ?", [.text(key)]).first?.column(
                     "value"))
         } catch {
             throw Self.failure("reading metadata \(key)", error)
@@ -323,11 +329,15 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     func setMetadata(_ key: String, _ value: [UInt8]?) async throws(StorageError) {
         do {
             if let value {
-                _ = try await writer.query(
-                    "INSERT INTO ledger_metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [.text(key), .blob(Self.buffer(value))])
+                _ = try await writing.with {
+                    try await $0.query(
+                        "INSERT INTO ledger_metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        [.text(key), .blob(Self.buffer(value))])
+                }
             } else {
-                _ = try await writer.query("DELETE FROM ledger_metadata WHERE key = ?", [.text(key)])
+                _ = try await writing.with {
+                    try await $0.query("DELETE FROM ledger_metadata WHERE key = ?", [.text(key)])
+                }
             }
         } catch {
             throw Self.failure("writing metadata \(key)", error)
@@ -340,7 +350,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         }
         do {
             // VACUUM INTO copies one read transaction's view: consistent, and writers go on.
-            _ = try await reader.query("VACUUM INTO ?", [.text(path)])
+            _ = try await read("VACUUM INTO ?", [.text(path)])
         } catch {
             throw Self.failure("backing up to \(path)", error)
         }
@@ -349,7 +359,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         try? await writer.close()
-        try? await reader.close()
+        for connection in readers.all { try? await connection.close() }
     }
 
     /// A ledger dropped without ``close()`` still closes its connections: the futures keep them
@@ -357,7 +367,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     deinit {
         if !closed.load(ordering: .relaxed) {
             _ = writer.close()
-            _ = reader.close()
+            for connection in readers.all { _ = connection.close() }
         }
     }
 }
