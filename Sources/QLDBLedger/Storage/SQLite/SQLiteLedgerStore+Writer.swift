@@ -10,6 +10,14 @@ extension SQLiteLedgerStore {
     }
 
     func waitDurable(through sequence: Int) async throws(StorageError) {
+        // Most calls (every statement's) find the block durable already: no continuation then.
+        let settled: (done: Bool, failure: StorageError?) = queue.withLock { queue in
+            (queue.failure != nil || queue.durableThrough >= sequence, queue.failure)
+        }
+        if settled.done {
+            if let failure = settled.failure { throw failure }
+            return
+        }
         let failure: StorageError? = await withCheckedContinuation { continuation in
             let start: Bool = queue.withLock { queue in
                 if let failure = queue.failure {
