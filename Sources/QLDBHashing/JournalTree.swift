@@ -43,6 +43,27 @@ public enum JournalTree {
         return positions
     }
 
+    /// The left children of ``nodesCompleted(byLeafCount:)``'s nodes: what a store reads to make
+    /// them (each stored earlier; a level-0 child is a block hash).
+    public static func leftChildren(ofNodesCompletedByLeafCount leafCount: Int) -> [Position] {
+        nodesCompleted(byLeafCount: leafCount).map(\.left)
+    }
+
+    /// The nodes completed by adding leaf `leafCount - 1` (hash `leaf`), with their hashes, lowest
+    /// first: each is `dot` of its stored left child, which `left` gives, and the node made just
+    /// before it (or the new leaf).
+    public static func completedNodes(
+        byLeafCount leafCount: Int, leaf: QLDBHash, left: (Position) throws -> QLDBHash
+    ) rethrows -> [(position: Position, hash: QLDBHash)] {
+        var made: [(position: Position, hash: QLDBHash)] = []
+        var right = leaf
+        for position in nodesCompleted(byLeafCount: leafCount) {
+            right = QLDBHash.journalDot(try left(position.left), right)
+            made.append((position, right))
+        }
+        return made
+    }
+
     /// The height of the tree over `leafCount` leaves: its root's level.
     static func height(_ leafCount: Int) -> Int {
         var level = 0

@@ -187,12 +187,12 @@ extension PostgresLedgerStore {
                 \(summary.revisionDocuments.joined(separator: ",")), \(Self.buffer(block.body)))
             """, logger: logger)
         // The tree nodes this block completes; their left children were written before.
-        let nodes = try await JournalTree.completedNodes(sequence: block.sequence, blockHash: summary.blockHash) {
-            position in
-            let found = try await self.merkleNodes([position]) { query in
-                try await connection.query(query, logger: self.logger)
-            }
-            guard let hash = found[position] else {
+        let leftChildren = JournalTree.leftChildren(ofNodesCompletedByLeafCount: block.sequence)
+        let stored = try await merkleNodes(Set(leftChildren)) { query in
+            try await connection.query(query, logger: self.logger)
+        }
+        let nodes = try JournalTree.completedNodes(byLeafCount: block.sequence, leaf: summary.blockHash) { position in
+            guard let hash = stored[position] else {
                 throw StorageError(
                     engine: "postgres", operation: "extending the journal's Merkle tree",
                     reason: "node \(position) is missing")

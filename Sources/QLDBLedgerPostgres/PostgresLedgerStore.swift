@@ -238,14 +238,7 @@ final class PostgresLedgerStore: SharedLedgerStore {
         do {
             var found: BlockSummary?
             for try await row in try await client.query(
-                PostgresQuery(
-                    unsafeSQL: "SELECT \(Self.summaryColumns) FROM blocks WHERE ledger = $1 AND sequence = $2",
-                    binds: {
-                        var b = PostgresBindings()
-                        b.append(ledger)
-                        b.append(sequence)
-                        return b
-                    }()),
+                "SELECT \(unescaped: Self.summaryColumns) FROM blocks WHERE ledger = \(ledger) AND sequence = \(sequence)",
                 logger: logger
             ).decode(SummaryRow.self) {
                 found = summary(row)
@@ -302,35 +295,21 @@ final class PostgresLedgerStore: SharedLedgerStore {
         while true {
             var page: [(SummaryRow, ByteBuffer)] = []
             for try await row in try await client.query(
-                PostgresQuery(
-                    unsafeSQL:
-                        "SELECT \(Self.summaryColumns), body FROM blocks WHERE ledger = $1 AND sequence > $2 ORDER BY sequence LIMIT 512",
-                    binds: {
-                        var b = PostgresBindings()
-                        b.append(ledger)
-                        b.append(after)
-                        return b
-                    }()),
-                logger: logger
+                """
+                SELECT \(unescaped: Self.summaryColumns), body FROM blocks WHERE ledger = \(ledger) AND sequence > \(after)
+                ORDER BY sequence LIMIT 512
+                """, logger: logger
             ).decode((Int, ByteBuffer, ByteBuffer, ByteBuffer, ByteBuffer, String, ByteBuffer).self) {
                 page.append(((row.0, row.1, row.2, row.3, row.4, row.5), row.6))
             }
             guard let last = page.last?.0.0 else { return }
             var revisions: [Int: [(table: String, revision: Revision)]] = [:]
             for try await row in try await client.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT r.table_id, \(Self.revisionColumns) FROM revisions r
-                        WHERE r.ledger = $1 AND r.sequence > $2 AND r.sequence <= $3 ORDER BY r.sequence, r.position
-                        """,
-                    binds: {
-                        var b = PostgresBindings()
-                        b.append(ledger)
-                        b.append(after)
-                        b.append(last)
-                        return b
-                    }()),
-                logger: logger
+                """
+                SELECT r.table_id, \(unescaped: Self.revisionColumns) FROM revisions r
+                WHERE r.ledger = \(ledger) AND r.sequence > \(after) AND r.sequence <= \(last)
+                ORDER BY r.sequence, r.position
+                """, logger: logger
             ).decode((String, String, Int, Int, ByteBuffer, ByteBuffer?, ByteBuffer, String).self) {
                 let revision = try revision((row.1, row.2, row.3, row.4, row.5, row.6, row.7))
                 revisions[revision.blockAddress.sequenceNo, default: []].append((row.0, revision))

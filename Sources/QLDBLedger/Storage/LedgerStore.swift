@@ -85,23 +85,6 @@ package protocol SharedLedgerStore: LedgerStore {
     ) async throws(LedgerError) -> BlockRecord
 }
 
-extension JournalTree {
-    /// The nodes completed by appending the leaf of block `sequence` (its hash `blockHash`), each
-    /// with its hash: `left(position)` gives a stored left child (a level-0 child is a block hash).
-    package static func completedNodes(
-        sequence: Int, blockHash: QLDBHash, left: (Position) async throws -> QLDBHash
-    ) async throws -> [(Position, QLDBHash)] {
-        var made: [(Position, QLDBHash)] = []
-        var right = blockHash
-        for position in nodesCompleted(byLeafCount: sequence) {
-            right = QLDBHash.journalDot(
-                try await left(Position(level: position.level - 1, index: position.index * 2)), right)
-            made.append((position, right))
-        }
-        return made
-    }
-}
-
 /// The end of a ledger's chain, where the next block goes.
 package struct ChainTip: Sendable {
     package var strandID: String

@@ -15,6 +15,14 @@ enum LegacyJournalConversion {
         _ body: (BlockRecord) async throws -> Void = { _ in }
     ) async throws -> BlockVerifier {
         let records = try JournalFile.read(path: path, ledger: ledger, access: access, logger: logger)
+        return try await verify(records, of: path, ledger: ledger, body)
+    }
+
+    /// ``verify(journal:ledger:access:logger:_:)`` on records already read.
+    private static func verify(
+        _ records: [JournalFile.Record], of path: String, ledger: String,
+        _ body: (BlockRecord) async throws -> Void
+    ) async throws -> BlockVerifier {
         func corrupted(_ block: Int, _ reason: String) -> JournalError {
             JournalError(
                 kind: .corrupted, ledger: ledger, path: path, block: block, offset: records[block].offset,
@@ -56,8 +64,7 @@ enum LegacyJournalConversion {
         let store = try await SQLiteLedgerStore.open(
             path: temporary, newStrandID: strand, readOnly: false, logger: logger)
         do {
-            let verifier = try await verify(journal: journal, ledger: ledger, access: .readOnly, logger: logger) {
-                block in
+            let verifier = try await verify(records, of: journal, ledger: ledger) { block in
                 store.enqueue(block)
                 // Bounded batches: memory stays small however long the journal is.
                 if block.sequence % 512 == 0 { try await store.waitDurable(through: block.sequence) }

@@ -122,13 +122,10 @@ final class MemoryLedgerStore: LocalLedgerStore {
                 state.tables[tableID] = table
             }
             state.blocks.append(block.summary)
-            var right = block.summary.blockHash
-            for position in JournalTree.nodesCompleted(byLeafCount: block.sequence) {
-                let left = JournalTree.Position(level: position.level - 1, index: position.index * 2)
-                let leftHash = left.level == 0 ? state.blocks[left.index].blockHash : state.nodes[left]!
-                right = QLDBHash.journalDot(leftHash, right)
-                state.nodes[position] = right
+            let nodes = JournalTree.completedNodes(byLeafCount: block.sequence, leaf: block.summary.blockHash) {
+                $0.level == 0 ? state.blocks[$0.index].blockHash : state.nodes[$0]!
             }
+            for (position, hash) in nodes { state.nodes[position] = hash }
             state.stored.append(
                 StoredBlock(
                     sequence: block.sequence, body: block.body, summary: block.summary, revisions: block.revisions))

@@ -169,21 +169,22 @@ extension SQLiteLedgerStore {
                 .blob(Self.buffer(summary.revisionHashes.flatMap(\.bytes))),
                 .text(summary.revisionDocuments.joined(separator: ",")), .blob(Self.buffer(block.body)),
             ])
-            // The tree nodes this block completes: each from the last complete node one level
-            // down before this block (its left child) and the node made just before (its right).
-            var right = summary.blockHash
-            var made: [Int: QLDBHash] = [0: summary.blockHash]
-            for position in JournalTree.nodesCompleted(byLeafCount: block.sequence) {
-                guard let left = frontier[position.level - 1] else {
+            // The tree nodes this block completes: the left child of each is the last complete
+            // node one level down before this block.
+            let nodes = try JournalTree.completedNodes(byLeafCount: block.sequence, leaf: summary.blockHash) {
+                position in
+                guard let hash = frontier[position.level] else {
                     throw StorageError(
                         engine: "sqlite", operation: "extending the journal's Merkle tree",
-                        reason: "the node left of \(position) is missing")
+                        reason: "node \(position) is missing")
                 }
-                right = QLDBHash.journalDot(left, right)
-                made[position.level] = right
-                nodeRows.append([.integer(position.level), .integer(position.index), .blob(Self.buffer(right.bytes))])
+                return hash
             }
-            frontier.merge(made) { _, new in new }
+            frontier[0] = summary.blockHash
+            for (position, hash) in nodes {
+                frontier[position.level] = hash
+                nodeRows.append([.integer(position.level), .integer(position.index), .blob(Self.buffer(hash.bytes))])
+            }
             for (position, (table, revision)) in block.revisions.enumerated() {
                 if revision.version == 0 { documentRows.append([.text(table), .text(revision.documentID)]) }
                 let data: SQLiteData =
