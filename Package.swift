@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "QLDBLedger", targets: ["QLDBLedger"]),
         .library(name: "QLDBLedgerPostgres", targets: ["QLDBLedgerPostgres"]),
         .library(name: "QLDBLedgerServer", targets: ["QLDBLedgerServer"]),
+        .library(name: "QLDBControl", targets: ["QLDBControl"]),
+        .library(name: "S3Objects", targets: ["S3Objects"]),
         .library(name: "LicenceService", targets: ["LicenceService"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
         .executable(name: "licence-service", targets: ["LicenceServiceMain"]),
@@ -132,10 +134,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "QLDBControl", dependencies: ["QLDBPrimitives"]),
+        .target(
+            name: "S3Objects",
+            dependencies: [
+                "QLDBPrimitives", "SigV4", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .target(
             name: "QLDBLedgerServer",
             dependencies: [
-                "HTTPServerLimits", "QLDBLedger", "QLDBSession", "SigV4",
+                "HTTPServerLimits", "Ion", "QLDBControl", "QLDBHashing", "QLDBLedger", "QLDBPrimitives", "QLDBSession",
+                "S3Objects", "SigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,7 +176,7 @@ let package = Package(
             dependencies: [
                 "HTTPServerLimits", "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerPostgres",
                 "QLDBLedgerServer", "QLDBPrimitives",
-                "QLDBSession",
+                "QLDBSession", "S3Objects", "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -7,6 +7,8 @@ import Prometheus
 import QLDBLedger
 import QLDBLedgerPostgres
 import QLDBLedgerServer
+import S3Objects
+import SigV4
 
 /// `qldb serve`: a QLDB-compatible session endpoint over HTTP.
 struct ServeCommand: AsyncParsableCommand {
@@ -46,10 +48,27 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("advertise-url"),
         help: "With --postgres: the URL other frontends reach this one at (default: http://HOST:PORT as bound).")
     var advertiseURL: String?
-    @Option(name: .customLong("ledger"), help: "A ledger to serve (repeatable).") var ledgers: [String] = []
+    @Option(
+        name: .customLong("ledger"),
+        help:
+            "A ledger to open (created when missing) at start-up (repeatable; default: ledger). Others are served too: those already stored, and those CreateLedger makes."
+    )
+    var ledgers: [String] = []
+    @Option(
+        name: .customLong("account-id"),
+        help: "The AWS account the ledgers' ARNs name (arn:aws:qldb:REGION:ACCOUNT:ledger/NAME).")
+    var accountID = "123456789012"
+    @Option(
+        name: .customLong("s3-endpoint"),
+        help:
+            "The S3 endpoint journal exports write to, path-style (such as http://127.0.0.1:5000); credentials come from the AWS chain (environment, profile, container, IMDS). Without it, ExportJournalToS3 is refused."
+    )
+    var s3Endpoint: String?
     @Option(name: .customLong("credentials"), help: "An accepted access key, as AKID:SECRET (repeatable).")
     var credentials: [String] = []
-    @Option(help: "The region signatures must be scoped to when --credentials is given.") var region = "us-east-1"
+    @Option(
+        help: "The region the ledgers' ARNs name, and that signatures must be scoped to when --credentials is given.")
+    var region = "us-east-1"
     @Flag(
         name: .customLong("repair-torn-tail"),
         help:
@@ -85,7 +104,6 @@ struct ServeCommand: AsyncParsableCommand {
         let frontendID = Ledger.newIdentifier()
         var serviceConfiguration = LedgerService.Configuration()
         if postgresURL != nil { serviceConfiguration.sessionTokenPrefix = frontendID }
-        let service = LedgerService(configuration: serviceConfiguration, logger: logger)
         var database: PostgresLedgerDatabase?
         if let postgresURL {
             do {
@@ -98,18 +116,22 @@ struct ServeCommand: AsyncParsableCommand {
         limits.statementNestingDepth = maxNestingDepth
         limits.evaluationSteps = maxEvaluationSteps
         limits.evaluationRows = maxEvaluationRows
+        let ledgerHost: any LedgerHost
+        if let database {
+            ledgerHost = database
+        } else if inMemory {
+            ledgerHost = MemoryLedgerHost(limits: limits, logger: logger)
+        } else {
+            ledgerHost = DirectoryLedgerHost(
+                directory: URL(fileURLWithPath: dataDirectory), limits: limits,
+                journalAccess: .readWrite(repairTornTail: repairTornTail), logger: logger)
+        }
+        let service = LedgerService(configuration: serviceConfiguration, host: ledgerHost, logger: logger)
         for name in names {
             if let problem = LedgerName.problem(with: name) { throw ValidationError("--ledger: \(problem)") }
             do {
-                if let database {
-                    service.add(try await database.ledger(named: name, limits: limits, logger: logger))
-                } else if inMemory {
-                    service.add(Ledger(name: name, limits: limits, logger: logger))
-                } else {
-                    service.add(
-                        try await Ledger(
-                            name: name, directory: URL(fileURLWithPath: dataDirectory), limits: limits,
-                            journalAccess: .readWrite(repairTornTail: repairTornTail), logger: logger))
+                if try await service.openLedger(named: name) == nil {
+                    _ = try await service.createLedger(named: name)
                 }
             } catch {
                 throw ValidationError("cannot open ledger \(name): \(error)")
@@ -118,8 +140,20 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = LedgerServer.Configuration()
         configuration.limits = try serverLimits.applied(to: configuration.limits)
         configuration.metrics = { registry.emitToBuffer() }
-        configuration.host = host
+        configuration.host = self.host
         configuration.port = port
+        var controlPlane = ControlPlane.Configuration()
+        controlPlane.accountID = accountID
+        controlPlane.region = region
+        if let s3Endpoint {
+            guard let url = URL(string: s3Endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil
+            else {
+                throw ValidationError("--s3-endpoint must be an http(s) URL such as http://127.0.0.1:5000; got \(s3Endpoint)")
+            }
+            controlPlane.exportDestination = S3Client(
+                endpoint: url, region: region, credentials: CredentialProviderChain.default())
+        }
+        configuration.controlPlane = ControlPlane(service: service, configuration: controlPlane, logger: logger)
         if credentials.isEmpty {
             say(
                 "qldb serve: development mode: no --credentials given; any access key is accepted and only the signature's form is checked"
@@ -149,7 +183,7 @@ struct ServeCommand: AsyncParsableCommand {
             postgresURL != nil
             ? "PostgreSQL, shared; frontend \(frontendID)" : inMemory ? "in memory" : "data in \(dataDirectory)"
         let server = LedgerServer(service: service, configuration: configuration, logger: logger)
-        let host = host
+        let host = self.host
         let scheme = serverLimits.scheme
         let advertised = advertiseURL
         let shared = database

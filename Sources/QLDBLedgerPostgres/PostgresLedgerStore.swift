@@ -249,6 +249,26 @@ final class PostgresLedgerStore: SharedLedgerStore {
         }
     }
 
+    func blockBodies(_ sequences: ClosedRange<Int>) async throws(StorageError) -> [(sequence: Int, body: [UInt8])] {
+        let what = "reading blocks \(sequences.lowerBound)–\(sequences.upperBound)"
+        do {
+            return try await withDeadline(Self.operationTimeout, what) {
+                var bodies: [(sequence: Int, body: [UInt8])] = []
+                for try await (sequence, body) in try await self.client.query(
+                    """
+                    SELECT sequence, body FROM blocks WHERE ledger = \(self.ledger)
+                    AND sequence >= \(sequences.lowerBound) AND sequence <= \(sequences.upperBound) ORDER BY sequence
+                    """, logger: self.logger
+                ).decode((Int, ByteBuffer).self) {
+                    bodies.append((sequence, Self.bytes(body) ?? []))
+                }
+                return bodies
+            }
+        } catch {
+            throw Self.failure(what, error)
+        }
+    }
+
     func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
         -> [JournalTree.Position: QLDBHash]
     {
@@ -338,6 +358,23 @@ final class PostgresLedgerStore: SharedLedgerStore {
             return value
         } catch {
             throw Self.failure("reading metadata \(key)", error)
+        }
+    }
+
+    func metadataKeys(withPrefix prefix: String) async throws(StorageError) -> [String] {
+        do {
+            var keys: [String] = []
+            for try await key in try await client.query(
+                """
+                SELECT key FROM ledger_metadata WHERE ledger = \(ledger) AND left(key, \(prefix.count)) = \(prefix)
+                ORDER BY key
+                """, logger: logger
+            ).decode(String.self) {
+                keys.append(key)
+            }
+            return keys
+        } catch {
+            throw Self.failure("listing metadata \(prefix)*", error)
         }
     }
 

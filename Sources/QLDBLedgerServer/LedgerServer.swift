@@ -3,7 +3,9 @@ import HTTPServerLimits
 import Hummingbird
 import Logging
 import NIOCore
+import QLDBControl
 import QLDBLedger
+import QLDBPrimitives
 import QLDBSession
 import SigV4
 
@@ -39,6 +41,10 @@ public struct LedgerServer: Sendable {
         /// For a frontend sharing its ledgers with others: how commands for another frontend's
         /// sessions reach it. `nil` (the default) for a server that is alone.
         public var forwarding: SessionForwarding?
+        /// QLDB's control plane (the `qldb` REST-JSON API: ledgers, tags, digests and proofs,
+        /// journal exports) on the same port, signed as the session API is; `nil` (the default)
+        /// answers only `SendCommand`.
+        public var controlPlane: ControlPlane?
         /// The defaults.
         public init() {}
     }
@@ -72,6 +78,15 @@ public struct LedgerServer: Sendable {
         }
         router.post("/") { request, context in try await handler.respond(to: request, context: context) }
         router.post("/**") { request, context in try await handler.respond(to: request, context: context) }
+        if configuration.controlPlane != nil {
+            for path in ["/ledgers", "/ledgers/**", "/tags/**", "/journal-s3-exports"] {
+                for method in [HTTPRequest.Method.get, .post, .patch, .delete] {
+                    router.on(.init(path), method: method) { request, context in
+                        try await handler.respond(to: request, context: context)
+                    }
+                }
+            }
+        }
         if let metrics = configuration.metrics {
             router.get("/metrics") { _, _ in
                 Response(
@@ -111,9 +126,11 @@ struct SendCommandHandler: Sendable {
     let configuration: LedgerServer.Configuration
     let logger: Logger
     let verifier: SigV4Verifier?
+    let controlPlaneRoutes: ControlPlaneRoutes?
 
     init(service: LedgerService, configuration: LedgerServer.Configuration, logger: Logger) {
         self.service = service
+        self.controlPlaneRoutes = configuration.controlPlane.map(ControlPlaneRoutes.init(controlPlane:))
         self.configuration = configuration
         self.logger = logger
         if case .verify(let region, let credentials) = configuration.authentication {
@@ -126,7 +143,28 @@ struct SendCommandHandler: Sendable {
     func respond(to request: Request, context: some RequestContext) async throws -> Response {
         var buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
         let body = buffer.readBytes(length: buffer.readableBytes) ?? []
-        guard request.headers[.init("X-Amz-Target")!] == "QLDBSession.SendCommand" else {
+        let target = request.headers[.init("X-Amz-Target")!]
+        if target == nil, let routes = controlPlaneRoutes,
+            ControlPlaneOperation.match(method: request.method.rawValue, path: request.uri.path) != nil
+        {
+            if let failure = authenticate(request, body: body) { return failure }
+            let query = Self.queryItems(request.uri.query ?? "")
+            if let response = await routes.respond(
+                method: request.method.rawValue, path: request.uri.path, query: query, body: body)
+            {
+                return response
+            }
+        }
+        guard request.method == .post, target == "QLDBSession.SendCommand" else {
+            if controlPlaneRoutes != nil {
+                return Self.json(
+                    status: .badRequest,
+                    [
+                        "__type": "UnknownOperationException",
+                        "message":
+                            "\(request.method.rawValue) \(request.uri.path) is no operation here: send QLDBSession.SendCommand (POST / with X-Amz-Target) or a qldb control-plane operation",
+                    ])
+            }
             return Self.json(
                 status: .badRequest,
                 ["__type": "UnknownOperationException", "message": "X-Amz-Target must be QLDBSession.SendCommand"])
@@ -191,7 +229,7 @@ struct SendCommandHandler: Sendable {
         }
         let path = request.uri.path.isEmpty ? "/" : request.uri.path
         let signed = SigV4Request(
-            method: "POST", path: path, query: request.uri.query ?? "", headers: headers, payload: .bytes(body))
+            method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, payload: .bytes(body))
         do {
             _ = try verifier.verify(signed)
             return nil
@@ -204,6 +242,15 @@ struct SendCommandHandler: Sendable {
             }
             logger.info("rejected a request", metadata: ["reason": "\(error)"])
             return Self.json(status: .forbidden, ["__type": type, "message": error.description])
+        }
+    }
+
+    /// The query string's items, percent-decoded, in order (repeated names kept).
+    static func queryItems(_ query: String) -> [(String, String)] {
+        query.split(separator: "&").map { item in
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in String(decoding: PercentEncoding.decode(String(text)), as: UTF8.self) }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
     }
 

@@ -33,57 +33,11 @@ extension Ledger {
     /// - Throws: ``StorageError`` when the ledger is in memory, the file exists or the copy fails.
     public func backup(to file: URL) async throws { try await store.backup(to: file.path) }
 
-    /// The digest of the journal up to its tip; `nil` before the first block.
-    public func digest() async throws -> Digest? {
-        let tip = try await durableTip()
-        let strand = head.withLock { $0.strandID }
-        guard tip > 0 else { return nil }
-        return Digest(
-            digest: try await root(leafCount: tip), tipAddress: BlockAddress(strandID: strand, sequenceNo: tip))
-    }
-
-    /// The Merkle root over the first `leafCount` block hashes, from O(log n) stored nodes.
-    private func root(leafCount: Int) async throws -> QLDBHash {
-        let nodes = try await store.merkleNodes(JournalTree.nodesForRoot(leafCount: leafCount))
-        guard let root = JournalTree.root(leafCount: leafCount, node: { nodes[$0] }) else {
-            throw StorageError(
-                engine: "\(type(of: store))", operation: "computing the digest",
-                reason: "a node of the Merkle tree is missing")
-        }
-        return root
-    }
-
     /// Every revision of a document, oldest first.
     public func revisions(table: String, documentID: String) async throws -> [Revision] {
         guard let id = tableID(named: table) else { return [] }
         let tip = try await durableTip()
         return try await store.revisions(table: id, document: documentID, through: tip)
-    }
-
-    /// A proof of a document's latest revision against the current digest.
-    public func proof(table: String, documentID: String) async throws -> Proof? {
-        let tip = try await durableTip()
-        let (strand, catalog) = head.withLock { ($0.strandID, $0.catalog) }
-        guard let id = catalog.activeTable(named: table)?.id,
-            let revision = try await store.revisions(table: id, document: documentID, through: tip).last,
-            let block = try await store.blockSummary(revision.blockAddress.sequenceNo),
-            let position = block.revisionDocuments.firstIndex(of: revision.documentID)
-        else { return nil }
-        let leaf = revision.blockAddress.sequenceNo - 1
-        let nodes = try await store.merkleNodes(JournalTree.nodesForPath(leaf: leaf, leafCount: tip))
-        guard let chain = JournalTree.path(leaf: leaf, leafCount: tip, node: { nodes[$0] }) else {
-            throw StorageError(
-                engine: "\(type(of: store))", operation: "proving a revision",
-                reason: "a node of the Merkle tree is missing")
-        }
-        var hashes = JournalHashes.merklePath(block.revisionHashes, index: position)
-        hashes += JournalHashes.merklePath(block.entriesHashList, index: 1)
-        if !block.previousBlockHash.isEmpty { hashes.append(block.previousBlockHash) }
-        hashes += chain
-        return Proof(
-            revision: revision, hashes: hashes,
-            digest: Digest(
-                digest: try await root(leafCount: tip), tipAddress: BlockAddress(strandID: strand, sequenceNo: tip)))
     }
 
     /// Walks every stored block, as `qldb verify` does: each revision, entries and block hash is

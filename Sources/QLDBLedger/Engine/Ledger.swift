@@ -21,6 +21,7 @@ public final class Ledger: Sendable {
     /// The limits, fixed when the ledger is opened (read without the lock).
     let limits: LedgerLimits
     private let beforeStatement = Mutex<(@Sendable () async -> Void)?>(nil)
+    private let isClosed = Atomic<Bool>(false)
 
     /// Awaited by every statement once its rows are fetched, before it runs: tests use it to
     /// hold a statement while other transactions commit.
@@ -137,8 +138,33 @@ public final class Ledger: Sendable {
     /// A new random identifier of the form QLDB uses for strands, documents and transactions.
     package static func newIdentifier() -> String { LedgerIdentifiers.random() }
 
-    /// Closes the store. Nothing may be called afterwards.
-    public func close() async { await store.close() }
+    /// Closes the store. Nothing may be called afterwards: sessions still holding the ledger
+    /// (it was deleted) are answered that it is gone.
+    public func close() async {
+        isClosed.store(true, ordering: .releasing)
+        await store.close()
+    }
+
+    /// Whether ``close()`` was called.
+    package var closed: Bool { isClosed.load(ordering: .acquiring) }
+
+    /// A value the ledger keeps beside its journal (the control plane's settings, tags and
+    /// exports), or `nil`.
+    ///
+    /// - Throws: ``StorageError``.
+    public func metadata(_ key: String) async throws -> [UInt8]? { try await store.metadata(key) }
+
+    /// The keys of the values kept beside the journal that start with `prefix`, sorted.
+    ///
+    /// - Throws: ``StorageError``.
+    public func metadataKeys(withPrefix prefix: String) async throws -> [String] {
+        try await store.metadataKeys(withPrefix: prefix)
+    }
+
+    /// Keeps (or with `nil`, removes) a value beside the journal, durably.
+    ///
+    /// - Throws: ``StorageError``.
+    public func setMetadata(_ key: String, _ value: [UInt8]?) async throws { try await store.setMetadata(key, value) }
 
     // MARK: Transactions
 

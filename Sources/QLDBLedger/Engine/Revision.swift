@@ -21,6 +21,13 @@ public struct BlockAddress: Sendable, Hashable, CustomStringConvertible {
     /// The Ion text QLDB uses for addresses: `{strandId:"…",sequenceNo:N}`.
     public var description: String { "{strandId:\"\(strandID)\",sequenceNo:\(sequenceNo)}" }
 
+    /// Reads QLDB's Ion text form of an address (`{strandId:"…",sequenceNo:N}`, as GetDigest's
+    /// `DigestTipAddress.IonText` has it); `nil` when the text is not one address.
+    public init?(ionText: String) {
+        guard let values = try? IonValue.decode(text: ionText), values.count == 1 else { return nil }
+        self.init(values[0])
+    }
+
     init?(_ value: IonValue?) {
         guard let strand = value?["strandId"]?.stringValue, let sequence = value?["sequenceNo"]?.intValue else {
             return nil

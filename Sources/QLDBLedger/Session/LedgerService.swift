@@ -52,20 +52,29 @@ public final class LedgerService: Sendable {
     /// The configuration in use.
     public let configuration: Configuration
     private let ledgers = Mutex<[String: Ledger]>([:])
+    /// Where ledgers not yet open are found, created and deleted; `nil` for only those added.
+    let host: (any LedgerHost)?
+    /// The last lifecycle operation (open, create, delete) of each ledger name: the next one
+    /// waits for it, so a ledger is never opened twice or used while it is deleted.
+    let lifecycle = Mutex<[String: Task<Void, Never>]>([:])
     private let sessions: Mutex<Sessions>
     private let clock: ErasedClock
     private let metrics = LedgerMetrics()
     let logger: Logger
 
-    /// Creates a service with no ledgers; add them with ``add(_:)``.
+    /// Creates a service with no ledgers open: add them with ``add(_:)``, and with a `host`,
+    /// the host's ledgers are opened when first used and can be created and deleted
+    /// (``createLedger(named:)``, ``deleteLedger(named:)``).
     public convenience init(
-        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "swift-qldb.ledger")
+        configuration: Configuration = Configuration(), host: (any LedgerHost)? = nil,
+        logger: Logger = Logger(label: "swift-qldb.ledger")
     ) {
-        self.init(configuration: configuration, logger: logger, clock: ErasedClock(ContinuousClock()))
+        self.init(configuration: configuration, host: host, logger: logger, clock: ErasedClock(ContinuousClock()))
     }
 
     /// Creates a service whose session rules run on `clock` (tests pass a clock they advance).
-    package init(configuration: Configuration, logger: Logger, clock: ErasedClock) {
+    package init(configuration: Configuration, host: (any LedgerHost)? = nil, logger: Logger, clock: ErasedClock) {
+        self.host = host
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
@@ -81,8 +90,11 @@ public final class LedgerService: Sendable {
     /// Serves a ledger under its name.
     public func add(_ ledger: Ledger) { ledgers.withLock { $0[ledger.name] = ledger } }
 
-    /// The ledger with this name.
+    /// The ledger with this name, if it is open.
     public func ledger(named name: String) -> Ledger? { ledgers.withLock { $0[name] } }
+
+    /// Removes an open ledger from the service, leaving it open; `nil` when none is.
+    func removeLedger(named name: String) -> Ledger? { ledgers.withLock { $0.removeValue(forKey: name) } }
 
     /// The names of the ledgers served, sorted.
     package var ledgerNames: [String] { ledgers.withLock { $0.keys.sorted() } }
@@ -155,7 +167,7 @@ public final class LedgerService: Sendable {
         case .success(let decoded): command = decoded
         case .failure(let error): return .failure(error)
         }
-        if case .startSession(let name) = command { return startSession(name, owner: principal) }
+        if case .startSession(let name) = command { return await startSession(name, owner: principal) }
         guard let token = request.sessionToken else {
             return .failure(
                 .badRequest("The parameter SessionToken is required for \(request.commandName ?? "this command")"))
@@ -211,12 +223,18 @@ public final class LedgerService: Sendable {
         }
     }
 
-    private func startSession(_ name: String, owner: String?) -> Result<SendCommandResponse, LedgerError> {
+    private func startSession(_ name: String, owner: String?) async -> Result<SendCommandResponse, LedgerError> {
         let started = clock.now
         if let problem = LedgerName.problem(with: name) {
             return .failure(.badRequest("Invalid ledger name: \(problem)"))
         }
-        guard let ledger = ledger(named: name) else {
+        let found: Ledger?
+        do { found = try await openLedger(named: name) } catch {
+            return .failure(
+                (error as? StorageError)?.ledgerError
+                    ?? LedgerError(type: "InternalFailure", status: 500, message: "\(error)"))
+        }
+        guard let ledger = found else {
             return .failure(LedgerError(type: "BadRequestException", message: "Ledger \(name) does not exist"))
         }
         let token = configuration.sessionTokenPrefix.map { "\($0).\(Self.randomToken())" } ?? Self.randomToken()
@@ -241,6 +259,11 @@ public final class LedgerService: Sendable {
     private func run(_ command: Command, on session: inout Sessions.CheckedOut) async -> Result<
         SendCommandResponse, LedgerError
     > {
+        guard !session.payload.ledger.closed else {
+            return .failure(
+                LedgerError(
+                    type: "BadRequestException", message: "Ledger \(session.payload.ledger.name) was deleted"))
+        }
         var response = SendCommandResponse()
         switch command {
         case .startSession:

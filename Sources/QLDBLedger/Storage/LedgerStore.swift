@@ -28,6 +28,10 @@ package protocol LedgerStore: AnyObject, Sendable {
     /// The hashes and entries of one block, for proofs.
     func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary?
 
+    /// The Ion binary of the blocks in `sequences` that exist, in order: what GetBlock answers
+    /// and journal exports write.
+    func blockBodies(_ sequences: ClosedRange<Int>) async throws(StorageError) -> [(sequence: Int, body: [UInt8])]
+
     /// Nodes of the journal's Merkle tree (``JournalTree``): level 0 is a block's hash (block
     /// `index + 1`), higher levels the complete subtrees the store keeps as blocks arrive.
     /// Digests and proofs read O(log n) of them; absent positions are left out.
@@ -41,6 +45,9 @@ package protocol LedgerStore: AnyObject, Sendable {
     /// A metadata value of the ledger (state, deletion protection, permissions mode, tags,
     /// exports: what the control plane and permissions keep), or `nil`.
     func metadata(_ key: String) async throws(StorageError) -> [UInt8]?
+
+    /// The metadata keys that start with `prefix`, sorted.
+    func metadataKeys(withPrefix prefix: String) async throws(StorageError) -> [String]
 
     /// Sets (or with `nil`, removes) a metadata value, durably.
     func setMetadata(_ key: String, _ value: [UInt8]?) async throws(StorageError)

@@ -140,6 +140,14 @@ final class MemoryLedgerStore: LocalLedgerStore {
         }
     }
 
+    func blockBodies(_ sequences: ClosedRange<Int>) async throws(StorageError) -> [(sequence: Int, body: [UInt8])] {
+        state.withLock { state in
+            let lower = max(sequences.lowerBound, 1)
+            let upper = min(sequences.upperBound, state.stored.count)
+            return lower > upper ? [] : (lower...upper).map { (state.stored[$0 - 1].sequence, state.stored[$0 - 1].body) }
+        }
+    }
+
     func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
         -> [JournalTree.Position: QLDBHash]
     {
@@ -163,6 +171,10 @@ final class MemoryLedgerStore: LocalLedgerStore {
     var syncs: Int { 0 }
 
     func metadata(_ key: String) async throws(StorageError) -> [UInt8]? { state.withLock { $0.metadata[key] } }
+
+    func metadataKeys(withPrefix prefix: String) async throws(StorageError) -> [String] {
+        state.withLock { $0.metadata.keys.filter { $0.hasPrefix(prefix) }.sorted() }
+    }
 
     func setMetadata(_ key: String, _ value: [UInt8]?) async throws(StorageError) {
         state.withLock { $0.metadata[key] = value }

@@ -228,6 +228,17 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         }
     }
 
+    func blockBodies(_ sequences: ClosedRange<Int>) async throws(StorageError) -> [(sequence: Int, body: [UInt8])] {
+        do {
+            return try await read(
+                "SELECT sequence, body FROM blocks WHERE sequence >= ? AND sequence <= ? ORDER BY sequence",
+                [.integer(sequences.lowerBound), .integer(sequences.upperBound)]
+            ).map { ($0.column("sequence")?.integer ?? 0, Self.bytes($0.column("body")) ?? []) }
+        } catch {
+            throw Self.failure("reading blocks \(sequences.lowerBound)–\(sequences.upperBound)", error)
+        }
+    }
+
     /// The summary columns of a `blocks` row.
     func summary(_ sequence: Int, _ row: SQLiteRow) -> BlockSummary {
         let documents = row.column("revision_documents")?.string ?? ""
@@ -323,6 +334,18 @@ final class SQLiteLedgerStore: LocalLedgerStore {
                     "value"))
         } catch {
             throw Self.failure("reading metadata \(key)", error)
+        }
+    }
+
+    func metadataKeys(withPrefix prefix: String) async throws(StorageError) -> [String] {
+        do {
+            // substr, not LIKE: a prefix may hold `%` or `_`.
+            return try await read(
+                "SELECT key FROM ledger_metadata WHERE substr(key, 1, ?) = ? ORDER BY key",
+                [.integer(prefix.count), .text(prefix)]
+            ).compactMap { $0.column("key")?.string }
+        } catch {
+            throw Self.failure("listing metadata \(prefix)*", error)
         }
     }
 
