@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "QLDBLedgerPostgres", targets: ["QLDBLedgerPostgres"]),
         .library(name: "QLDBLedgerServer", targets: ["QLDBLedgerServer"]),
         .library(name: "QLDBControl", targets: ["QLDBControl"]),
+        .library(name: "QLDBControlClient", targets: ["QLDBControlClient"]),
         .library(name: "S3Objects", targets: ["S3Objects"]),
         .library(name: "LicenceService", targets: ["LicenceService"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
@@ -136,6 +137,13 @@ let package = Package(
         ),
         .target(name: "QLDBControl", dependencies: ["QLDBPrimitives"]),
         .target(
+            name: "QLDBControlClient",
+            dependencies: [
+                "Ion", "QLDBControl", "QLDBHashing", "QLDBPrimitives", "SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
             name: "S3Objects",
             dependencies: [
                 "QLDBPrimitives", "SigV4", .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -155,7 +163,7 @@ let package = Package(
         .target(
             name: "LicenceService",
             dependencies: [
-                "HTTPServerLimits", "Ion", "QLDBDriver", "QLDBHashing", "QLDBLedger", "QLDBSession",
+                "HTTPServerLimits", "Ion", "QLDBControl", "QLDBControlClient", "QLDBDriver", "QLDBHashing", "QLDBSession",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,8 +173,8 @@ let package = Package(
         .executableTarget(
             name: "LicenceServiceMain",
             dependencies: [
-                "HTTPServerLimits", "LicenceService", "QLDBDriver", "QLDBHTTPTransport", "QLDBLedger", "QLDBSession",
-                "SigV4",
+                "HTTPServerLimits", "LicenceService", "QLDBControlClient", "QLDBDriver", "QLDBHashing", "QLDBHTTPTransport",
+                "QLDBLedger", "QLDBSession", "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -213,8 +221,8 @@ let package = Package(
         .testTarget(
             name: "QLDBLedgerTests",
             dependencies: [
-                "HTTPServerLimits", "QLDBLedger", "QLDBLedgerPostgres", "QLDBLedgerServer", "QLDBDriver",
-                "QLDBHTTPTransport",
+                "HTTPServerLimits", "QLDBControl", "QLDBControlClient", "QLDBLedger", "QLDBLedgerPostgres",
+                "QLDBLedgerServer", "QLDBDriver", "QLDBHTTPTransport",
                 "QLDBPrimitives", "QLDBSession", "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -226,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "LicenceServiceTests",
             dependencies: [
-                "LicenceService", "QLDBDriver", "QLDBLedger", "Ion",
+                "LicenceService", "QLDBControlClient", "QLDBDriver", "QLDBLedger", "QLDBLedgerServer", "Ion", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

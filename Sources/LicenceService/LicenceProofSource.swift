@@ -1,18 +1,12 @@
-import QLDBHashing
-import QLDBLedger
+import QLDBControlClient
 
-/// Where `GET /licences/{id}/verify` gets a digest and a proof. The embedded ``QLDBLedger/Ledger``
-/// is one; a remote QLDB endpoint is not (its proofs come from the control plane, which the
-/// session API and the VPC endpoint do not carry).
+/// Where `GET /licences/{id}/verify` gets a digest and a proof: QLDB's control plane through a
+/// ``QLDBControlClient/ControlPlaneClient`` (Amazon QLDB or a remote `qldb serve`), or the
+/// embedded ledger (the `licence-service` executable wires that one).
 public protocol LicenceProofSource: Sendable {
-    /// A proof of the document's latest revision against the current digest; `nil` when the
-    /// document has none.
-    func latestProof(table: String, documentID: String) async throws -> Ledger.Proof?
+    /// The revision of `documentID` committed in the block at `blockAddress` (Ion text
+    /// `{strandId:"…",sequenceNo:N}`), with its proof against the current digest, folded.
+    func verifyRevision(ledger: String, blockAddress: String, documentID: String) async throws -> VerifiedRevision
 }
 
-extension Ledger: LicenceProofSource {
-    /// The ledger's own proof of the latest revision.
-    public func latestProof(table: String, documentID: String) async throws -> Ledger.Proof? {
-        try await proof(table: table, documentID: documentID)
-    }
-}
+extension ControlPlaneClient: LicenceProofSource {}

@@ -2,6 +2,8 @@ import Foundation
 import Ion
 import Logging
 import QLDBDriver
+import QLDBControl
+import QLDBControlClient
 import QLDBHashing
 import QLDBSession
 
@@ -398,23 +400,32 @@ public struct LicenceAPI: Sendable {
             throw Problem(
                 type: "/problems/verification-unavailable", title: "Verification unavailable", status: 501,
                 detail:
-                    "This backend is a remote QLDB session endpoint: digests and proofs come from QLDB's control plane (GetDigest, GetRevision), which the session API does not serve"
+                    "This backend has no control-plane endpoint: digests and proofs come from QLDB's control plane (GetDigest, GetRevision); give licence-service --control-endpoint"
             )
         }
-        _ = try await driver.execute { txn in try await fetch(txn, id) }
-        guard let proof = try await proofs.latestProof(table: Self.table, documentID: id) else {
-            throw Problem.notFound(id)
+        let committed = try await driver.execute { txn in
+            try await txn.execute(
+                "SELECT c.blockAddress FROM _ql_committed_\(Self.table) AS c WHERE c.metadata.id = ?", id
+            ).collect()
         }
-        let verified = JournalHashes.verify(
-            revisionHash: proof.revision.hash, proof: proof.hashes, digest: proof.digest.digest)
+        guard let address = committed.first?["blockAddress"] else { throw Problem.notFound(id) }
+        let verified: VerifiedRevision
+        do {
+            verified = try await proofs.verifyRevision(
+                ledger: driver.ledger, blockAddress: try IonValue.encode(text: [address]), documentID: id)
+        } catch let error as ControlPlaneError {
+            throw Problem(
+                type: "/problems/verification-failed", title: "Verification failed", status: 502,
+                detail: "The ledger's control plane answered \(error)")
+        }
         let result: IonValue = [
             "licenceId": .string(id),
-            "verified": .bool(verified),
-            "digest": .string(proof.digest.digest.base64),
-            "digestTipAddress": proof.digest.tipAddress.ionValue,
-            "blockAddress": proof.revision.blockAddress.ionValue,
-            "revisionHash": .string(proof.revision.hash.base64),
-            "proof": .list(proof.hashes.map { .string($0.base64) }),
+            "verified": .bool(verified.verified),
+            "digest": .string(verified.digest.base64),
+            "digestTipAddress": verified.digestTipAddress,
+            "blockAddress": address,
+            "revisionHash": .string(verified.revisionHash.base64),
+            "proof": .list(verified.proof.map { .string($0.base64) }),
         ]
         return .json(200, result.jsonText)
     }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPServerLimits
 import LicenceService
 import Logging
+import QLDBControlClient
 import QLDBDriver
 import QLDBHTTPTransport
 import QLDBLedger
@@ -36,6 +37,12 @@ struct LicenceServiceCommand: AsyncParsableCommand {
     @Flag(name: .customLong("in-memory"), help: "Keep the embedded ledger in memory only.") var inMemory = false
     @Option(help: "A remote ledger's session endpoint (qldb serve, or AWS) instead of the embedded ledger.")
     var endpoint: String?
+    @Option(
+        name: .customLong("control-endpoint"),
+        help:
+            "QLDB's control-plane endpoint, for /verify's digests and proofs (default: --endpoint, which qldb serve answers both on; AWS's is https://qldb.REGION.amazonaws.com)."
+    )
+    var controlEndpoint: String?
     @Option(help: "The ledger name (default: $LEDGER_NAME, else licences).") var ledger: String?
     @Option(help: "The AWS region for signing (default: $AWS_REGION, else us-east-1).") var region: String?
     @Flag(
@@ -58,7 +65,8 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             return
         }
         let (driver, proofs, description) = try await makeBackend(
-            ledger: ledgerName, region: regionName, endpoint: endpoint, logger: logger)
+            ledger: ledgerName, region: regionName, endpoint: endpoint, controlEndpoint: controlEndpoint ?? endpoint,
+            logger: logger)
         let api = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
         try await api.prepare()
         let limits = try serverLimits.applied(to: ServerLimits())
@@ -73,9 +81,9 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         await closeWithin(.seconds(2), driver)
     }
 
-    func makeBackend(ledger: String, region: String, endpoint: String?, logger: Logger) async throws -> (
-        QLDBDriver, (any LicenceProofSource)?, String
-    ) {
+    func makeBackend(
+        ledger: String, region: String, endpoint: String?, controlEndpoint: String?, logger: Logger
+    ) async throws -> (QLDBDriver, (any LicenceProofSource)?, String) {
         var configuration = QLDBDriverConfiguration()
         configuration.logger = logger
         if let endpoint {
@@ -83,7 +91,16 @@ struct LicenceServiceCommand: AsyncParsableCommand {
                 throw ValidationError("--endpoint must be an http or https URL, got \(endpoint)")
             }
             let driver = QLDBDriver(ledger: ledger, region: region, endpoint: url, configuration: configuration)
-            return (driver, nil, "ledger \(ledger) at \(endpoint)")
+            var proofs: (any LicenceProofSource)?
+            if let controlEndpoint {
+                guard let control = URL(string: controlEndpoint), control.scheme == "http" || control.scheme == "https"
+                else {
+                    throw ValidationError("--control-endpoint must be an http or https URL, got \(controlEndpoint)")
+                }
+                proofs = ControlPlaneClient(
+                    endpoint: control, region: region, credentials: CredentialProviderChain.default())
+            }
+            return (driver, proofs, "ledger \(ledger) at \(endpoint)")
         }
         if let problem = LedgerName.problem(with: ledger) { throw ValidationError("ledger name: \(problem)") }
         let service = LedgerService(logger: logger)
@@ -102,7 +119,7 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         service.add(embedded)
         let driver = QLDBDriver(
             ledger: ledger, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
-        return (driver, embedded, "embedded ledger \(ledger), \(inMemory ? "in memory" : "data in \(dataDirectory)")")
+        return (driver, EmbeddedProofSource(ledger: embedded), "embedded ledger \(ledger), \(inMemory ? "in memory" : "data in \(dataDirectory)")")
     }
 
     func runLambda(api: String, ledger: String, region: String, environment: [String: String], logger: Logger)
@@ -112,9 +129,11 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         let licences: LicenceAPI
         do {
             let endpoint = environment["QLDB_ENDPOINT"]
+            // A VPC endpoint carries only the session API: /verify needs a control-plane endpoint
+            // named outright, or a qldb serve endpoint, which answers both.
             let (driver, proofs, _) = try await makeBackend(
                 ledger: ledger, region: region, endpoint: endpoint ?? "https://session.qldb.\(region).amazonaws.com/",
-                logger: logger)
+                controlEndpoint: environment["QLDB_CONTROL_ENDPOINT"] ?? endpoint, logger: logger)
             licences = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
             if environment["LICENCE_PREPARE_TABLES"] == "1" {
                 // Lambda allows 10 s for init: an unreachable ledger must fail it well inside that.

@@ -3,7 +3,11 @@ import Ion
 import LicenceService
 import Logging
 import QLDBDriver
+import QLDBControlClient
 import QLDBLedger
+import QLDBLedgerServer
+import SigV4
+import Synchronization
 import Testing
 
 func quietLogger() -> Logger {
@@ -12,17 +16,42 @@ func quietLogger() -> Logger {
     return logger
 }
 
-/// A licence API on a fresh in-memory embedded ledger, with its tables prepared.
+/// A `qldb serve` server in this process, its control plane on a loopback port: `/verify` gets
+/// its proofs over HTTP with the control-plane client, as it does from a remote ledger. One
+/// server for the whole test run; each API gets a ledger of its own on it.
+enum ControlPlaneServer {
+    static let service = LedgerService(logger: quietLogger())
+    static let started = Task { () async throws -> URL in
+        var configuration = LedgerServer.Configuration()
+        configuration.port = 0
+        configuration.controlPlane = ControlPlane(service: service, logger: quietLogger())
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let application = try LedgerServer(service: service, configuration: configuration, logger: quietLogger())
+            .application { port in continuation.yield(port) }
+        Task { try await application.run() }
+        for await port in ports { return URL(string: "http://127.0.0.1:\(port)")! }
+        throw CancellationError()
+    }
+    static let count = Mutex(0)
+}
+
+/// A licence API on a fresh in-memory ledger (served embedded to the driver, and to `/verify`
+/// through the control plane over HTTP), with its tables prepared.
 func makeAPI(proofs: Bool = true) async throws -> LicenceAPI {
-    let service = LedgerService(logger: quietLogger())
-    let ledger = Ledger(name: "licences", logger: quietLogger())
-    service.add(ledger)
+    let url = try await ControlPlaneServer.started.value
+    let name = "licences-\(ControlPlaneServer.count.withLock { $0 += 1; return $0 })"
+    let ledger = Ledger(name: name, logger: quietLogger())
+    ControlPlaneServer.service.add(ledger)
     var configuration = QLDBDriverConfiguration()
     configuration.logger = quietLogger()
     configuration.retryPolicy = RetryPolicy(maxRetries: 10) { _ in .milliseconds(2) }
     let driver = QLDBDriver(
-        ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
-    let api = LicenceAPI(driver: driver, proofs: proofs ? ledger : nil, logger: quietLogger())
+        ledger: name, transport: EmbeddedLedgerTransport(service: ControlPlaneServer.service),
+        configuration: configuration)
+    let client = ControlPlaneClient(
+        endpoint: url, region: "us-east-1",
+        credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "any")))
+    let api = LicenceAPI(driver: driver, proofs: proofs ? client : nil, logger: quietLogger())
     try await api.prepare()
     return api
 }
