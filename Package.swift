@@ -163,7 +163,8 @@ let package = Package(
         .target(
             name: "LicenceService",
             dependencies: [
-                "HTTPServerLimits", "Ion", "QLDBControl", "QLDBControlClient", "QLDBDriver", "QLDBHashing", "QLDBSession",
+                "HTTPServerLimits", "Ion", "QLDBControl", "QLDBControlClient", "QLDBDriver", "QLDBHashing",
+                "QLDBSession",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,8 +174,8 @@ let package = Package(
         .executableTarget(
             name: "LicenceServiceMain",
             dependencies: [
-                "HTTPServerLimits", "LicenceService", "QLDBControlClient", "QLDBDriver", "QLDBHashing", "QLDBHTTPTransport",
-                "QLDBLedger", "QLDBSession", "SigV4",
+                "HTTPServerLimits", "LicenceService", "QLDBControlClient", "QLDBDriver", "QLDBHashing",
+                "QLDBHTTPTransport", "QLDBLedger", "QLDBSession", "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,9 +1,9 @@
 import Foundation
 import Ion
 import Logging
-import QLDBDriver
 import QLDBControl
 import QLDBControlClient
+import QLDBDriver
 import QLDBHashing
 import QLDBSession
 

@@ -119,7 +119,10 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         service.add(embedded)
         let driver = QLDBDriver(
             ledger: ledger, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
-        return (driver, EmbeddedProofSource(ledger: embedded), "embedded ledger \(ledger), \(inMemory ? "in memory" : "data in \(dataDirectory)")")
+        return (
+            driver, EmbeddedProofSource(ledger: embedded),
+            "embedded ledger \(ledger), \(inMemory ? "in memory" : "data in \(dataDirectory)")"
+        )
     }
 
     func runLambda(api: String, ledger: String, region: String, environment: [String: String], logger: Logger)

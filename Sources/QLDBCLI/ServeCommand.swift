@@ -148,7 +148,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let s3Endpoint {
             guard let url = URL(string: s3Endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil
             else {
-                throw ValidationError("--s3-endpoint must be an http(s) URL such as http://127.0.0.1:5000; got \(s3Endpoint)")
+                throw ValidationError(
+                    "--s3-endpoint must be an http(s) URL such as http://127.0.0.1:5000; got \(s3Endpoint)")
             }
             controlPlane.exportDestination = S3Client(
                 endpoint: url, region: region, credentials: CredentialProviderChain.default())

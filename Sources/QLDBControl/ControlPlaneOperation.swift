@@ -93,7 +93,8 @@ public enum ControlPlaneOperation: String, Sendable, Hashable, CaseIterable {
         "/"
             + pathTemplate.map { part in
                 guard part.hasPrefix("{") else { return part }
-                return PercentEncoding.encode((parameters[String(part.dropFirst().dropLast())] ?? "").utf8, keepSlash: false)
+                return PercentEncoding.encode(
+                    (parameters[String(part.dropFirst().dropLast())] ?? "").utf8, keepSlash: false)
             }.joined(separator: "/")
     }
 }

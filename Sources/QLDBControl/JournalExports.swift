@@ -13,7 +13,10 @@ public struct S3EncryptionConfiguration: Codable, Sendable, Hashable {
         self.kmsKeyArn = kmsKeyArn
     }
 
-    enum CodingKeys: String, CodingKey { case objectEncryptionType = "ObjectEncryptionType", kmsKeyArn = "KmsKeyArn" }
+    enum CodingKeys: String, CodingKey {
+        case objectEncryptionType = "ObjectEncryptionType"
+        case kmsKeyArn = "KmsKeyArn"
+    }
 }
 
 /// Where an export writes.
@@ -33,7 +36,9 @@ public struct S3ExportConfiguration: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case bucket = "Bucket", prefix = "Prefix", encryptionConfiguration = "EncryptionConfiguration"
+        case bucket = "Bucket"
+        case prefix = "Prefix"
+        case encryptionConfiguration = "EncryptionConfiguration"
     }
 }
 
@@ -63,8 +68,11 @@ public struct ExportJournalToS3Request: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case inclusiveStartTime = "InclusiveStartTime", exclusiveEndTime = "ExclusiveEndTime"
-        case s3ExportConfiguration = "S3ExportConfiguration", roleArn = "RoleArn", outputFormat = "OutputFormat"
+        case inclusiveStartTime = "InclusiveStartTime"
+        case exclusiveEndTime = "ExclusiveEndTime"
+        case s3ExportConfiguration = "S3ExportConfiguration"
+        case roleArn = "RoleArn"
+        case outputFormat = "OutputFormat"
     }
 }
 
@@ -117,9 +125,15 @@ public struct JournalS3ExportDescription: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case ledgerName = "LedgerName", exportID = "ExportId", exportCreationTime = "ExportCreationTime"
-        case status = "Status", inclusiveStartTime = "InclusiveStartTime", exclusiveEndTime = "ExclusiveEndTime"
-        case s3ExportConfiguration = "S3ExportConfiguration", roleArn = "RoleArn", outputFormat = "OutputFormat"
+        case ledgerName = "LedgerName"
+        case exportID = "ExportId"
+        case exportCreationTime = "ExportCreationTime"
+        case status = "Status"
+        case inclusiveStartTime = "InclusiveStartTime"
+        case exclusiveEndTime = "ExclusiveEndTime"
+        case s3ExportConfiguration = "S3ExportConfiguration"
+        case roleArn = "RoleArn"
+        case outputFormat = "OutputFormat"
     }
 }
 
@@ -147,5 +161,8 @@ public struct ListJournalS3ExportsResponse: Codable, Sendable, Hashable {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey { case journalS3Exports = "JournalS3Exports", nextToken = "NextToken" }
+    enum CodingKeys: String, CodingKey {
+        case journalS3Exports = "JournalS3Exports"
+        case nextToken = "NextToken"
+    }
 }

@@ -42,8 +42,11 @@ public struct CreateLedgerRequest: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name = "Name", tags = "Tags", permissionsMode = "PermissionsMode"
-        case deletionProtection = "DeletionProtection", kmsKey = "KmsKey"
+        case name = "Name"
+        case tags = "Tags"
+        case permissionsMode = "PermissionsMode"
+        case deletionProtection = "DeletionProtection"
+        case kmsKey = "KmsKey"
     }
 }
 
@@ -64,7 +67,8 @@ public struct LedgerEncryptionDescription: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case kmsKeyArn = "KmsKeyArn", encryptionStatus = "EncryptionStatus"
+        case kmsKeyArn = "KmsKeyArn"
+        case encryptionStatus = "EncryptionStatus"
         case inaccessibleKmsKeyDateTime = "InaccessibleKmsKeyDateTime"
     }
 }
@@ -100,9 +104,14 @@ public struct LedgerDescription: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name = "Name", arn = "Arn", state = "State", creationDateTime = "CreationDateTime"
-        case permissionsMode = "PermissionsMode", deletionProtection = "DeletionProtection"
-        case kmsKeyArn = "KmsKeyArn", encryptionDescription = "EncryptionDescription"
+        case name = "Name"
+        case arn = "Arn"
+        case state = "State"
+        case creationDateTime = "CreationDateTime"
+        case permissionsMode = "PermissionsMode"
+        case deletionProtection = "DeletionProtection"
+        case kmsKeyArn = "KmsKeyArn"
+        case encryptionDescription = "EncryptionDescription"
     }
 }
 
@@ -119,7 +128,10 @@ public struct UpdateLedgerRequest: Codable, Sendable, Hashable {
         self.kmsKey = kmsKey
     }
 
-    enum CodingKeys: String, CodingKey { case deletionProtection = "DeletionProtection", kmsKey = "KmsKey" }
+    enum CodingKeys: String, CodingKey {
+        case deletionProtection = "DeletionProtection"
+        case kmsKey = "KmsKey"
+    }
 }
 
 /// `UpdateLedgerPermissionsMode`'s request body.
@@ -146,7 +158,11 @@ public struct LedgerSummary: Codable, Sendable, Hashable {
         self.creationDateTime = creationDateTime
     }
 
-    enum CodingKeys: String, CodingKey { case name = "Name", state = "State", creationDateTime = "CreationDateTime" }
+    enum CodingKeys: String, CodingKey {
+        case name = "Name"
+        case state = "State"
+        case creationDateTime = "CreationDateTime"
+    }
 }
 
 /// `ListLedgers`' answer: a page of ledgers and the token of the next page.
@@ -160,7 +176,10 @@ public struct ListLedgersResponse: Codable, Sendable, Hashable {
         self.nextToken = nextToken
     }
 
-    enum CodingKeys: String, CodingKey { case ledgers = "Ledgers", nextToken = "NextToken" }
+    enum CodingKeys: String, CodingKey {
+        case ledgers = "Ledgers"
+        case nextToken = "NextToken"
+    }
 }
 
 /// The tags of a resource (`TagResource`'s request, `ListTagsForResource`'s answer).

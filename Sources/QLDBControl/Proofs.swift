@@ -25,7 +25,10 @@ public struct GetDigestResponse: Codable, Sendable, Hashable {
         self.digestTipAddress = digestTipAddress
     }
 
-    enum CodingKeys: String, CodingKey { case digest = "Digest", digestTipAddress = "DigestTipAddress" }
+    enum CodingKeys: String, CodingKey {
+        case digest = "Digest"
+        case digestTipAddress = "DigestTipAddress"
+    }
 }
 
 /// `GetRevision`'s request body.
@@ -45,7 +48,9 @@ public struct GetRevisionRequest: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case blockAddress = "BlockAddress", documentID = "DocumentId", digestTipAddress = "DigestTipAddress"
+        case blockAddress = "BlockAddress"
+        case documentID = "DocumentId"
+        case digestTipAddress = "DigestTipAddress"
     }
 }
 
@@ -62,7 +67,10 @@ public struct GetRevisionResponse: Codable, Sendable, Hashable {
         self.revision = revision
     }
 
-    enum CodingKeys: String, CodingKey { case proof = "Proof", revision = "Revision" }
+    enum CodingKeys: String, CodingKey {
+        case proof = "Proof"
+        case revision = "Revision"
+    }
 }
 
 /// `GetBlock`'s request body.
@@ -78,7 +86,10 @@ public struct GetBlockRequest: Codable, Sendable, Hashable {
         self.digestTipAddress = digestTipAddress
     }
 
-    enum CodingKeys: String, CodingKey { case blockAddress = "BlockAddress", digestTipAddress = "DigestTipAddress" }
+    enum CodingKeys: String, CodingKey {
+        case blockAddress = "BlockAddress"
+        case digestTipAddress = "DigestTipAddress"
+    }
 }
 
 /// `GetBlock`'s answer.
@@ -94,5 +105,8 @@ public struct GetBlockResponse: Codable, Sendable, Hashable {
         self.proof = proof
     }
 
-    enum CodingKeys: String, CodingKey { case block = "Block", proof = "Proof" }
+    enum CodingKeys: String, CodingKey {
+        case block = "Block"
+        case proof = "Proof"
+    }
 }

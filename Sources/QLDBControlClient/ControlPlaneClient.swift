@@ -47,7 +47,8 @@ public struct ControlPlaneClient: Sendable {
     /// UpdateLedgerPermissionsMode.
     public func updatePermissionsMode(name: String, _ mode: PermissionsMode) async throws -> LedgerDescription {
         try await call(
-            .updateLedgerPermissionsMode, ["name": name], body: UpdateLedgerPermissionsModeRequest(permissionsMode: mode))
+            .updateLedgerPermissionsMode, ["name": name],
+            body: UpdateLedgerPermissionsModeRequest(permissionsMode: mode))
     }
 
     /// DeleteLedger.

@@ -366,7 +366,7 @@ final class PostgresLedgerStore: SharedLedgerStore {
             var keys: [String] = []
             for try await key in try await client.query(
                 """
-                SELECT key FROM ledger_metadata WHERE ledger = \(ledger) AND left(key, \(prefix.count)) = \(prefix)
+                SELECT key FROM ledger_metadata WHERE ledger = \(ledger) AND left(key, \(Int32(prefix.count))) = \(prefix)
                 ORDER BY key
                 """, logger: logger
             ).decode(String.self) {

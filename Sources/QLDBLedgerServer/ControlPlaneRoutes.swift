@@ -123,7 +123,8 @@ struct ControlPlaneRoutes: Sendable {
     {
         guard let text = value(query, name) else { return nil }
         guard let number = Int(text) else {
-            throw ControlPlaneError(.invalidParameter, "\(member) must be an integer; got \(text)", parameterName: member)
+            throw ControlPlaneError(
+                .invalidParameter, "\(member) must be an integer; got \(text)", parameterName: member)
         }
         return number
     }

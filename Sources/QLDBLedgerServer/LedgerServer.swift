@@ -229,7 +229,8 @@ struct SendCommandHandler: Sendable {
         }
         let path = request.uri.path.isEmpty ? "/" : request.uri.path
         let signed = SigV4Request(
-            method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, payload: .bytes(body))
+            method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers,
+            payload: .bytes(body))
         do {
             _ = try verifier.verify(signed)
             return nil

@@ -1,6 +1,6 @@
 import Foundation
-import QLDBControl
 import Ion
+import QLDBControl
 import QLDBLedger
 
 /// What the control plane keeps of a ledger beside its journal: its permissions mode, deletion

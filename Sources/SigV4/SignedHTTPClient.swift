@@ -54,11 +54,16 @@ package struct SignedHTTPClient: Sendable {
     /// Signs and sends one request.
     ///
     /// - Parameters:
+    ///   - method: the HTTP method.
     ///   - path: the path as sent, percent-encoded.
     ///   - signingPath: the path the signer canonicalises (it percent-encodes it once more);
     ///     `nil` for `path` itself, as every service but S3 wants. S3 signs its path encoded once,
     ///     so its client passes the unencoded path here.
     ///   - query: the query string as sent, without `?`.
+    ///   - headers: headers to send and sign besides `Host` and the signer's own.
+    ///   - body: the body.
+    /// - Returns: the answer, whatever its status.
+    /// - Throws: what the credential provider or AsyncHTTPClient throws.
     package func send(
         method: String, path: String, signingPath: String? = nil, query: String = "",
         headers: [(name: String, value: String)] = [], body: [UInt8] = []

@@ -2,8 +2,8 @@ import Foundation
 import Ion
 import LicenceService
 import Logging
-import QLDBDriver
 import QLDBControlClient
+import QLDBDriver
 import QLDBLedger
 import QLDBLedgerServer
 import SigV4
@@ -39,7 +39,11 @@ enum ControlPlaneServer {
 /// through the control plane over HTTP), with its tables prepared.
 func makeAPI(proofs: Bool = true) async throws -> LicenceAPI {
     let url = try await ControlPlaneServer.started.value
-    let name = "licences-\(ControlPlaneServer.count.withLock { $0 += 1; return $0 })"
+    let number = ControlPlaneServer.count.withLock { count in
+        count += 1
+        return count
+    }
+    let name = "licences-\(number)"
     let ledger = Ledger(name: name, logger: quietLogger())
     ControlPlaneServer.service.add(ledger)
     var configuration = QLDBDriverConfiguration()

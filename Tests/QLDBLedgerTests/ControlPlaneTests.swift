@@ -212,7 +212,8 @@ final class RecordedObjects: JournalExportDestination {
             // A flipped bit of the revision hash does not fold to the digest.
             var flipped = verified.revisionHash.bytes
             flipped[7] ^= 0x10
-            #expect(!JournalHashes.verify(revisionHash: QLDBHash(flipped), proof: verified.proof, digest: verified.digest))
+            #expect(
+                !JournalHashes.verify(revisionHash: QLDBHash(flipped), proof: verified.proof, digest: verified.digest))
 
             // Against the digest taken before the update.
             let old = try await client.getRevision(
@@ -252,7 +253,10 @@ final class RecordedObjects: JournalExportDestination {
             let tip = try #require(verified.digestTipAddress["sequenceNo"]?.intValue)
             for (blockText, tipText, document) in [
                 ("{strandId:\"\(strand)\",sequenceNo:\(tip)}", "{strandId:\"\(strand)\",sequenceNo:2}", id),
-                ("{strandId:\"AAAAAAAAAAAAAAAAAAAAAA\",sequenceNo:2}", "{strandId:\"\(strand)\",sequenceNo:\(tip)}", id),
+                (
+                    "{strandId:\"AAAAAAAAAAAAAAAAAAAAAA\",sequenceNo:2}", "{strandId:\"\(strand)\",sequenceNo:\(tip)}",
+                    id
+                ),
                 (address, "{strandId:\"\(strand)\",sequenceNo:\(tip + 1)}", id),
                 (address, "{strandId:\"\(strand)\",sequenceNo:\(tip)}", "BBBBBBBBBBBBBBBBBBBBBB"),
                 ("not ion {", "{strandId:\"\(strand)\",sequenceNo:\(tip)}", id),
@@ -314,12 +318,14 @@ final class RecordedObjects: JournalExportDestination {
                 #expect(block["previousBlockHash"]?.bytesValue == previousHash)
                 #expect(
                     QLDBHash.dot(
-                        QLDBHash(try #require(block["entriesHash"]?.bytesValue)), QLDBHash(previousHash)).bytes
+                        QLDBHash(try #require(block["entriesHash"]?.bytesValue)), QLDBHash(previousHash)
+                    ).bytes
                         == block["blockHash"]?.bytesValue)
             }
             let headers = objects.objects.withLock { $0.first { $0.key == keys[0] }?.headers } ?? [:]
             #expect(headers["x-amz-server-side-encryption"] == "aws:kms")
-            #expect(headers["x-amz-server-side-encryption-aws-kms-key-id"] == "arn:aws:kms:eu-west-2:111122223333:key/k")
+            #expect(
+                headers["x-amz-server-side-encryption-aws-kms-key-id"] == "arn:aws:kms:eu-west-2:111122223333:key/k")
 
             let listed = try await client.listJournalS3Exports(maxResults: 1)
             #expect(listed.journalS3Exports.map(\.exportID) == [id])
@@ -354,7 +360,9 @@ final class RecordedObjects: JournalExportDestination {
 
     @Test(arguments: ControlPlaneOperation.allCases)
     func everyOperationsRouteMatchesItself(_ operation: ControlPlaneOperation) throws {
-        let parameters = ["name": "my-ledger", "exportId": "E1", "resourceArn": "arn:aws:qldb:r:1:ledger/x", "streamId": "S"]
+        let parameters = [
+            "name": "my-ledger", "exportId": "E1", "resourceArn": "arn:aws:qldb:r:1:ledger/x", "streamId": "S",
+        ]
         let path = operation.path(parameters)
         let (matched, found) = try #require(ControlPlaneOperation.match(method: operation.method, path: path))
         #expect(matched == operation)

@@ -144,7 +144,8 @@ final class MemoryLedgerStore: LocalLedgerStore {
         state.withLock { state in
             let lower = max(sequences.lowerBound, 1)
             let upper = min(sequences.upperBound, state.stored.count)
-            return lower > upper ? [] : (lower...upper).map { (state.stored[$0 - 1].sequence, state.stored[$0 - 1].body) }
+            return lower > upper
+                ? [] : (lower...upper).map { (state.stored[$0 - 1].sequence, state.stored[$0 - 1].body) }
         }
     }
 
