@@ -43,7 +43,7 @@ final class RecordedObjects: JournalExportDestination {
         exports: (any JournalExportDestination)? = nil,
         _ body: @Sendable (ControlPlaneClient, URL, LedgerService) async throws -> Void
     ) async throws {
-        let service = LedgerService(host: MemoryLedgerHost(logger: quietLogger()), logger: quietLogger())
+        let service = LedgerService(host: try TestStorage.current.emptyHost(), logger: quietLogger())
         var configuration = LedgerServer.Configuration()
         configuration.port = 0
         configuration.authentication = .verify(region: "eu-west-2", credentials: ["AKIDCONTROL": Self.secret])

@@ -53,6 +53,18 @@ enum TestStorage: String {
     }
 }
 
+extension TestStorage {
+    /// A place with no ledgers yet, for ledgers created at run time: a fresh directory, or memory.
+    /// PostgreSQL's database outlives the test and holds other tests' ledgers, so its host is
+    /// exercised by `scripts/interop-control-plane.sh` instead; here it is a directory.
+    func emptyHost() throws -> any LedgerHost {
+        switch self {
+        case .memory: MemoryLedgerHost(logger: quietLogger())
+        case .sqlite, .postgres: DirectoryLedgerHost(directory: try temporaryDirectory(), logger: quietLogger())
+        }
+    }
+}
+
 /// A new empty directory under the system's temporary directory.
 func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("swift-qldb-\(UUID().uuidString)")
