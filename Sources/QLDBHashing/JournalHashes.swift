@@ -54,11 +54,14 @@ public enum JournalHashes {
     }
 
     /// A block's entries-hash list: the Ion hash of its transaction info, then the Merkle root of
-    /// its revisions' hashes when it has any. The block's `entriesHash` is the Merkle root of
-    /// this list.
-    public static func entriesHashList(transactionInfo: IonValue, revisionHashes: [QLDBHash]) -> [QLDBHash] {
+    /// its revisions' hashes when it has any, then the Ion hash of its redaction info when it
+    /// records a redaction. The block's `entriesHash` is the Merkle root of this list.
+    public static func entriesHashList(
+        transactionInfo: IonValue, revisionHashes: [QLDBHash], redactionInfo: IonValue? = nil
+    ) -> [QLDBHash] {
         var list = [QLDBHash.ionHash(of: transactionInfo)]
         if !revisionHashes.isEmpty { list.append(merkleRoot(revisionHashes)) }
+        if let redactionInfo { list.append(QLDBHash.ionHash(of: redactionInfo)) }
         return list
     }
 

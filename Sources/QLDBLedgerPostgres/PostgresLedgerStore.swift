@@ -127,11 +127,12 @@ final class PostgresLedgerStore: SharedLedgerStore {
     // MARK: Reads
 
     /// The revision columns every read selects, in this order.
-    static let revisionColumns = "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id"
-    typealias RevisionRow = (String, Int, Int, ByteBuffer, ByteBuffer?, ByteBuffer, String)
+    static let revisionColumns =
+        "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id, r.data_hash"
+    typealias RevisionRow = (String, Int, Int, ByteBuffer, ByteBuffer?, ByteBuffer, String, ByteBuffer?)
 
     func revision(_ row: RevisionRow) throws -> Revision {
-        let (id, sequence, version, hash, data, time, txID) = row
+        let (id, sequence, version, hash, data, time, txID, dataHash) = row
         guard let time = try IonValue.decode(binary: Self.bytes(time) ?? []).first?.timestampValue else {
             throw StorageError(
                 engine: "postgres", operation: "reading a revision", reason: "tx_time is not a timestamp")
@@ -140,7 +141,8 @@ final class PostgresLedgerStore: SharedLedgerStore {
             blockAddress: BlockAddress(strandID: strandID, sequenceNo: sequence),
             hash: QLDBHash(Self.bytes(hash) ?? []),
             data: try Self.bytes(data).flatMap { try IonValue.decode(binary: $0).first }, documentID: id,
-            version: version, transactionTime: time, transactionID: txID)
+            version: version, transactionTime: time, transactionID: txID,
+            dataHash: Self.bytes(dataHash).map(QLDBHash.init))
     }
 
     func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
@@ -330,8 +332,8 @@ final class PostgresLedgerStore: SharedLedgerStore {
                 WHERE r.ledger = \(ledger) AND r.sequence > \(after) AND r.sequence <= \(last)
                 ORDER BY r.sequence, r.position
                 """, logger: logger
-            ).decode((String, String, Int, Int, ByteBuffer, ByteBuffer?, ByteBuffer, String).self) {
-                let revision = try revision((row.1, row.2, row.3, row.4, row.5, row.6, row.7))
+            ).decode((String, String, Int, Int, ByteBuffer, ByteBuffer?, ByteBuffer, String, ByteBuffer?).self) {
+                let revision = try revision((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8))
                 revisions[revision.blockAddress.sequenceNo, default: []].append((row.0, revision))
             }
             for (summaryRow, blockBody) in page {
@@ -358,6 +360,38 @@ final class PostgresLedgerStore: SharedLedgerStore {
             return value
         } catch {
             throw Self.failure("reading metadata \(key)", error)
+        }
+    }
+
+    func redact(table: String, document: String, sequence: Int, dataHash: QLDBHash, blockBody: [UInt8])
+        async throws(StorageError)
+    {
+        let what = "redacting the revision of \(document) in block \(sequence)"
+        do {
+            try await withDeadline(Self.operationTimeout, what) {
+                try await self.client.withConnection { connection in
+                    _ = try await connection.query("BEGIN", logger: self.logger)
+                    do {
+                        try await connection.query(
+                            """
+                            UPDATE revisions SET data = NULL, data_hash = \(Self.buffer(dataHash.bytes))
+                            WHERE ledger = \(self.ledger) AND table_id = \(table) AND document_id = \(document)
+                            AND sequence = \(sequence)
+                            """, logger: self.logger)
+                        try await connection.query(
+                            """
+                            UPDATE blocks SET body = \(Self.buffer(blockBody))
+                            WHERE ledger = \(self.ledger) AND sequence = \(sequence)
+                            """, logger: self.logger)
+                        _ = try await connection.query("COMMIT", logger: self.logger)
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                        throw error
+                    }
+                }
+            }
+        } catch {
+            throw Self.failure(what, error)
         }
     }
 

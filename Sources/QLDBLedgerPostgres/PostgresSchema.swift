@@ -77,7 +77,9 @@ enum PostgresSchema {
                     PRIMARY KEY (ledger, key, sequence))
                 """,
             ]
-        )
+        ),
+        // A redacted revision keeps its hash and loses its data for the data's hash.
+        (2, ["ALTER TABLE revisions ADD COLUMN data_hash BYTEA"]),
     ]
 
     /// The schema this build writes.

@@ -56,11 +56,12 @@ enum BlockBuilder {
         if !txn.catalogChanges.isEmpty { info["catalog"] = .list(txn.catalogChanges.map(\.ionValue)) }
         let transactionInfo = IonValue.struct(info)
         let revisionHashes = revisions.map(\.revision.hash)
+        let redactionInfo = txn.redaction?.redactionInfo
         let entriesHashList = JournalHashes.entriesHashList(
-            transactionInfo: transactionInfo, revisionHashes: revisionHashes)
+            transactionInfo: transactionInfo, revisionHashes: revisionHashes, redactionInfo: redactionInfo)
         let entriesHash = JournalHashes.merkleRoot(entriesHashList)
         let blockHash = JournalHashes.blockHash(entriesHash: entriesHash, previousBlockHash: tip.tip)
-        let ion: IonValue = [
+        var fields: IonStruct = [
             "blockAddress": address.ionValue,
             "transactionId": .string(txn.id),
             "blockTimestamp": .timestamp(txTime),
@@ -71,6 +72,8 @@ enum BlockBuilder {
             "transactionInfo": transactionInfo,
             "revisions": .list(revisions.map(\.revision.ionValue)),
         ]
+        if let redactionInfo { fields["redactionInfo"] = redactionInfo }
+        let ion = IonValue.struct(fields)
         let body: [UInt8]
         do { body = try IonValue.encode(binary: [ion]) } catch {
             throw LedgerError(

@@ -63,8 +63,9 @@ struct BlockVerifier {
             else { throw LedgerError.badRequest("a revision lacks its metadata") }
             let revision = Revision(
                 blockAddress: revisionAddress, hash: try hash("hash", in: value), data: value["data"], documentID: id,
-                version: version, transactionTime: time, transactionID: txID)
-            guard Revision.computeHash(metadata: revision.metadata, data: revision.data) == revision.hash else {
+                version: version, transactionTime: time, transactionID: txID,
+                dataHash: value["dataHash"] == nil ? nil : try hash("dataHash", in: value))
+            guard revision.computedHash == revision.hash else {
                 throw LedgerError.badRequest("revision \(version) of document \(id) does not match its hash")
             }
             guard let tableID = info["documents"]?[id]?["tableId"]?.stringValue, catalog.tables[tableID] != nil else {
@@ -73,7 +74,8 @@ struct BlockVerifier {
             revisions.append((tableID, revision))
         }
         let revisionHashes = revisions.map(\.revision.hash)
-        let entriesHashList = JournalHashes.entriesHashList(transactionInfo: info, revisionHashes: revisionHashes)
+        let entriesHashList = JournalHashes.entriesHashList(
+            transactionInfo: info, revisionHashes: revisionHashes, redactionInfo: block["redactionInfo"])
         let stored = (block["entriesHashList"]?.listValue ?? []).compactMap { v -> QLDBHash? in
             guard case .blob(let b) = v.content else { return nil }
             return QLDBHash(b)

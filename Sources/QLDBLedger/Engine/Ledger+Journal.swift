@@ -102,7 +102,7 @@ extension Ledger {
         for (held, written) in zip(stored, block) {
             let revision = held.revision
             guard held.table == written.table, revision == written.revision,
-                Revision.computeHash(metadata: revision.metadata, data: revision.data) == revision.hash
+                revision.computedHash == revision.hash
             else {
                 throw .badRequest(
                     "the stored revision \(revision.version) of document \(revision.documentID) differs from the block's"

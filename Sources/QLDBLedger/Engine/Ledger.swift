@@ -223,6 +223,9 @@ public final class Ledger: Sendable {
         }
         // Every UTCNOW() of the statement is the statement's start time.
         let context = EvaluationContext(parameters: parameters, now: startTime, transactionID: txn.id)
+        if case .exec(let procedure, let arguments) = parsed.statement {
+            return try await executeProcedure(procedure, arguments, context: context, txn: &txn)
+        }
         let fetched: [SourcePosition: FetchedRows]
         do {
             fetched = try await fetchRows(for: parsed.statement, context: context, txn: txn)
@@ -314,7 +317,7 @@ public final class Ledger: Sendable {
             guard txn.digest.digest.withUnsafeBytes({ $0.elementsEqual(clientDigest) }) else {
                 throw LedgerError.badRequest("Digests don't match", code: "412")
             }
-            if txn.writes.isEmpty && txn.catalogChanges.isEmpty {
+            if txn.changesNothing {
                 return nil
             }
             if let failure = head.failure { throw failure.ledgerError }
@@ -332,6 +335,7 @@ public final class Ledger: Sendable {
             throw error.ledgerError
         }
         head.withLock { $0.markDurable(through: sequence) }
+        if let redaction = txn.redaction { try await apply(redaction) }
         return txn.digest.digest
     }
 
@@ -341,7 +345,7 @@ public final class Ledger: Sendable {
         guard txn.digest.digest.withUnsafeBytes({ $0.elementsEqual(clientDigest) }) else {
             throw LedgerError.badRequest("Digests don't match", code: "412")
         }
-        if txn.writes.isEmpty && txn.catalogChanges.isEmpty { return txn.digest.digest }
+        if txn.changesNothing { return txn.digest.digest }
         let reads = txn.reads.conflictKeys(changesCatalog: !txn.catalogChanges.isEmpty)
         let block = try await shared.commit(transactionID: txn.id, snapshot: txn.snapshot, reads: reads) {
             tip throws(LedgerError) in
@@ -356,6 +360,7 @@ public final class Ledger: Sendable {
                 head.catalog = block.catalog
             }
         }
+        if let redaction = txn.redaction { try await apply(redaction) }
         return txn.digest.digest
     }
 }

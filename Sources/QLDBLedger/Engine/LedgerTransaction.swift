@@ -99,7 +99,12 @@ struct LedgerTransaction: Sendable {
     /// number and the index values it gives up. Under OCC it is still the latest at commit, or
     /// the commit conflicts, because every UPDATE and DELETE reads the document it writes.
     var baseRevisions: [DocumentKey: Revision] = [:]
+    /// The revision `EXEC redact_revision` redacts (QLDB allows one per transaction).
+    var redaction: Redaction?
     var writtenBytes = 0
+
+    /// Whether committing writes nothing, so no block is made.
+    var changesNothing: Bool { writes.isEmpty && catalogChanges.isEmpty && redaction == nil }
 
     init(id: String, snapshot: Int, catalog: Catalog) {
         self.id = id

@@ -42,8 +42,10 @@ public struct Revision: Sendable, Hashable {
     public var blockAddress: BlockAddress
     /// `dot(H(metadata), H(data))`; for a delete (no data), `H(metadata)`.
     public var hash: QLDBHash
-    /// The document; `nil` for the revision that deletes it.
+    /// The document; `nil` for the revision that deletes it, and for a redacted one.
     public var data: IonValue?
+    /// For a redacted revision: the Ion hash of the data it had, which its hash still covers.
+    public var dataHash: QLDBHash?
     /// The document id.
     public var documentID: String
     /// 0 on insert, one more on every later revision.
@@ -55,8 +57,9 @@ public struct Revision: Sendable, Hashable {
 
     package init(
         blockAddress: BlockAddress, hash: QLDBHash, data: IonValue?, documentID: String, version: Int,
-        transactionTime: IonTimestamp, transactionID: String
+        transactionTime: IonTimestamp, transactionID: String, dataHash: QLDBHash? = nil
     ) {
+        self.dataHash = dataHash
         self.blockAddress = blockAddress
         self.hash = hash
         self.data = data
@@ -75,20 +78,28 @@ public struct Revision: Sendable, Hashable {
     }
 
     /// The revision shape of `history()` and `_ql_committed_`: `{blockAddress, hash, data, metadata}`
-    /// (no `data` for a delete).
+    /// (no `data` for a delete; `dataHash` instead of `data` once redacted).
     public var ionValue: IonValue {
         var fields = IonStruct()
         fields["blockAddress"] = blockAddress.ionValue
         fields["hash"] = .blob(hash.bytes)
-        if let data { fields["data"] = data }
+        if let data {
+            fields["data"] = data
+        } else if let dataHash {
+            fields["dataHash"] = .blob(dataHash.bytes)
+        }
         fields["metadata"] = metadata
         return .struct(fields)
     }
 
-    static func computeHash(metadata: IonValue, data: IonValue?) -> QLDBHash {
-        guard let data else { return CommitDigest.ionHash(metadata) }
-        return JournalHashes.revisionHash(metadata: metadata, data: data)
+    static func computeHash(metadata: IonValue, data: IonValue?, dataHash: QLDBHash? = nil) -> QLDBHash {
+        if let data { return JournalHashes.revisionHash(metadata: metadata, data: data) }
+        if let dataHash { return JournalHashes.revisionHash(metadata: metadata, dataHash: dataHash) }
+        return CommitDigest.ionHash(metadata)
     }
+
+    /// The hash the revision's own fields give (its data, or the hash left of redacted data).
+    var computedHash: QLDBHash { Self.computeHash(metadata: metadata, data: data, dataHash: dataHash) }
 }
 
 extension IonValue {

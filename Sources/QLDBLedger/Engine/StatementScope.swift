@@ -131,8 +131,8 @@ struct StatementScope: Sendable {
                 ],
                 whereClause: whereClause, evaluator: evaluator, reader: reader)
         case .exec(let procedure, _):
-            throw LedgerError.badRequest(
-                "EXEC \(procedure): stored procedures (redact_revision) are not available on this ledger yet")
+            // `Ledger.execute` runs stored procedures before a statement scope is made.
+            throw LedgerError.badRequest("EXEC \(procedure) cannot run inside another statement")
         }
     }
 

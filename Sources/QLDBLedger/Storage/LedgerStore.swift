@@ -46,6 +46,13 @@ package protocol LedgerStore: AnyObject, Sendable {
     /// exports: what the control plane and permissions keep), or `nil`.
     func metadata(_ key: String) async throws(StorageError) -> [UInt8]?
 
+    /// Redacts a revision whose redaction is durable in the journal: the revision of `document`
+    /// committed in block `sequence` keeps its hash, loses its data and gets `dataHash`, and the
+    /// block's stored body becomes `blockBody` (the same block with that revision redacted).
+    /// Atomic; doing it twice changes nothing more.
+    func redact(table: String, document: String, sequence: Int, dataHash: QLDBHash, blockBody: [UInt8])
+        async throws(StorageError)
+
     /// The metadata keys that start with `prefix`, sorted.
     func metadataKeys(withPrefix prefix: String) async throws(StorageError) -> [String]
 

@@ -173,6 +173,29 @@ final class MemoryLedgerStore: LocalLedgerStore {
 
     func metadata(_ key: String) async throws(StorageError) -> [UInt8]? { state.withLock { $0.metadata[key] } }
 
+    func redact(table: String, document: String, sequence: Int, dataHash: QLDBHash, blockBody: [UInt8])
+        async throws(StorageError)
+    {
+        func redacted(_ revision: Revision) -> Revision {
+            guard revision.documentID == document, revision.blockAddress.sequenceNo == sequence else { return revision }
+            var redacted = revision
+            redacted.data = nil
+            redacted.dataHash = dataHash
+            return redacted
+        }
+        state.withLock { state in
+            guard var stored = state.tables[table] else { return }
+            stored.history = stored.history.map(redacted)
+            stored.versions[document] = stored.versions[document]?.map { version in
+                (version.sequence, version.revision.map(redacted))
+            }
+            state.tables[table] = stored
+            guard sequence >= 1, sequence <= state.stored.count else { return }
+            state.stored[sequence - 1].body = blockBody
+            state.stored[sequence - 1].revisions = state.stored[sequence - 1].revisions.map { ($0.table, redacted($0.revision)) }
+        }
+    }
+
     func metadataKeys(withPrefix prefix: String) async throws(StorageError) -> [String] {
         state.withLock { $0.metadata.keys.filter { $0.hasPrefix(prefix) }.sorted() }
     }

@@ -17,6 +17,9 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     let path: String
     let strandID: String
     let readOnly: Bool
+    /// The revision columns reads select; a file of schema 1 opened read-only (not upgraded)
+    /// has no `data_hash`, and no redacted revision.
+    let revisionColumns: String
     let writer: SQLiteConnection
     /// The writer, lent to one statement sequence (a group commit, a metadata write) at a time.
     let writing: SQLiteConnections
@@ -40,9 +43,12 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     }
 
     private init(
-        path: String, strandID: String, readOnly: Bool, writer: SQLiteConnection, readers: [SQLiteConnection],
-        lastSequence: Int, logger: Logger
+        path: String, strandID: String, readOnly: Bool, schemaVersion: Int, writer: SQLiteConnection,
+        readers: [SQLiteConnection], lastSequence: Int, logger: Logger
     ) {
+        self.revisionColumns =
+            "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id, "
+            + (schemaVersion >= 2 ? "r.data_hash" : "NULL AS data_hash")
         self.path = path
         self.strandID = strandID
         self.readOnly = readOnly
@@ -103,9 +109,11 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             }
             let last =
                 try await writer.query("SELECT MAX(sequence) AS last FROM blocks").first?.column("last")?.integer ?? 0
+            let schemaVersion =
+                try await writer.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
             return SQLiteLedgerStore(
-                path: path, strandID: strand ?? newStrandID, readOnly: readOnly, writer: writer, readers: readers,
-                lastSequence: last, logger: logger)
+                path: path, strandID: strand ?? newStrandID, readOnly: readOnly, schemaVersion: schemaVersion,
+                writer: writer, readers: readers, lastSequence: last, logger: logger)
         } catch {
             try? await writer.close()
             for connection in readers { try? await connection.close() }
@@ -150,7 +158,6 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     }
 
     /// The revision columns every read selects, in this order.
-    static let revisionColumns = "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id"
 
     func revision(from row: SQLiteRow) throws -> Revision {
         guard let id = row.column("document_id")?.string, let sequence = row.column("sequence")?.integer,
@@ -163,7 +170,8 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         let data = try Self.bytes(row.column("data")).flatMap { try IonValue.decode(binary: $0).first }
         return Revision(
             blockAddress: BlockAddress(strandID: strandID, sequenceNo: sequence), hash: QLDBHash(hash), data: data,
-            documentID: id, version: version, transactionTime: time, transactionID: txID)
+            documentID: id, version: version, transactionTime: time, transactionID: txID,
+            dataHash: Self.bytes(row.column("data_hash")).map(QLDBHash.init))
     }
 
     func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
@@ -185,7 +193,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             binds += values.map { .blob(Self.buffer(TableDefinition.indexKeyBytes($0))) }
         }
         let sql = """
-            SELECT \(Self.revisionColumns) FROM documents d JOIN revisions r
+            SELECT \(revisionColumns) FROM documents d JOIN revisions r
             ON r.table_id = d.table_id AND r.document_id = d.document_id AND r.sequence = (
                 SELECT MAX(m.sequence) FROM revisions m
                 WHERE m.table_id = d.table_id AND m.document_id = d.document_id AND m.sequence <= ?1)
@@ -204,7 +212,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         var binds: [SQLiteData] = [.text(table), .integer(snapshot)]
         if let document { binds.append(.text(document)) }
         let sql = """
-            SELECT \(Self.revisionColumns) FROM revisions r WHERE r.table_id = ? AND r.sequence <= ?\
+            SELECT \(revisionColumns) FROM revisions r WHERE r.table_id = ? AND r.sequence <= ?\
             \(document == nil ? "" : " AND r.document_id = ?") ORDER BY r.sequence, r.position
             """
         do {
@@ -306,7 +314,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             var revisions: [Int: [(table: String, revision: Revision)]] = [:]
             for row in try await read(
                 """
-                SELECT r.table_id, \(Self.revisionColumns) FROM revisions r
+                SELECT r.table_id, \(revisionColumns) FROM revisions r
                 WHERE r.sequence > ? AND r.sequence <= ? ORDER BY r.sequence, r.position
                 """, [.integer(after), .integer(last)])
             {
@@ -334,6 +342,32 @@ final class SQLiteLedgerStore: LocalLedgerStore {
                     "value"))
         } catch {
             throw Self.failure("reading metadata \(key)", error)
+        }
+    }
+
+    func redact(table: String, document: String, sequence: Int, dataHash: QLDBHash, blockBody: [UInt8])
+        async throws(StorageError)
+    {
+        guard !readOnly else {
+            throw StorageError(engine: "sqlite", operation: "redacting", reason: "the ledger was opened read-only")
+        }
+        do {
+            try await writing.with { writer in
+                _ = try await writer.query("BEGIN IMMEDIATE")
+                do {
+                    _ = try await writer.query(
+                        "UPDATE revisions SET data = NULL, data_hash = ? WHERE table_id = ? AND document_id = ? AND sequence = ?",
+                        [.blob(Self.buffer(dataHash.bytes)), .text(table), .text(document), .integer(sequence)])
+                    _ = try await writer.query(
+                        "UPDATE blocks SET body = ? WHERE sequence = ?", [.blob(Self.buffer(blockBody)), .integer(sequence)])
+                    _ = try await writer.query("COMMIT")
+                } catch {
+                    _ = try? await writer.query("ROLLBACK")
+                    throw error
+                }
+            }
+        } catch {
+            throw Self.failure("redacting the revision of \(document) in block \(sequence)", error)
         }
     }
 

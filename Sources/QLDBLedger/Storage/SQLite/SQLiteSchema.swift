@@ -4,7 +4,7 @@ import SQLiteNIO
 /// `docs/storage.md` describes each table.
 enum SQLiteSchema {
     /// The schema this build writes; kept in `PRAGMA user_version`.
-    static let version = 1
+    static let version = 2
 
     /// Each migration brings the file from the version before it to its own number.
     static let migrations: [(version: Int, statements: [String])] = [
@@ -57,7 +57,9 @@ enum SQLiteSchema {
                     PRIMARY KEY (table_id, field, value_key, document_id)) WITHOUT ROWID
                 """,
             ]
-        )
+        ),
+        // A redacted revision keeps its hash and loses its data for the data's hash.
+        (2, ["ALTER TABLE revisions ADD COLUMN data_hash BLOB"]),
     ]
 
     /// Creates the tables of a new file, or runs the migrations an older file needs, in one
