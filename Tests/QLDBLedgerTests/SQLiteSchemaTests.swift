@@ -1,0 +1,58 @@
+import Foundation
+import Ion
+import QLDBDriver
+import QLDBLedger
+import SQLiteNIO
+import Testing
+
+/// A ledger file of an earlier schema: read as it is when opened read-only, upgraded when opened
+/// read-write.
+@Suite struct SQLiteSchemaTests {
+    @Test func aSchemaOneFileIsReadReadOnlyAndUpgradedReadWrite() async throws {
+        let directory = try temporaryDirectory()
+        let ledger = try await Ledger(name: "old", directory: directory, logger: quietLogger())
+        let (driver, _) = driver(on: ledger)
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE Car") }
+        try await driver.execute { txn in try await txn.execute("INSERT INTO Car VALUE {'VIN': 'V1'}") }
+        try await driver.close()
+        await ledger.close()
+        // What schema 1 was: no data_hash column.
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: directory.appendingPathComponent("old.sqlite").path))
+        _ = try await connection.query("ALTER TABLE revisions DROP COLUMN data_hash")
+        _ = try await connection.query("PRAGMA user_version = 1")
+        try await connection.close()
+
+        let readOnly = try await Ledger(name: "old", directory: directory, journalAccess: .readOnly, logger: quietLogger())
+        guard case .success(let digest?) = await readOnly.verifyChain() else {
+            Issue.record("a schema-1 file does not verify read-only")
+            return
+        }
+        #expect(digest.tipAddress.sequenceNo == 2)
+        await readOnly.close()
+
+        let upgraded = try await Ledger(name: "old", directory: directory, logger: quietLogger())
+        let (again, _) = self.driver(on: upgraded)
+        let cars = try await again.execute { txn in try await txn.execute("SELECT VALUE VIN FROM Car").collect() }
+        #expect(cars == ["V1"])
+        try await again.close()
+        await upgraded.close()
+        let check = try await SQLiteConnection.open(
+            storage: .file(path: directory.appendingPathComponent("old.sqlite").path))
+        let version = try await check.query("PRAGMA user_version").first?.column("user_version")?.integer
+        try await check.close()
+        #expect(version == 2)
+    }
+
+    func driver(on ledger: Ledger) -> (QLDBDriver, LedgerService) {
+        let service = LedgerService(logger: quietLogger())
+        service.add(ledger)
+        var configuration = QLDBDriverConfiguration()
+        configuration.logger = quietLogger()
+        return (
+            QLDBDriver(
+                ledger: ledger.name, transport: EmbeddedLedgerTransport(service: service), configuration: configuration),
+            service
+        )
+    }
+}
