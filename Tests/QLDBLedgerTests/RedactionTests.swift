@@ -121,7 +121,8 @@ import Testing
             }
         }
         #expect(twice?.message.contains("only one revision") == true)
-        try await driver.execute { txn in try await txn.execute("EXEC redact_revision ?, '\(table)', '\(id)'", address) }
+        try await driver.execute { txn in try await txn.execute("EXEC redact_revision ?, '\(table)', '\(id)'", address)
+        }
         let again = await #expect(throws: QLDBSessionError.self) {
             try await driver.execute { txn in
                 try await txn.execute("EXEC redact_revision ?, '\(table)', '\(id)'", address)

@@ -23,7 +23,8 @@ import Testing
         _ = try await connection.query("PRAGMA user_version = 1")
         try await connection.close()
 
-        let readOnly = try await Ledger(name: "old", directory: directory, journalAccess: .readOnly, logger: quietLogger())
+        let readOnly = try await Ledger(
+            name: "old", directory: directory, journalAccess: .readOnly, logger: quietLogger())
         guard case .success(let digest?) = await readOnly.verifyChain() else {
             Issue.record("a schema-1 file does not verify read-only")
             return

@@ -52,7 +52,8 @@ extension Ledger {
         }
         guard let index = revisions.firstIndex(where: { $0.blockAddress.sequenceNo == address.sequenceNo }) else {
             throw .badRequest(
-                "redact_revision: document \(documentID) of table \(tableID) has no revision in the block at \(address)")
+                "redact_revision: document \(documentID) of table \(tableID) has no revision in the block at \(address)"
+            )
         }
         let revision = revisions[index]
         guard index < revisions.count - 1 else {

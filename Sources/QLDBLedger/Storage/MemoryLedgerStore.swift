@@ -192,7 +192,9 @@ final class MemoryLedgerStore: LocalLedgerStore {
             state.tables[table] = stored
             guard sequence >= 1, sequence <= state.stored.count else { return }
             state.stored[sequence - 1].body = blockBody
-            state.stored[sequence - 1].revisions = state.stored[sequence - 1].revisions.map { ($0.table, redacted($0.revision)) }
+            state.stored[sequence - 1].revisions = state.stored[sequence - 1].revisions.map {
+                ($0.table, redacted($0.revision))
+            }
         }
     }
 

@@ -359,7 +359,8 @@ final class SQLiteLedgerStore: LocalLedgerStore {
                         "UPDATE revisions SET data = NULL, data_hash = ? WHERE table_id = ? AND document_id = ? AND sequence = ?",
                         [.blob(Self.buffer(dataHash.bytes)), .text(table), .text(document), .integer(sequence)])
                     _ = try await writer.query(
-                        "UPDATE blocks SET body = ? WHERE sequence = ?", [.blob(Self.buffer(blockBody)), .integer(sequence)])
+                        "UPDATE blocks SET body = ? WHERE sequence = ?",
+                        [.blob(Self.buffer(blockBody)), .integer(sequence)])
                     _ = try await writer.query("COMMIT")
                 } catch {
                     _ = try? await writer.query("ROLLBACK")
