@@ -199,6 +199,7 @@ for previous, current in zip(blocks, blocks[1:]):
     expect(dot(current["entriesHash"], previous["blockHash"]) == current["blockHash"],
            f"block {current['blockAddress']}: blockHash = dot(entriesHash, previousBlockHash)")
 ok(f"exported journal of {len(blocks)} blocks chains, checked block by block")
+print(f"export-location s3://{bucket}/{prefix} {len(blocks)} blocks", flush=True)
 
 # Deletion (the tutorial's deletion_protection and delete_ledger).
 expect_error("ResourcePreconditionNotMetException", qldb.delete_ledger, Name=LEDGER)

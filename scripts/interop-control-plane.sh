@@ -19,9 +19,10 @@ free_port() { "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("
 moto_port=$(free_port)
 moto_log=$(mktemp)
 serve_log=$(mktemp)
+flow_log=$(mktemp)
 "$VENV/bin/moto_server" -H 127.0.0.1 -p "$moto_port" > "$moto_log" 2>&1 &
 moto_pid=$!
-cleanup() { kill "$moto_pid" "${serve_pid:-}" 2>/dev/null || true; rm -f "$moto_log" "$serve_log"; }
+cleanup() { kill "$moto_pid" "${serve_pid:-}" 2>/dev/null || true; rm -f "$moto_log" "$serve_log" "$flow_log"; }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
     curl -s -o /dev/null "http://127.0.0.1:$moto_port/" && break
@@ -44,11 +45,23 @@ run_flow() { # $1: storage flags, $2: ledger name suffix
     head -n 2 "$serve_log"
     env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_EC2_METADATA_DISABLED=true \
         "$VENV/bin/python" scripts/control_plane_boto3.py "http://127.0.0.1:$port" "http://127.0.0.1:$moto_port" \
-        "$REGION" AKIDCONTROL control-secret "$2" || status=$?
+        "$REGION" AKIDCONTROL control-secret "$2" | tee "$flow_log" || status=$?
     [ "$status" = 0 ] || { echo "--- qldb serve log"; tail -n 30 "$serve_log"; }
     kill "$serve_pid"
     wait "$serve_pid" 2>/dev/null || true
-    return $status
+    [ "$status" = 0 ] || return $status
+    # The export just made, imported from S3 into a new SQLite ledger, which must verify.
+    local location blocks import_dir
+    location=$(sed -n 's/^export-location \(s3:[^ ]*\) \([0-9]*\) blocks$/\1/p' "$flow_log")
+    blocks=$(sed -n 's/^export-location \(s3:[^ ]*\) \([0-9]*\) blocks$/\2/p' "$flow_log")
+    import_dir=$(mktemp -d)
+    AWS_ACCESS_KEY_ID=moto AWS_SECRET_ACCESS_KEY=moto AWS_EC2_METADATA_DISABLED=true \
+        "$QLDB_BIN" import-export --ledger imported --data-dir "$import_dir" --from-s3 "$location" \
+        --s3-endpoint "http://127.0.0.1:$moto_port" --region "$REGION" | tee "$flow_log"
+    grep -q "imported: $blocks blocks imported" "$flow_log" || { echo "import: expected $blocks blocks"; return 1; }
+    "$QLDB_BIN" verify --data-dir "$import_dir" --ledger imported
+    rm -rf "$import_dir"
+    echo "ok import-export of that export from S3: $blocks blocks, verified"
 }
 
 run_flow "--in-memory" ""

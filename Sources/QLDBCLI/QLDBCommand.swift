@@ -8,7 +8,10 @@ struct QLDBCommand: AsyncParsableCommand {
         commandName: "qldb",
         abstract: "Tools for Amazon Ion data and QLDB ledgers.",
         version: SwiftQLDBVersion.current,
-        subcommands: [IonCommand.self, DigestCommand.self, ServeCommand.self, VerifyCommand.self, BackupCommand.self]
+        subcommands: [
+            IonCommand.self, DigestCommand.self, ServeCommand.self, VerifyCommand.self, BackupCommand.self,
+            ImportExportCommand.self,
+        ]
     )
 }
 

@@ -219,9 +219,11 @@ extension PostgresLedgerStore {
             let time = Self.buffer(try IonValue.encode(binary: [.timestamp(revision.transactionTime)]))
             try await connection.query(
                 """
-                INSERT INTO revisions (ledger, table_id, document_id, sequence, position, version, hash, data, tx_time, tx_id)
+                INSERT INTO revisions
+                    (ledger, table_id, document_id, sequence, position, version, hash, data, tx_time, tx_id, data_hash)
                 VALUES (\(ledger), \(table), \(revision.documentID), \(block.sequence), \(position), \(revision.version),
-                    \(Self.buffer(revision.hash.bytes)), \(data), \(time), \(revision.transactionID))
+                    \(Self.buffer(revision.hash.bytes)), \(data), \(time), \(revision.transactionID),
+                    \(revision.dataHash.map { Self.buffer($0.bytes) }))
                 """, logger: logger)
             if let document = revision.data {
                 var keys: [String] = []

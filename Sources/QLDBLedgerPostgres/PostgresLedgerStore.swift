@@ -227,13 +227,14 @@ final class PostgresLedgerStore: SharedLedgerStore {
 
     func summary(_ row: SummaryRow) -> BlockSummary {
         let (sequence, hash, previous, entries, revisions, documents) = row
+        let revisionHashes = BlockSummary.splitHashes(Self.bytes(revisions) ?? [])
         return BlockSummary(
             address: BlockAddress(strandID: strandID, sequenceNo: sequence),
             blockHash: QLDBHash(Self.bytes(hash) ?? []),
             previousBlockHash: QLDBHash(Self.bytes(previous) ?? []),
             entriesHashList: BlockSummary.splitHashes(Self.bytes(entries) ?? []),
-            revisionHashes: BlockSummary.splitHashes(Self.bytes(revisions) ?? []),
-            revisionDocuments: documents.isEmpty ? [] : documents.split(separator: ",").map(String.init))
+            revisionHashes: revisionHashes,
+            revisionDocuments: BlockSummary.splitDocuments(documents, revisions: revisionHashes.count))
     }
 
     func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary? {

@@ -43,6 +43,56 @@ public struct S3Client: Sendable {
         return response.body
     }
 
+    /// The keys of the bucket's objects that start with `prefix`, in S3's (lexicographic) order,
+    /// every page of ListObjectsV2 read.
+    ///
+    /// - Throws: ``S3Error`` (`NoSuchBucket`, `AccessDenied`, …).
+    public func listObjects(bucket: String, prefix: String) async throws -> [String] {
+        var keys: [String] = []
+        var token: String?
+        repeat {
+            var query = "list-type=2&prefix=\(PercentEncoding.encode(prefix.utf8, keepSlash: false))"
+            if let token { query += "&continuation-token=\(PercentEncoding.encode(token.utf8, keepSlash: false))" }
+            let response = try await send("GET", bucket: bucket, key: nil, query: query)
+            guard response.status == 200 else { throw S3Error(response, operation: "ListObjectsV2", bucket, nil) }
+            let page = ListPage(String(decoding: response.body, as: UTF8.self))
+            keys += page.keys
+            token = page.truncated ? page.nextToken : nil
+        } while token != nil
+        return keys
+    }
+
+    /// One page of ListObjectsV2's XML: read by its elements, without an XML library (FoundationXML
+    /// would link libxml2 into a static executable).
+    struct ListPage {
+        var keys: [String] = []
+        var truncated = false
+        var nextToken: String?
+
+        init(_ xml: String) {
+            keys = Self.elements("Key", in: xml)
+            truncated = Self.elements("IsTruncated", in: xml).first == "true"
+            nextToken = Self.elements("NextContinuationToken", in: xml).first
+        }
+
+        static func elements(_ name: String, in xml: String) -> [String] {
+            var found: [String] = []
+            var rest = xml[...]
+            while let start = rest.range(of: "<\(name)>"), let end = rest[start.upperBound...].range(of: "</\(name)>") {
+                found.append(unescape(String(rest[start.upperBound..<end.lowerBound])))
+                rest = rest[end.upperBound...]
+            }
+            return found
+        }
+
+        static func unescape(_ text: String) -> String {
+            guard text.contains("&") else { return text }
+            return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+                .replacingOccurrences(of: "&amp;", with: "&")
+        }
+    }
+
     /// Checks that the bucket exists and may be used.
     ///
     /// - Throws: ``S3Error`` (404 when there is no such bucket, 403 when it is not ours).
@@ -52,13 +102,13 @@ public struct S3Client: Sendable {
     }
 
     private func send(
-        _ method: String, bucket: String, key: String?, headers: [(name: String, value: String)] = [],
-        body: [UInt8] = []
+        _ method: String, bucket: String, key: String?, query: String = "",
+        headers: [(name: String, value: String)] = [], body: [UInt8] = []
     ) async throws -> SignedHTTPClient.Response {
         let raw = "/\(bucket)" + (key.map { "/\($0)" } ?? "")
         // S3 signs the path percent-encoded once: the signer encodes what it is given once.
         return try await http.send(
-            method: method, path: PercentEncoding.encode(raw.utf8, keepSlash: true), signingPath: raw,
+            method: method, path: PercentEncoding.encode(raw.utf8, keepSlash: true), signingPath: raw, query: query,
             headers: headers, body: body)
     }
 }

@@ -5,6 +5,14 @@ import QLDBHashing
 /// Checks one block of a journal on its own and against the block before it: the address
 /// follows, the previous hash links, every revision matches its hash, and the entries and block
 /// hashes recompute. `qldb verify` and the conversion of old journals run every block through it.
+///
+/// A block imported from Amazon QLDB's journal export (`foreign`) is held to what QLDB documents
+/// and AWS's own verifiers check, as its entries list also holds hashes of QLDB's internal
+/// records that cannot be recomputed: the transaction info's hash, the revisions' Merkle root and
+/// the redaction info's hash are among the entries, the entries' root is `entriesHash`, and
+/// `blockHash = dot(entriesHash, previousBlockHash)`. Revisions that carry only a hash (QLDB's
+/// system revisions) count in the revisions' root and are not stored as documents; a table is
+/// known from the first revision naming it (`transactionInfo.documents`).
 struct BlockVerifier {
     let strandID: String
     /// The last verified block's sequence number and hash.
@@ -16,8 +24,9 @@ struct BlockVerifier {
 
     init(strandID: String) { self.strandID = strandID }
 
-    /// Verifies the next block and returns it as a store takes it.
-    mutating func verify(_ body: [UInt8]) throws(LedgerError) -> BlockRecord {
+    /// Verifies the next block and returns it as a store takes it; `foreign` for a block of an
+    /// Amazon QLDB journal export.
+    mutating func verify(_ body: [UInt8], foreign: Bool = false) throws(LedgerError) -> BlockRecord {
         let block: IonValue
         do {
             let values = try IonValue.decode(binary: body)
@@ -39,10 +48,14 @@ struct BlockVerifier {
         else {
             throw LedgerError.badRequest("block address out of sequence after block \(lastSequence)")
         }
-        guard try hash("previousBlockHash") == tip else {
+        // The first block of an imported journal links to nothing this ledger holds.
+        let previous = foreign && lastSequence == 0 ? try hash("previousBlockHash") : tip
+        guard try hash("previousBlockHash") == previous else {
             throw LedgerError.badRequest("previousBlockHash does not match the previous block's hash")
         }
-        guard let info = block["transactionInfo"], let txID = block["transactionId"]?.stringValue else {
+        guard let txID = block["transactionId"]?.stringValue,
+            let info = block["transactionInfo"] ?? (foreign ? IonValue.struct(IonStruct()) : IonValue?.none)
+        else {
             throw LedgerError.badRequest("transactionInfo is missing")
         }
         var changes: [CatalogChange] = []
@@ -55,8 +68,16 @@ struct BlockVerifier {
             catalog.apply(change)
         }
         var revisions: [(table: String, revision: Revision)] = []
+        var revisionHashes: [QLDBHash] = []
+        var revisionDocuments: [String] = []
         for value in block["revisions"]?.listValue ?? [] {
             let metadata = value["metadata"]
+            if foreign, metadata == nil, value["data"] == nil, value["dataHash"] == nil {
+                // A system revision: only its hash is exported.
+                revisionHashes.append(try hash("hash", in: value))
+                revisionDocuments.append("")
+                continue
+            }
             guard let id = metadata?["id"]?.stringValue, let version = metadata?["version"]?.intValue,
                 let time = metadata?["txTime"]?.timestampValue,
                 let revisionAddress = BlockAddress(value["blockAddress"])
@@ -68,27 +89,50 @@ struct BlockVerifier {
             guard revision.computedHash == revision.hash else {
                 throw LedgerError.badRequest("revision \(version) of document \(id) does not match its hash")
             }
-            guard let tableID = info["documents"]?[id]?["tableId"]?.stringValue, catalog.tables[tableID] != nil else {
+            let table = info["documents"]?[id]
+            guard let tableID = table?["tableId"]?.stringValue else {
+                throw LedgerError.badRequest("revision of \(id) names no table in transactionInfo.documents")
+            }
+            if foreign, catalog.tables[tableID] == nil, let name = table?["tableName"]?.stringValue {
+                let change = CatalogChange.createTable(id: tableID, name: name)
+                changes.append(change)
+                catalog.apply(change)
+            }
+            guard catalog.tables[tableID] != nil else {
                 throw LedgerError.badRequest("revision of \(id) names no known table")
             }
             revisions.append((tableID, revision))
+            revisionHashes.append(revision.hash)
+            revisionDocuments.append(id)
         }
-        let revisionHashes = revisions.map(\.revision.hash)
-        let entriesHashList = JournalHashes.entriesHashList(
-            transactionInfo: info, revisionHashes: revisionHashes, redactionInfo: block["redactionInfo"])
         let stored = (block["entriesHashList"]?.listValue ?? []).compactMap { v -> QLDBHash? in
             guard case .blob(let b) = v.content else { return nil }
             return QLDBHash(b)
+        }
+        let entriesHashList: [QLDBHash]
+        if foreign {
+            var required: [QLDBHash] = []
+            if block["transactionInfo"] != nil { required.append(CommitDigest.ionHash(info)) }
+            if !revisionHashes.isEmpty { required.append(JournalHashes.merkleRoot(revisionHashes)) }
+            if let redaction = block["redactionInfo"] { required.append(CommitDigest.ionHash(redaction)) }
+            guard required.allSatisfy(stored.contains) else {
+                throw LedgerError.badRequest(
+                    "entriesHashList lacks the hash of the transaction info, the revisions or the redaction info")
+            }
+            entriesHashList = stored
+        } else {
+            entriesHashList = JournalHashes.entriesHashList(
+                transactionInfo: info, revisionHashes: revisionHashes, redactionInfo: block["redactionInfo"])
         }
         guard stored == entriesHashList, JournalHashes.merkleRoot(entriesHashList) == (try hash("entriesHash")) else {
             throw LedgerError.badRequest("entriesHash does not match the transaction info and revisions")
         }
         let blockHash = JournalHashes.blockHash(
-            entriesHash: JournalHashes.merkleRoot(entriesHashList), previousBlockHash: tip)
+            entriesHash: JournalHashes.merkleRoot(entriesHashList), previousBlockHash: previous)
         guard blockHash == (try hash("blockHash")) else { throw LedgerError.badRequest("blockHash does not verify") }
         let summary = BlockSummary(
-            address: address, blockHash: blockHash, previousBlockHash: tip, entriesHashList: entriesHashList,
-            revisionHashes: revisionHashes, revisionDocuments: revisions.map(\.revision.documentID))
+            address: address, blockHash: blockHash, previousBlockHash: previous, entriesHashList: entriesHashList,
+            revisionHashes: revisionHashes, revisionDocuments: revisionDocuments)
         lastSequence = address.sequenceNo
         tip = blockHash
         blockHashes.append(blockHash)

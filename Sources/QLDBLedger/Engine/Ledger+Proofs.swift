@@ -137,7 +137,11 @@ extension Ledger {
     /// From the revision at `position` of `block` to the root over the first `leafCount` blocks.
     private func revisionPath(_ block: BlockSummary, position: Int, leafCount: Int) async throws -> [QLDBHash] {
         var hashes = JournalHashes.merklePath(block.revisionHashes, index: position)
-        hashes += JournalHashes.merklePath(block.entriesHashList, index: 1)
+        // The revisions' root is entry 1 of this ledger's blocks; an imported QLDB block may
+        // have it elsewhere among its entries.
+        let root = JournalHashes.merkleRoot(block.revisionHashes)
+        hashes += JournalHashes.merklePath(
+            block.entriesHashList, index: block.entriesHashList.firstIndex(of: root) ?? 1)
         if !block.previousBlockHash.isEmpty { hashes.append(block.previousBlockHash) }
         return hashes + (try await blockPath(leaf: block.address.sequenceNo - 1, leafCount: leafCount))
     }

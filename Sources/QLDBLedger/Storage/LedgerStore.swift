@@ -200,6 +200,12 @@ package struct BlockSummary: Sendable, Hashable {
     package var revisionHashes: [QLDBHash]
     package var revisionDocuments: [String]
 
+    /// Document ids stored joined with commas, one per revision hash: `""` for a revision with
+    /// none (an imported QLDB system revision), so positions match the hashes'.
+    package static func splitDocuments(_ joined: String, revisions: Int) -> [String] {
+        revisions == 0 ? [] : joined.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+
     /// Hashes stored end to end, as the stores keep a block's entries and revision hashes.
     package static func splitHashes(_ bytes: [UInt8]) -> [QLDBHash] {
         stride(from: 0, to: bytes.count, by: 32).map { QLDBHash(Array(bytes[$0..<min($0 + 32, bytes.count)])) }

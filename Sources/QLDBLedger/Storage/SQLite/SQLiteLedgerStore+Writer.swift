@@ -193,7 +193,7 @@ extension SQLiteLedgerStore {
                     .text(table), .text(revision.documentID), .integer(block.sequence), .integer(position),
                     .integer(revision.version), .blob(Self.buffer(revision.hash.bytes)), data,
                     .blob(Self.buffer(try IonValue.encode(binary: [.timestamp(revision.transactionTime)]))),
-                    .text(revision.transactionID),
+                    .text(revision.transactionID), revision.dataHash.map { .blob(Self.buffer($0.bytes)) } ?? .null,
                 ])
                 if let document = revision.data {
                     for field in block.catalog.indexedFields(of: table) {
@@ -218,7 +218,7 @@ extension SQLiteLedgerStore {
         try await insert(documentRows, into: "documents", columns: "table_id, document_id", ignoringDuplicates: true)
         try await insert(
             revisionRows, into: "revisions",
-            columns: "table_id, document_id, sequence, position, version, hash, data, tx_time, tx_id")
+            columns: "table_id, document_id, sequence, position, version, hash, data, tx_time, tx_id, data_hash")
         try await insert(
             entryRows, into: "index_entries", columns: "table_id, field, value_key, document_id",
             ignoringDuplicates: true)

@@ -250,13 +250,14 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     /// The summary columns of a `blocks` row.
     func summary(_ sequence: Int, _ row: SQLiteRow) -> BlockSummary {
         let documents = row.column("revision_documents")?.string ?? ""
+        let revisionHashes = BlockSummary.splitHashes(Self.bytes(row.column("revision_hashes")) ?? [])
         return BlockSummary(
             address: BlockAddress(strandID: strandID, sequenceNo: sequence),
             blockHash: QLDBHash(Self.bytes(row.column("block_hash")) ?? []),
             previousBlockHash: QLDBHash(Self.bytes(row.column("previous_block_hash")) ?? []),
             entriesHashList: BlockSummary.splitHashes(Self.bytes(row.column("entries_hashes")) ?? []),
-            revisionHashes: BlockSummary.splitHashes(Self.bytes(row.column("revision_hashes")) ?? []),
-            revisionDocuments: documents.isEmpty ? [] : documents.split(separator: ",").map(String.init))
+            revisionHashes: revisionHashes,
+            revisionDocuments: BlockSummary.splitDocuments(documents, revisions: revisionHashes.count))
     }
 
     func merkleNodes(_ positions: Set<JournalTree.Position>) async throws(StorageError)
