@@ -59,6 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
         help: "The AWS account the ledgers' ARNs name (arn:aws:qldb:REGION:ACCOUNT:ledger/NAME).")
     var accountID = "123456789012"
     @Option(
+        name: .customLong("max-ledgers"),
+        help: "The most ledgers CreateLedger may make room for (default: no limit; QLDB's quota was 5).")
+    var maxLedgers: Int?
+    @Option(
         name: .customLong("s3-endpoint"),
         help:
             "The S3 endpoint journal exports write to, path-style (such as http://127.0.0.1:5000); credentials come from the AWS chain (environment, profile, container, IMDS). Without it, ExportJournalToS3 is refused."
@@ -145,6 +149,10 @@ struct ServeCommand: AsyncParsableCommand {
         var controlPlane = ControlPlane.Configuration()
         controlPlane.accountID = accountID
         controlPlane.region = region
+        if let maxLedgers {
+            guard maxLedgers > 0 else { throw ValidationError("--max-ledgers must be at least 1; got \(maxLedgers)") }
+            controlPlane.maxLedgers = maxLedgers
+        }
         if let s3Endpoint {
             guard let url = URL(string: s3Endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil
             else {

@@ -17,6 +17,9 @@ public final class ControlPlane: Sendable {
         public var accountID = "123456789012"
         /// The region the ledgers' ARNs name (default `us-east-1`).
         public var region = "us-east-1"
+        /// The most ledgers CreateLedger makes room for (QLDB's default quota was 5 per account
+        /// and region); `nil` (the default) for no limit.
+        public var maxLedgers: Int?
         /// Where journal exports write; `nil` refuses ExportJournalToS3.
         public var exportDestination: (any JournalExportDestination)?
         /// How long ExportJournalToS3 waits for its export to finish before answering (it goes on
@@ -59,6 +62,15 @@ public final class ControlPlane: Sendable {
             permissionsMode: request.permissionsMode, deletionProtection: request.deletionProtection ?? true,
             creationDateTime: Date(), kmsKey: try Self.kmsKey(request.kmsKey) ?? LedgerSettings.awsOwnedKey,
             tags: request.tags ?? [:])
+        if let limit = configuration.maxLedgers {
+            let count = try await attempt("counting ledgers") { try await self.service.allLedgerNames().count }
+            guard count < limit else {
+                throw ControlPlaneError(
+                    .limitExceeded,
+                    "This server holds \(count) ledgers, its limit (--max-ledgers \(limit)); delete one or raise the limit",
+                    resourceType: "LEDGER")
+            }
+        }
         try await attempt("creating ledger \(request.name)") {
             let ledger = try await self.service.createLedger(named: request.name)
             try await settings.save(ledger)
@@ -178,10 +190,7 @@ public final class ControlPlane: Sendable {
         -> GetRevisionResponse
     {
         let (ledger, _) = try await self.ledger(name)
-        let address = try Self.address(request.blockAddress, "BlockAddress")
-        let tip = try request.digestTipAddress.map { holder throws(ControlPlaneError) in
-            try Self.address(holder, "DigestTipAddress")
-        }
+        let (address, tip) = try Self.addresses(request.blockAddress, request.digestTipAddress)
         let (revision, proof) = try await attempt("reading a revision of \(name)") {
             try await ledger.revision(at: address, documentID: request.documentID, digestTip: tip)
         }
@@ -193,10 +202,7 @@ public final class ControlPlane: Sendable {
         -> GetBlockResponse
     {
         let (ledger, _) = try await self.ledger(name)
-        let address = try Self.address(request.blockAddress, "BlockAddress")
-        let tip = try request.digestTipAddress.map { holder throws(ControlPlaneError) in
-            try Self.address(holder, "DigestTipAddress")
-        }
+        let (address, tip) = try Self.addresses(request.blockAddress, request.digestTipAddress)
         let (block, proof) = try await attempt("reading a block of \(name)") {
             try await ledger.block(at: address, digestTip: tip)
         }
@@ -305,6 +311,16 @@ public final class ControlPlane: Sendable {
             throw ControlPlaneError(.invalidParameter, "KmsKey has 1 to 1600 characters", parameterName: "KmsKey")
         }
         return key
+    }
+
+    /// A request's `BlockAddress` and optional `DigestTipAddress`.
+    static func addresses(_ block: ValueHolder, _ tip: ValueHolder?) throws(ControlPlaneError) -> (
+        BlockAddress, BlockAddress?
+    ) {
+        (
+            try address(block, "BlockAddress"),
+            try tip.map { holder throws(ControlPlaneError) in try address(holder, "DigestTipAddress") }
+        )
     }
 
     static func address(_ holder: ValueHolder, _ parameter: String) throws(ControlPlaneError) -> BlockAddress {

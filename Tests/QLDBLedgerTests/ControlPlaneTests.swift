@@ -40,7 +40,7 @@ final class RecordedObjects: JournalExportDestination {
     static let secret = "control-secret"
 
     func withControlPlane(
-        exports: (any JournalExportDestination)? = nil,
+        exports: (any JournalExportDestination)? = nil, maxLedgers: Int? = nil,
         _ body: @Sendable (ControlPlaneClient, URL, LedgerService) async throws -> Void
     ) async throws {
         let service = LedgerService(host: try TestStorage.current.emptyHost(), logger: quietLogger())
@@ -51,6 +51,7 @@ final class RecordedObjects: JournalExportDestination {
         control.region = "eu-west-2"
         control.accountID = "111122223333"
         control.exportDestination = exports
+        control.maxLedgers = maxLedgers
         configuration.controlPlane = ControlPlane(service: service, configuration: control, logger: quietLogger())
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = try LedgerServer(service: service, configuration: configuration, logger: quietLogger())
@@ -148,6 +149,27 @@ final class RecordedObjects: JournalExportDestination {
             #expect(second.nextToken == nil)
             let tooMany = await failure { _ = try await client.listLedgers(maxResults: 101) }
             #expect(tooMany?.parameterName == "MaxResults")
+        }
+    }
+
+    @Test func createLedgerBeyondTheLimitIsLimitExceeded() async throws {
+        try await withControlPlane(maxLedgers: 2) { client, _, _ in
+            for name in ["one", "two"] {
+                _ = try await client.createLedger(CreateLedgerRequest(name: name, permissionsMode: .allowAll))
+            }
+            let refused = await failure {
+                _ = try await client.createLedger(CreateLedgerRequest(name: "three", permissionsMode: .allowAll))
+            }
+            #expect(refused?.kind == .limitExceeded)
+            #expect(refused?.status == 400)
+            let missing = await failure {
+                _ = try await client.updateLedger(name: "three", UpdateLedgerRequest(deletionProtection: false))
+            }
+            #expect(missing?.kind == .resourceNotFound)
+            let updated = try await client.updateLedger(name: "one", UpdateLedgerRequest(deletionProtection: false))
+            #expect(updated.name == "one")
+            try await client.deleteLedger(name: "one")
+            _ = try await client.createLedger(CreateLedgerRequest(name: "three", permissionsMode: .allowAll))
         }
     }
 
@@ -399,13 +421,7 @@ final class RecordedObjects: JournalExportDestination {
                 logger: quietLogger())
             #expect(summary.digest == sourceDigest)
             let imported = try await Ledger(name: "imported", directory: directory, logger: quietLogger())
-            let importedService = LedgerService(logger: quietLogger())
-            importedService.add(imported)
-            var configuration = QLDBDriverConfiguration()
-            configuration.logger = quietLogger()
-            let copy = QLDBDriver(
-                ledger: "imported", transport: EmbeddedLedgerTransport(service: importedService),
-                configuration: configuration)
+            let copy = QLDBLedgerTests.driver(on: imported)
             let importedHistory = try await copy.execute { txn in
                 try await txn.execute("SELECT * FROM history(Car)").collect()
             }

@@ -43,18 +43,13 @@ import Testing
 
         let exported = try IonDocument.decode(try #require(try Self.objects()[Self.dataKey]))
         let ledger = try await Ledger(name: "vehicles", directory: directory, logger: quietLogger())
-        let service = LedgerService(logger: quietLogger())
-        service.add(ledger)
-        var configuration = QLDBDriverConfiguration()
-        configuration.logger = quietLogger()
-        let driver = QLDBDriver(
-            ledger: "vehicles", transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
-        let history = try await driver.execute { txn in
+        let vehicles = driver(on: ledger)
+        let history = try await vehicles.execute { txn in
             try await txn.execute("SELECT * FROM history(VehicleRegistration)").collect()
         }
         let exportedRevisions = exported.dropFirst().compactMap { $0["revisions"]?.elements?.first }
         #expect(history == exportedRevisions)
-        let current = try await driver.execute { txn in
+        let current = try await vehicles.execute { txn in
             try await txn.execute("SELECT VALUE r.City FROM VehicleRegistration AS r").collect()
         }
         #expect(current == ["Everett"])
@@ -73,7 +68,7 @@ import Testing
                 digest: digest.digest))
 
         // New commits chain on from the last imported block.
-        try await driver.execute { txn in
+        try await vehicles.execute { txn in
             try await txn.execute("INSERT INTO VehicleRegistration VALUE {'VIN': 'KM8SRDHF6EU074761'}")
         }
         let next = try #require(try await ledger.blocks(4...4).first)
@@ -84,7 +79,7 @@ import Testing
             return
         }
         #expect(after.tipAddress.sequenceNo == 4)
-        try await driver.close()
+        try await vehicles.close()
         await ledger.close()
     }
 

@@ -65,6 +65,16 @@ extension TestStorage {
     }
 }
 
+/// A driver on `ledger` alone, through the embedded transport.
+func driver(on ledger: Ledger) -> QLDBDriver {
+    let service = LedgerService(logger: quietLogger())
+    service.add(ledger)
+    var configuration = QLDBDriverConfiguration()
+    configuration.logger = quietLogger()
+    return QLDBDriver(
+        ledger: ledger.name, transport: EmbeddedLedgerTransport(service: service), configuration: configuration)
+}
+
 /// A new empty directory under the system's temporary directory.
 func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("swift-qldb-\(UUID().uuidString)")

@@ -11,10 +11,10 @@ import Testing
     @Test func aSchemaOneFileIsReadReadOnlyAndUpgradedReadWrite() async throws {
         let directory = try temporaryDirectory()
         let ledger = try await Ledger(name: "old", directory: directory, logger: quietLogger())
-        let (driver, _) = driver(on: ledger)
-        try await driver.execute { txn in try await txn.execute("CREATE TABLE Car") }
-        try await driver.execute { txn in try await txn.execute("INSERT INTO Car VALUE {'VIN': 'V1'}") }
-        try await driver.close()
+        let cars = driver(on: ledger)
+        try await cars.execute { txn in try await txn.execute("CREATE TABLE Car") }
+        try await cars.execute { txn in try await txn.execute("INSERT INTO Car VALUE {'VIN': 'V1'}") }
+        try await cars.close()
         await ledger.close()
         // What schema 1 was: no data_hash column.
         let connection = try await SQLiteConnection.open(
@@ -33,9 +33,9 @@ import Testing
         await readOnly.close()
 
         let upgraded = try await Ledger(name: "old", directory: directory, logger: quietLogger())
-        let (again, _) = self.driver(on: upgraded)
-        let cars = try await again.execute { txn in try await txn.execute("SELECT VALUE VIN FROM Car").collect() }
-        #expect(cars == ["V1"])
+        let again = driver(on: upgraded)
+        let found = try await again.execute { txn in try await txn.execute("SELECT VALUE VIN FROM Car").collect() }
+        #expect(found == ["V1"])
         try await again.close()
         await upgraded.close()
         let check = try await SQLiteConnection.open(
@@ -43,17 +43,5 @@ import Testing
         let version = try await check.query("PRAGMA user_version").first?.column("user_version")?.integer
         try await check.close()
         #expect(version == 2)
-    }
-
-    func driver(on ledger: Ledger) -> (QLDBDriver, LedgerService) {
-        let service = LedgerService(logger: quietLogger())
-        service.add(ledger)
-        var configuration = QLDBDriverConfiguration()
-        configuration.logger = quietLogger()
-        return (
-            QLDBDriver(
-                ledger: ledger.name, transport: EmbeddedLedgerTransport(service: service), configuration: configuration),
-            service
-        )
     }
 }

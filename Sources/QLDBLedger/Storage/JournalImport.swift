@@ -41,9 +41,7 @@ public enum JournalImport {
         else {
             throw JournalImportError(key: nil, block: nil, reason: "ledger \(name) already exists in \(directory.path)")
         }
-        let temporary = path + ".importing"
-        let leftovers = [temporary, temporary + "-wal", temporary + "-shm"]
-        for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+        let file = SQLiteFileInProgress(path: path, suffix: ".importing")
         var store: SQLiteLedgerStore?
         do {
             var verifier: BlockVerifier?
@@ -67,8 +65,7 @@ public enum JournalImport {
                             )
                         }
                         verifier = BlockVerifier(strandID: address.strandID)
-                        store = try await SQLiteLedgerStore.open(
-                            path: temporary, newStrandID: address.strandID, readOnly: false, logger: logger)
+                        store = try await file.open(strandID: address.strandID, logger: logger)
                     }
                     let record: BlockRecord
                     do {
@@ -86,17 +83,13 @@ public enum JournalImport {
             }
             try await store.waitDurable(through: verifier.lastSequence)
             try await store.setMetadata(importedThroughKey, Array(String(verifier.lastSequence).utf8))
-            _ = try await store.writer.query("PRAGMA wal_checkpoint(TRUNCATE)")
-            await store.close()
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-            for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+            try await file.publish(store)
             logger.notice(
                 "imported a journal export",
                 metadata: ["ledger": "\(name)", "blocks": "\(verifier.lastSequence)", "store": "\(path)"])
             return Summary(strandID: verifier.strandID, blocks: verifier.lastSequence, digest: verifier.digest)
         } catch {
-            await store?.close()
-            for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+            await file.discard(store)
             throw error
         }
     }

@@ -55,14 +55,11 @@ enum LegacyJournalConversion {
     static func convert(
         journal: String, into path: String, ledger: String, access: JournalAccess, logger: Logger
     ) async throws {
-        let temporary = path + ".converting"
-        let leftovers = [temporary, temporary + "-wal", temporary + "-shm"]
-        for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+        let file = SQLiteFileInProgress(path: path, suffix: ".converting")
         let records = try JournalFile.read(path: journal, ledger: ledger, access: access, logger: logger)
         guard records.count > 1 else { return }
         let strand = try IonValue.decode(binary: records[0].payload).first?["strandId"]?.stringValue ?? ""
-        let store = try await SQLiteLedgerStore.open(
-            path: temporary, newStrandID: strand, readOnly: false, logger: logger)
+        let store = try await file.open(strandID: strand, logger: logger)
         do {
             let verifier = try await verify(records, of: journal, ledger: ledger) { block in
                 store.enqueue(block)
@@ -70,10 +67,7 @@ enum LegacyJournalConversion {
                 if block.sequence % 512 == 0 { try await store.waitDurable(through: block.sequence) }
             }
             try await store.waitDurable(through: verifier.lastSequence)
-            _ = try await store.writer.query("PRAGMA wal_checkpoint(TRUNCATE)")
-            await store.close()
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-            for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+            try await file.publish(store)
             logger.notice(
                 "converted the ledger's journal file into its SQLite store; the journal file is kept unchanged",
                 metadata: [
@@ -81,8 +75,7 @@ enum LegacyJournalConversion {
                     "blocks": "\(verifier.lastSequence)",
                 ])
         } catch {
-            await store.close()
-            for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+            await file.discard(store)
             throw error
         }
     }
