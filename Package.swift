@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "QLDBLedgerServer", targets: ["QLDBLedgerServer"]),
         .library(name: "QLDBControl", targets: ["QLDBControl"]),
         .library(name: "QLDBControlClient", targets: ["QLDBControlClient"]),
+        .library(name: "QLDBPermissions", targets: ["QLDBPermissions"]),
         .library(name: "S3Objects", targets: ["S3Objects"]),
         .library(name: "LicenceService", targets: ["LicenceService"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
@@ -136,6 +137,7 @@ let package = Package(
             ]
         ),
         .target(name: "QLDBControl", dependencies: ["QLDBPrimitives"]),
+        .target(name: "QLDBPermissions"),
         .target(
             name: "QLDBControlClient",
             dependencies: [
@@ -152,8 +154,8 @@ let package = Package(
         .target(
             name: "QLDBLedgerServer",
             dependencies: [
-                "HTTPServerLimits", "Ion", "QLDBControl", "QLDBHashing", "QLDBLedger", "QLDBPrimitives", "QLDBSession",
-                "S3Objects", "SigV4",
+                "HTTPServerLimits", "Ion", "QLDBControl", "QLDBHashing", "QLDBLedger", "QLDBPermissions",
+                "QLDBPrimitives", "QLDBSession", "S3Objects", "SigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -184,8 +186,8 @@ let package = Package(
             name: "QLDBCLI",
             dependencies: [
                 "HTTPServerLimits", "Ion", "IonHash", "QLDBHashing", "QLDBLedger", "QLDBLedgerPostgres",
-                "QLDBLedgerServer", "QLDBPrimitives",
-                "QLDBSession", "S3Objects", "SigV4",
+                "QLDBControl", "QLDBLedgerServer", "QLDBPermissions", "QLDBPrimitives", "QLDBSession", "S3Objects",
+                "SigV4",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -223,7 +225,7 @@ let package = Package(
             name: "QLDBLedgerTests",
             dependencies: [
                 "HTTPServerLimits", "QLDBControl", "QLDBControlClient", "QLDBLedger", "QLDBLedgerPostgres",
-                "QLDBLedgerServer", "QLDBDriver", "QLDBHTTPTransport",
+                "QLDBLedgerServer", "QLDBDriver", "QLDBHTTPTransport", "QLDBPermissions",
                 "QLDBPrimitives", "QLDBSession", "QLDBTesting", "Ion", "QLDBHashing", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -232,6 +234,7 @@ let package = Package(
             // Fixtures read through #filePath, not bundled.
             exclude: ["Fixtures", "PartiQLReference"]
         ),
+        .testTarget(name: "QLDBPermissionsTests", dependencies: ["QLDBPermissions"]),
         .testTarget(
             name: "LicenceServiceTests",
             dependencies: [

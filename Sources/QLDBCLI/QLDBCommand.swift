@@ -10,7 +10,7 @@ struct QLDBCommand: AsyncParsableCommand {
         version: SwiftQLDBVersion.current,
         subcommands: [
             IonCommand.self, DigestCommand.self, ServeCommand.self, VerifyCommand.self, BackupCommand.self,
-            ImportExportCommand.self,
+            ImportExportCommand.self, PolicyCommand.self,
         ]
     )
 }

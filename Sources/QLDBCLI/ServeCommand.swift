@@ -4,11 +4,14 @@ import HTTPServerLimits
 import Logging
 import Metrics
 import Prometheus
+import QLDBControl
 import QLDBLedger
 import QLDBLedgerPostgres
 import QLDBLedgerServer
+import QLDBPermissions
 import S3Objects
 import SigV4
+import Synchronization
 
 /// `qldb serve`: a QLDB-compatible session endpoint over HTTP.
 struct ServeCommand: AsyncParsableCommand {
@@ -70,6 +73,18 @@ struct ServeCommand: AsyncParsableCommand {
     var s3Endpoint: String?
     @Option(name: .customLong("credentials"), help: "An accepted access key, as AKID:SECRET (repeatable).")
     var credentials: [String] = []
+    @Option(
+        name: .customLong("iam"),
+        help:
+            "An IAM file (JSON: accountId, principals with their keys and policies, an optional endpointPolicy; docs/permissions.md): only its keys are accepted and every request is authorized by its policies. Excludes --credentials; kill -HUP reloads it."
+    )
+    var iamFile: String?
+    @Option(
+        name: .customLong("permissions-mode"),
+        help:
+            "ALLOW_ALL or STANDARD: the permissions mode of the --ledger ledgers that have none stored yet (a stored mode, set by CreateLedger or UpdateLedgerPermissionsMode, wins)."
+    )
+    var permissionsMode: String?
     @Option(
         help: "The region the ledgers' ARNs name, and that signatures must be scoped to when --credentials is given.")
     var region = "us-east-1"
@@ -162,8 +177,33 @@ struct ServeCommand: AsyncParsableCommand {
             controlPlane.exportDestination = S3Client(
                 endpoint: url, region: region, credentials: CredentialProviderChain.default())
         }
-        configuration.controlPlane = ControlPlane(service: service, configuration: controlPlane, logger: logger)
-        if credentials.isEmpty {
+        let controlPlaneService = ControlPlane(service: service, configuration: controlPlane, logger: logger)
+        configuration.controlPlane = controlPlaneService
+        if let permissionsMode {
+            guard let mode = PermissionsMode(rawValue: permissionsMode) else {
+                throw ValidationError("--permissions-mode is ALLOW_ALL or STANDARD; got \(permissionsMode)")
+            }
+            for name in names { try await controlPlaneService.adopt(ledgerNamed: name, permissionsMode: mode) }
+        }
+        var authorizer: IAMAuthorizer?
+        if let iamFile {
+            guard credentials.isEmpty else {
+                throw ValidationError("--iam and --credentials exclude each other: the IAM file holds the keys")
+            }
+            let iam: IAMConfiguration
+            do { iam = try IAMConfiguration.load(path: iamFile) } catch { throw ValidationError("--iam: \(error)") }
+            guard iam.accountID == accountID else {
+                throw ValidationError(
+                    "--iam: the file's accountId \(iam.accountID) is not --account-id \(accountID): the ARNs its policies name would never match"
+                )
+            }
+            let loaded = IAMAuthorizer(iam, region: region, logger: logger)
+            loaded.readPermissionsModes(from: controlPlaneService)
+            configuration.authentication = .iam(loaded)
+            authorizer = loaded
+            service.authorizer = loaded
+            reloadOnHangUp(path: iamFile, into: loaded, logger: logger)
+        } else if credentials.isEmpty {
             say(
                 "qldb serve: development mode: no --credentials given; any access key is accepted and only the signature's form is checked"
             )
@@ -217,6 +257,31 @@ struct ServeCommand: AsyncParsableCommand {
             await database.close()
         }
     }
+}
+
+/// `kill -HUP` reloads the IAM file; a file that does not load is logged and the old one kept.
+private func reloadOnHangUp(path: String, into authorizer: IAMAuthorizer, logger: Logger) {
+    signal(SIGHUP, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+    let accountID = authorizer.accountID
+    source.setEventHandler {
+        do {
+            let reloaded = try IAMConfiguration.load(path: path)
+            guard reloaded.accountID == accountID else {
+                logger.error(
+                    "IAM file not reloaded: its accountId changed; restart with --account-id to change the account",
+                    metadata: ["file": "\(path)"])
+                return
+            }
+            authorizer.reload(reloaded)
+        } catch {
+            logger.error(
+                "IAM file not reloaded; the previous one stays", metadata: ["file": "\(path)", "error": "\(error)"])
+        }
+    }
+    // Its cancel handler holds the source, which is never cancelled: it lives as long as the process.
+    source.setCancelHandler { _ = source }
+    source.resume()
 }
 
 /// Writes a line to standard output at once (scripts wait for these lines).

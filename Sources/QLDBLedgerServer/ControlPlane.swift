@@ -5,6 +5,7 @@ import QLDBControl
 import QLDBHashing
 import QLDBLedger
 import QLDBPrimitives
+import Synchronization
 
 /// QLDB's control plane (the `qldb` REST-JSON API) over a ``LedgerService``: ledgers created,
 /// described, updated and deleted; tags; digests, blocks and revisions with their proofs; journal
@@ -34,6 +35,8 @@ public final class ControlPlane: Sendable {
     let configuration: Configuration
     let logger: Logger
     let exports: JournalExports
+    /// Permissions modes read recently, by ledger.
+    let modes = Mutex<[String: (mode: PermissionsMode, read: ContinuousClock.Instant)]>([:])
 
     /// A control plane over `service`'s ledgers.
     public init(
@@ -110,6 +113,7 @@ public final class ControlPlane: Sendable {
         var settings = old
         settings.permissionsMode = request.permissionsMode
         try await save(settings, of: ledger)
+        modes.withLock { $0[name] = nil }
         return LedgerDescription(name: name, arn: arn(ofLedger: name), permissionsMode: settings.permissionsMode)
     }
 
@@ -207,6 +211,32 @@ public final class ControlPlane: Sendable {
             try await ledger.block(at: address, digestTip: tip)
         }
         return GetBlockResponse(block: try Self.text(block), proof: try proof.map(Self.proofText))
+    }
+
+    // MARK: Permissions
+
+    /// A ledger's permissions mode, as its settings hold it (read at most once a second per
+    /// ledger and process; UpdateLedgerPermissionsMode here takes effect at once). A ledger that
+    /// cannot be read is `STANDARD`: nothing is allowed by mistake.
+    public func permissionsMode(of name: String) async -> PermissionsMode {
+        let now = ContinuousClock.now
+        if let cached = modes.withLock({ $0[name] }), cached.read.duration(to: now) < .seconds(1) {
+            return cached.mode
+        }
+        guard let (_, settings) = try? await ledger(name) else { return .standard }
+        modes.withLock { $0[name] = (settings.permissionsMode, now) }
+        return settings.permissionsMode
+    }
+
+    /// Gives a ledger that has no settings yet (one opened at start-up) `mode` instead of
+    /// CreateLedger's default; a ledger with settings keeps its stored mode.
+    public func adopt(ledgerNamed name: String, permissionsMode mode: PermissionsMode) async throws {
+        guard let ledger = try await service.openLedger(named: name),
+            try await ledger.metadata(LedgerSettings.key) == nil
+        else { return }
+        var settings = try await LedgerSettings.load(ledger)
+        settings.permissionsMode = mode
+        try await settings.save(ledger)
     }
 
     // MARK: Helpers

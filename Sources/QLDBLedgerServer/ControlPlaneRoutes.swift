@@ -86,6 +86,20 @@ struct ControlPlaneRoutes: Sendable {
         }
     }
 
+    /// The resource an operation acts on, as IAM policies name it: the ledger's ARN (for
+    /// CreateLedger, of the ledger to create), the ARN a tag operation names, or `*` for the lists
+    /// of every ledger and export.
+    func resource(of operation: ControlPlaneOperation, _ parameters: [String: String], body: [UInt8]) -> String {
+        switch operation {
+        case .listLedgers, .listJournalS3Exports: return "*"
+        case .tagResource, .untagResource, .listTagsForResource: return parameters["resourceArn"] ?? "*"
+        case .createLedger:
+            let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+            return controlPlane.arn(ofLedger: object?["Name"] as? String ?? "*")
+        default: return controlPlane.arn(ofLedger: parameters["name"] ?? "*")
+        }
+    }
+
     // MARK: Coding
 
     static func decode<T: Decodable>(_ body: [UInt8]) throws(ControlPlaneError) -> T {

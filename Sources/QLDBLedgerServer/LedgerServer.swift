@@ -18,6 +18,9 @@ public struct LedgerServer: Sendable {
         case verify(region: String, credentials: [String: String])
         /// Development mode: any access key; only the form of the `Authorization` header is checked.
         case development
+        /// The principals, keys and policies of an IAM file: signatures verified with the
+        /// principals' keys (and session tokens), every request authorized by their policies.
+        case iam(IAMAuthorizer)
     }
 
     /// Where to listen and how to authenticate.
@@ -126,6 +129,7 @@ struct SendCommandHandler: Sendable {
     let configuration: LedgerServer.Configuration
     let logger: Logger
     let verifier: SigV4Verifier?
+    let iam: IAMAuthorizer?
     let controlPlaneRoutes: ControlPlaneRoutes?
 
     init(service: LedgerService, configuration: LedgerServer.Configuration, logger: Logger) {
@@ -133,10 +137,16 @@ struct SendCommandHandler: Sendable {
         self.controlPlaneRoutes = configuration.controlPlane.map(ControlPlaneRoutes.init(controlPlane:))
         self.configuration = configuration
         self.logger = logger
-        if case .verify(let region, let credentials) = configuration.authentication {
+        switch configuration.authentication {
+        case .verify(let region, let credentials):
             verifier = SigV4Verifier(region: region, service: "qldb") { credentials[$0] }
-        } else {
+            iam = nil
+        case .iam(let authorizer):
+            verifier = SigV4Verifier(region: authorizer.region, service: "qldb") { authorizer.secret(forAccessKey: $0) }
+            iam = authorizer
+        case .development:
             verifier = nil
+            iam = nil
         }
     }
 
@@ -149,6 +159,15 @@ struct SendCommandHandler: Sendable {
         {
             if let failure = authenticate(request, body: body) { return failure }
             let query = Self.queryItems(request.uri.query ?? "")
+            if let iam,
+                let (operation, parameters) = ControlPlaneOperation.match(
+                    method: request.method.rawValue, path: request.uri.path),
+                let denied = iam.authorize(
+                    accessKey: Self.accessKey(of: request), action: "qldb:\(operation.rawValue)",
+                    resource: routes.resource(of: operation, parameters, body: body))
+            {
+                return ControlPlaneRoutes.error(denied)
+            }
             if let response = await routes.respond(
                 method: request.method.rawValue, path: request.uri.path, query: query, body: body)
             {
@@ -232,7 +251,19 @@ struct SendCommandHandler: Sendable {
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers,
             payload: .bytes(body))
         do {
-            _ = try verifier.verify(signed)
+            let verified = try verifier.verify(signed)
+            // A temporary key is valid only with its session token (as STS issues them).
+            if let iam, case .some(.some(let token)) = iam.sessionToken(forAccessKey: verified.accessKeyID),
+                !(request.headers[.init("X-Amz-Security-Token")!] ?? "").utf8.elementsEqual(token.utf8)
+            {
+                logger.info("rejected a request", metadata: ["reason": "wrong or missing session token"])
+                return Self.json(
+                    status: .forbidden,
+                    [
+                        "__type": "UnrecognizedClientException",
+                        "message": "The security token included in the request is invalid",
+                    ])
+            }
             return nil
         } catch {
             let type: String

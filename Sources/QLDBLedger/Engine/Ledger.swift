@@ -199,7 +199,8 @@ public final class Ledger: Sendable {
     /// statement with `InvalidSessionException`.
     func execute(
         _ text: String, parameters: [IonValue], parameterHashes: [QLDBHash], in txn: inout LedgerTransaction,
-        interruption: (@Sendable () -> String?)? = nil
+        interruption: (@Sendable () -> String?)? = nil,
+        authorize: (@Sendable ([RequiredPermission]) async -> LedgerError?)? = nil
     ) async throws(LedgerError) -> [IonValue] {
         let limit = limits.statementCharacters
         guard text.count <= limit else {
@@ -220,6 +221,9 @@ public final class Ledger: Sendable {
             throw LedgerError.badRequest(
                 "The statement has \(parsed.parameterCount) parameter placeholder(s) but \(parameters.count) parameter(s) were sent"
             )
+        }
+        if let authorize, let denied = await authorize(Self.requiredPermissions(parsed.summary, txn: txn)) {
+            throw denied
         }
         // Every UTCNOW() of the statement is the statement's start time.
         let context = EvaluationContext(parameters: parameters, now: startTime, transactionID: txn.id)

@@ -38,6 +38,8 @@ public final class LedgerService: Sendable {
     /// What the service keeps per session besides the rules' own bookkeeping.
     struct SessionState: Sendable {
         let ledger: Ledger
+        /// Who started the session (the access key that signed its StartSession).
+        let principal: String?
         var transaction: LedgerTransaction?
         /// Result pages not yet fetched, by `NextPageToken`.
         var pages: [String: [ValueHolder]] = [:]
@@ -54,6 +56,14 @@ public final class LedgerService: Sendable {
     private let ledgers = Mutex<[String: Ledger]>([:])
     /// Where ledgers not yet open are found, created and deleted; `nil` for only those added.
     let host: (any LedgerHost)?
+    private let authorizerSlot = Mutex<(any LedgerAuthorizer)?>(nil)
+
+    /// Who may use which ledger and run which statement; `nil` (the default) lets every caller
+    /// do everything.
+    public var authorizer: (any LedgerAuthorizer)? {
+        get { authorizerSlot.withLock { $0 } }
+        set { authorizerSlot.withLock { $0 = newValue } }
+    }
     /// The last lifecycle operation (open, create, delete) of each ledger name: the next one
     /// waits for it, so a ledger is never opened twice or used while it is deleted.
     let lifecycle = Mutex<[String: Task<Void, Never>]>([:])
@@ -237,11 +247,16 @@ public final class LedgerService: Sendable {
         guard let ledger = found else {
             return .failure(LedgerError(type: "BadRequestException", message: "Ledger \(name) does not exist"))
         }
+        if let authorizer = self.authorizer,
+            let denied = await authorizer.authorizeSession(principal: owner, ledger: name)
+        {
+            return .failure(denied)
+        }
         let token = configuration.sessionTokenPrefix.map { "\($0).\(Self.randomToken())" } ?? Self.randomToken()
         let (opened, removed) = sessions.withLock {
             $0.start(
                 token: token, id: LedgerIdentifiers.random(), ledger: name, owner: owner,
-                payload: SessionState(ledger: ledger), now: started)
+                payload: SessionState(ledger: ledger, principal: owner), now: started)
         }
         for state in removed { abortTransaction(of: state) }
         guard opened else {
@@ -335,9 +350,17 @@ public final class LedgerService: Sendable {
                     clock.now >= deadline ? "Transaction \(execute.transactionId) has expired" : nil
                 }
             }
-            values = try await session.payload.ledger.execute(
+            let (authorizer, principal, ledger) = (self.authorizer, session.payload.principal, session.payload.ledger)
+            let statement = execute.statement
+            let authorize = authorizer.map { authorizer in
+                { @Sendable (permissions: [RequiredPermission]) async -> LedgerError? in
+                    await authorizer.authorizeStatement(
+                        principal: principal, ledger: ledger.name, statement: statement, permissions: permissions)
+                }
+            }
+            values = try await ledger.execute(
                 execute.statement, parameters: parameters, parameterHashes: parameters.map(CommitDigest.ionHash),
-                in: &txn, interruption: interruption)
+                in: &txn, interruption: interruption, authorize: authorize)
             session.payload.transaction = txn
         } catch {
             session.payload.transaction = txn
