@@ -7,11 +7,16 @@ them to a function under SnapStart, and must be asked for with the authorization
 
     python3 fake_lambda_runtime.py PORT_FILE TOKEN
 
+The credentials and the licence's email can be changed with FAKE_ACCESS_KEY_ID,
+FAKE_SECRET_ACCESS_KEY, FAKE_SESSION_TOKEN and FAKE_EMAIL (scripts/vpc-topology.sh gives the
+function the role's temporary key of its IAM file).
+
 Writes the port it listens on to PORT_FILE, exits 0 once every answer is as expected, 1 on the
 first wrong one (or a reported error), and 2 if nothing arrives for 60 s.
 """
 
 import json
+import os
 import sys
 import threading
 import time
@@ -19,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT_FILE, TOKEN = sys.argv[1], sys.argv[2]
-LICENCE = {"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com",
+LICENCE = {"firstName": "Ann", "lastName": "Lee", "email": os.environ.get("FAKE_EMAIL", "ann@example.com"),
            "telephone": "01234 567890", "postcode": "CF10 1AA"}
 
 state = {"answers": [], "credential_fetches": 0, "result": None}
@@ -74,8 +79,10 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 state["credential_fetches"] += 1
             expiry = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            return self.reply(200, {"AccessKeyId": "AKIDLAMBDA", "SecretAccessKey": "lambda-secret",
-                                    "Token": "session-token", "Expiration": expiry})
+            return self.reply(200, {"AccessKeyId": os.environ.get("FAKE_ACCESS_KEY_ID", "AKIDLAMBDA"),
+                                    "SecretAccessKey": os.environ.get("FAKE_SECRET_ACCESS_KEY", "lambda-secret"),
+                                    "Token": os.environ.get("FAKE_SESSION_TOKEN", "session-token"),
+                                    "Expiration": expiry})
         if self.path == "/2018-06-01/runtime/invocation/next":
             with lock:
                 # One invocation at a time, as Lambda does: wait for the previous answer.

@@ -64,7 +64,43 @@ run_flow() { # $1: storage flags, $2: ledger name suffix
     echo "ok import-export of that export from S3: $blocks blocks, verified"
 }
 
+# licence-service signing with a key pair it reads from Secrets Manager (moto), as the deployment's
+# Lambda does (QLDB_CREDENTIALS_SECRET_ARN), against a server that knows only that key.
+check_secret_key() {
+    local arn log port="" licence_log status=0
+    arn=$(AWS_ACCESS_KEY_ID=moto AWS_SECRET_ACCESS_KEY=moto AWS_DEFAULT_REGION=$REGION \
+        AWS_ENDPOINT_URL_SECRETS_MANAGER="http://127.0.0.1:$moto_port" "$VENV/bin/python" -c '
+import boto3, json
+print(boto3.client("secretsmanager").create_secret(Name="licence-function-key",
+    SecretString=json.dumps({"accessKeyId": "AKIDFROMSECRET", "secretAccessKey": "secret-from-manager"}))["ARN"])')
+    "$QLDB_BIN" serve --port 0 --in-memory --ledger licences --region "$REGION" \
+        --credentials AKIDFROMSECRET:secret-from-manager > "$serve_log" 2>&1 &
+    serve_pid=$!
+    for _ in $(seq 1 100); do
+        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$serve_log")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    licence_log=$(mktemp)
+    env -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=moto AWS_SECRET_ACCESS_KEY=moto AWS_EC2_METADATA_DISABLED=true \
+        QLDB_CREDENTIALS_SECRET_ARN="$arn" AWS_ENDPOINT_URL_SECRETS_MANAGER="http://127.0.0.1:$moto_port" \
+        "${LICENCE_BIN:-.build/debug/licence-service}" --endpoint "http://127.0.0.1:$port/" --region "$REGION" \
+        --port 0 --in-memory > "$licence_log" 2>&1 &
+    local licence_pid=$!
+    for _ in $(seq 1 100); do
+        grep -q "listening on" "$licence_log" && break
+        sleep 0.1
+    done
+    grep -q "listening on" "$licence_log" || { cat "$licence_log"; status=1; }
+    kill "$licence_pid" "$serve_pid" 2>/dev/null || true
+    wait "$licence_pid" "$serve_pid" 2>/dev/null || true
+    rm -f "$licence_log"
+    [ "$status" = 0 ] && echo "ok licence-service signed with the key pair read from Secrets Manager; its tables prepared"
+    return $status
+}
+
 run_flow "--in-memory" ""
+check_secret_key
 if [ -n "${QLDB_POSTGRES_URL:-}" ]; then
     run_flow "--postgres $QLDB_POSTGRES_URL" "-$(date +%s)"
 fi

@@ -90,15 +90,23 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https" else {
                 throw ValidationError("--endpoint must be an http or https URL, got \(endpoint)")
             }
-            let driver = QLDBDriver(ledger: ledger, region: region, endpoint: url, configuration: configuration)
+            // A ledger that is `qldb serve --iam` knows the function by a key pair kept in Secrets
+            // Manager (STS's role credentials can be verified only by AWS).
+            let environment = ProcessInfo.processInfo.environment
+            let credentials: any CredentialProvider =
+                environment["QLDB_CREDENTIALS_SECRET_ARN"].flatMap { $0.isEmpty ? nil : $0 }.map {
+                    SecretsManagerCredentialProvider(
+                        secretID: $0, region: region, credentials: CredentialProviderChain.default())
+                } ?? CredentialProviderChain.default()
+            let driver = QLDBDriver(
+                ledger: ledger, region: region, endpoint: url, credentials: credentials, configuration: configuration)
             var proofs: (any LicenceProofSource)?
             if let controlEndpoint {
                 guard let control = URL(string: controlEndpoint), control.scheme == "http" || control.scheme == "https"
                 else {
                     throw ValidationError("--control-endpoint must be an http or https URL, got \(controlEndpoint)")
                 }
-                proofs = ControlPlaneClient(
-                    endpoint: control, region: region, credentials: CredentialProviderChain.default())
+                proofs = ControlPlaneClient(endpoint: control, region: region, credentials: credentials)
             }
             return (driver, proofs, "ledger \(ledger) at \(endpoint)")
         }

@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("iam"),
         help:
-            "An IAM file (JSON: accountId, principals with their keys and policies, an optional endpointPolicy; docs/permissions.md): only its keys are accepted and every request is authorized by its policies. Excludes --credentials; kill -HUP reloads it."
+            "An IAM file (JSON: accountId, principals with their keys and policies, an optional endpointPolicy; docs/permissions.md): only its keys are accepted and every request is authorized by its policies. Excludes --credentials; kill -HUP reloads it. Default: the JSON in $QLDB_IAM, if set."
     )
     var iamFile: String?
     @Option(
@@ -126,7 +126,12 @@ struct ServeCommand: AsyncParsableCommand {
         var database: PostgresLedgerDatabase?
         if let postgresURL {
             do {
-                database = try await PostgresLedgerDatabase.connect(url: postgresURL, logger: logger)
+                // $QLDB_POSTGRES_PASSWORD keeps a secret (an ECS task's, from Secrets Manager) out of the URL.
+                let password = ProcessInfo.processInfo.environment["QLDB_POSTGRES_PASSWORD"].flatMap {
+                    $0.isEmpty ? nil : $0
+                }
+                database = try await PostgresLedgerDatabase.connect(
+                    url: postgresURL, password: password, logger: logger)
             } catch {
                 throw ValidationError("--postgres: \(error)")
             }
@@ -186,12 +191,23 @@ struct ServeCommand: AsyncParsableCommand {
             for name in names { try await controlPlaneService.adopt(ledgerNamed: name, permissionsMode: mode) }
         }
         var authorizer: IAMAuthorizer?
-        if let iamFile {
+        // $QLDB_IAM holds the file's JSON where no file can be written (an ECS task's secret).
+        let iamJSON =
+            iamFile == nil ? ProcessInfo.processInfo.environment["QLDB_IAM"].flatMap { $0.isEmpty ? nil : $0 } : nil
+        if iamFile != nil || iamJSON != nil {
             guard credentials.isEmpty else {
                 throw ValidationError("--iam and --credentials exclude each other: the IAM file holds the keys")
             }
             let iam: IAMConfiguration
-            do { iam = try IAMConfiguration.load(path: iamFile) } catch { throw ValidationError("--iam: \(error)") }
+            do {
+                if let iamFile {
+                    iam = try IAMConfiguration.load(path: iamFile)
+                } else {
+                    iam = try IAMConfiguration(json: Array((iamJSON ?? "").utf8))
+                }
+            } catch {
+                throw ValidationError("--iam: \(error)")
+            }
             guard iam.accountID == accountID else {
                 throw ValidationError(
                     "--iam: the file's accountId \(iam.accountID) is not --account-id \(accountID): the ARNs its policies name would never match"
@@ -202,7 +218,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.authentication = .iam(loaded)
             authorizer = loaded
             service.authorizer = loaded
-            reloadOnHangUp(path: iamFile, into: loaded, logger: logger)
+            if let iamFile { reloadOnHangUp(path: iamFile, into: loaded, logger: logger) }
         } else if credentials.isEmpty {
             say(
                 "qldb serve: development mode: no --credentials given; any access key is accepted and only the signature's form is checked"

@@ -25,10 +25,11 @@ public final class PostgresLedgerDatabase: Sendable {
     }
 
     /// The connection settings a `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` URL gives;
-    /// `?sslmode=disable|prefer|require` chooses TLS (`prefer` when absent).
+    /// `?sslmode=disable|prefer|require` chooses TLS (`prefer` when absent); `password`, when
+    /// given, replaces the URL's (so that a secret need not be written into the URL).
     ///
     /// - Throws: ``StorageError`` naming what the URL lacks.
-    public static func configuration(url: String) throws -> PostgresClient.Configuration {
+    public static func configuration(url: String, password: String? = nil) throws -> PostgresClient.Configuration {
         func invalid(_ reason: String) -> StorageError {
             StorageError(engine: "postgres", operation: "reading the database URL", reason: reason)
         }
@@ -49,23 +50,27 @@ public final class PostgresLedgerDatabase: Sendable {
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: parsed.port ?? 5432, username: user.removingPercentEncoding ?? user,
-            password: parsed.password?.removingPercentEncoding, database: database, tls: tls)
+            password: password ?? parsed.password?.removingPercentEncoding, database: database, tls: tls)
         configuration.options.maximumConnections = 20
         return configuration
     }
 
-    /// Connects, and creates or upgrades the schema (once, however many processes start).
+    /// Connects, and creates or upgrades the schema (once, however many processes start);
+    /// `password`, when given, replaces the URL's.
     ///
     /// - Throws: ``StorageError`` when the URL is malformed, the database cannot be reached, or
     ///   its schema is newer than this build's.
-    public static func connect(url: String, logger: Logger = Logger(label: "swift-qldb.postgres")) async throws
+    public static func connect(
+        url: String, password: String? = nil, logger: Logger = Logger(label: "swift-qldb.postgres")
+    ) async throws
         -> PostgresLedgerDatabase
     {
         // The pool's own background chatter (connections opening and closing) only when it fails.
         var background = logger
         background.logLevel = .error
         let database = PostgresLedgerDatabase(
-            client: PostgresClient(configuration: try configuration(url: url), backgroundLogger: background),
+            client: PostgresClient(
+                configuration: try configuration(url: url, password: password), backgroundLogger: background),
             logger: logger)
         do {
             try await PostgresSchema.migrate(database.client, logger: logger)
