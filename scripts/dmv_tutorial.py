@@ -17,19 +17,18 @@ query_history, get_revision and get_block (their PartiQL part: the committed
 view), redact_revision (everything but the redaction itself), insert_ion_types,
 and a final scan of every table against the expected end state.
 
-Sample steps skipped, and why:
+Sample steps not in this script, and where they are checked:
 - create_ledger, describe_ledger, list_ledgers, delete_ledger,
-  deletion_protection, tag_resource: the `qldb` control-plane API (ledger
-  management, tagging), not QLDBSession; `qldb serve` only serves QLDBSession.
-- export_journal, describe_journal_export, list_journal_exports,
-  journal_s3_export_reader, validate_qldb_hash_chain: journal export to S3,
-  with an IAM role and a KMS key.
-- get_digest, and the GetRevision / GetBlock calls and proof verification of
-  get_revision, get_block and verifier: control-plane GetDigest, GetRevision and
-  GetBlock. Their `SELECT * FROM _ql_committed_VehicleRegistration` queries run.
-- redact_revision's `EXEC redact_revision ?, 'tableId', 'documentId'` and its
-  wait for the revision's data to disappear: redaction. The ownership transfer,
-  the information_schema and history lookups around it run.
+  deletion_protection, tag_resource, get_digest, the GetRevision / GetBlock
+  calls and proof verification of get_revision, get_block and verifier,
+  export_journal, describe_journal_export, list_journal_exports,
+  journal_s3_export_reader, validate_qldb_hash_chain: the `qldb` control-plane
+  API, with boto3 and moto in scripts/control_plane_boto3.py (this script
+  keeps to QLDBSession and pyqldb; their `_ql_committed_` queries run here).
+- redact_revision's `EXEC redact_revision` and its wait for the revision's data
+  to disappear: RedactionTests (Swift) and the DMV suite run by hand
+  (docs/ledger.md). The ownership transfer, the information_schema and
+  history lookups around it run here.
 - occ_conflict_demo: removed from the sample when it moved to pyqldb 3 (it drove
   two QldbSession objects by hand, which pyqldb 3 no longer exposes); OCC
   conflicts and retries are covered by interop_pyqldb.py.

@@ -190,7 +190,6 @@ struct ServeCommand: AsyncParsableCommand {
             }
             for name in names { try await controlPlaneService.adopt(ledgerNamed: name, permissionsMode: mode) }
         }
-        var authorizer: IAMAuthorizer?
         // $QLDB_IAM holds the file's JSON where no file can be written (an ECS task's secret).
         let iamJSON =
             iamFile == nil ? ProcessInfo.processInfo.environment["QLDB_IAM"].flatMap { $0.isEmpty ? nil : $0 } : nil
@@ -216,7 +215,6 @@ struct ServeCommand: AsyncParsableCommand {
             let loaded = IAMAuthorizer(iam, region: region, logger: logger)
             loaded.readPermissionsModes(from: controlPlaneService)
             configuration.authentication = .iam(loaded)
-            authorizer = loaded
             service.authorizer = loaded
             if let iamFile { reloadOnHangUp(path: iamFile, into: loaded, logger: logger) }
         } else if credentials.isEmpty {
