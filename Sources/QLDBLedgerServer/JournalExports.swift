@@ -3,6 +3,7 @@ import Ion
 import Logging
 import QLDBControl
 import QLDBLedger
+import QLDBPrimitives
 import Synchronization
 
 /// Journal exports to S3 as QLDB writes them, for ExportJournalToS3:
@@ -216,11 +217,9 @@ final class JournalExports: Sendable {
 
     /// `yyyy/mm/dd/hh` of an instant, in UTC.
     static func hourFolder(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour], from: date)
-        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        return "\(parts.year ?? 0)/\(two(parts.month))/\(two(parts.day))/\(two(parts.hour))"
+        let time = CivilCalendar.fields(fromSecondsSinceEpoch: Int(date.timeIntervalSince1970.rounded(.down)))
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(time.year)/\(two(time.month))/\(two(time.day))/\(two(time.hour))"
     }
 
     /// S3's server-side encryption headers for an export's configuration.

@@ -55,27 +55,19 @@ public struct S3Client: Sendable {
             if let token { query += "&continuation-token=\(PercentEncoding.encode(token.utf8, keepSlash: false))" }
             let response = try await send("GET", bucket: bucket, key: nil, query: query)
             guard response.status == 200 else { throw S3Error(response, operation: "ListObjectsV2", bucket, nil) }
-            let page = ListPage(String(decoding: response.body, as: UTF8.self))
-            keys += page.keys
-            token = page.truncated ? page.nextToken : nil
+            let page = String(decoding: response.body, as: UTF8.self)
+            keys += XMLElements.values("Key", in: page)
+            let truncated = XMLElements.values("IsTruncated", in: page).first == "true"
+            token = truncated ? XMLElements.values("NextContinuationToken", in: page).first : nil
         } while token != nil
         return keys
     }
 
-    /// One page of ListObjectsV2's XML: read by its elements, without an XML library (FoundationXML
-    /// would link libxml2 into a static executable).
-    struct ListPage {
-        var keys: [String] = []
-        var truncated = false
-        var nextToken: String?
-
-        init(_ xml: String) {
-            keys = Self.elements("Key", in: xml)
-            truncated = Self.elements("IsTruncated", in: xml).first == "true"
-            nextToken = Self.elements("NextContinuationToken", in: xml).first
-        }
-
-        static func elements(_ name: String, in xml: String) -> [String] {
+    /// S3's XML answers (ListObjectsV2 pages, errors) read by their elements, without an XML
+    /// library (FoundationXML would link libxml2 into a static executable).
+    enum XMLElements {
+        /// The text of every `<name>…</name>` in `xml`, in order, entities decoded.
+        static func values(_ name: String, in xml: String) -> [String] {
             var found: [String] = []
             var rest = xml[...]
             while let start = rest.range(of: "<\(name)>"), let end = rest[start.upperBound...].range(of: "</\(name)>") {
@@ -130,16 +122,10 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
 
     init(_ response: SignedHTTPClient.Response, operation: String, _ bucket: String, _ key: String?) {
         let text = String(decoding: response.body, as: UTF8.self)
-        func element(_ name: String) -> String? {
-            guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>"),
-                start.upperBound <= end.lowerBound
-            else { return nil }
-            return String(text[start.upperBound..<end.lowerBound])
-        }
         self.operation = operation
         self.status = response.status
-        self.code = element("Code") ?? "HTTP\(response.status)"
-        self.message = element("Message") ?? ""
+        self.code = S3Client.XMLElements.values("Code", in: text).first ?? "HTTP\(response.status)"
+        self.message = S3Client.XMLElements.values("Message", in: text).first ?? ""
         self.bucket = bucket
         self.key = key
     }

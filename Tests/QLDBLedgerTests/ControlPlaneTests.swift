@@ -45,7 +45,6 @@ final class RecordedObjects: JournalExportDestination {
     ) async throws {
         let service = LedgerService(host: try TestStorage.current.emptyHost(), logger: quietLogger())
         var configuration = LedgerServer.Configuration()
-        configuration.port = 0
         configuration.authentication = .verify(region: "eu-west-2", credentials: ["AKIDCONTROL": Self.secret])
         var control = ControlPlane.Configuration()
         control.region = "eu-west-2"
@@ -53,18 +52,10 @@ final class RecordedObjects: JournalExportDestination {
         control.exportDestination = exports
         control.maxLedgers = maxLedgers
         configuration.controlPlane = ControlPlane(service: service, configuration: control, logger: quietLogger())
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = try LedgerServer(service: service, configuration: configuration, logger: quietLogger())
-            .application { port in continuation.yield(port) }
-        let server = Task { try await application.run() }
-        defer { server.cancel() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
+        try await withLedgerServer(service, configuration) { port in
+            let url = URL(string: "http://127.0.0.1:\(port)")!
+            try await body(client(url, secret: Self.secret), url, service)
         }
-        let url = URL(string: "http://127.0.0.1:\(port)")!
-        try await body(client(url, secret: Self.secret), url, service)
     }
 
     func client(_ url: URL, secret: String) -> ControlPlaneClient {

@@ -5,6 +5,7 @@ import QLDBDriver
 import QLDBHashing
 import QLDBLedger
 import QLDBLedgerPostgres
+import QLDBLedgerServer
 import QLDBPrimitives
 import QLDBSession
 import QLDBTesting
@@ -63,6 +64,26 @@ extension TestStorage {
         case .sqlite, .postgres: DirectoryLedgerHost(directory: try temporaryDirectory(), logger: quietLogger())
         }
     }
+}
+
+/// Runs `qldb serve`'s server for `service` with `configuration` (its port replaced by a free
+/// one) while `body` runs with the bound port; stops it after.
+func withLedgerServer(
+    _ service: LedgerService, _ configuration: LedgerServer.Configuration, _ body: (Int) async throws -> Void
+) async throws {
+    var configuration = configuration
+    configuration.port = 0
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let application = try LedgerServer(service: service, configuration: configuration, logger: quietLogger())
+        .application { port in continuation.yield(port) }
+    let server = Task { try await application.run() }
+    defer { server.cancel() }
+    var port = 0
+    for await bound in ports {
+        port = bound
+        break
+    }
+    try await body(port)
 }
 
 /// A driver on `ledger` alone, through the embedded transport.

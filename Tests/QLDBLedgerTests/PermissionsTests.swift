@@ -92,74 +92,65 @@ import Testing
         authorizer.readPermissionsModes(from: controlPlane)
         service.authorizer = authorizer
         var configuration = LedgerServer.Configuration()
-        configuration.port = 0
         configuration.authentication = .iam(authorizer)
         configuration.controlPlane = controlPlane
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = try LedgerServer(service: service, configuration: configuration, logger: quietLogger())
-            .application { continuation.yield($0) }
-        let server = Task { try await application.run() }
-        defer { server.cancel() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
-        }
-        func client(_ key: String, _ secret: String, token: String? = nil) -> QLDBDriver {
-            var configuration = QLDBDriverConfiguration()
-            configuration.logger = quietLogger()
-            configuration.retryPolicy = RetryPolicy(maxRetries: 0)
-            return QLDBDriver(
-                ledger: Self.ledger,
-                transport: HTTPTransport(
-                    configuration: .init(endpoint: URL(string: "http://127.0.0.1:\(port)/")!, region: "eu-west-1"),
-                    credentials: StaticCredentialProvider(
-                        AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token))),
-                configuration: configuration)
-        }
-        let lambda = client("ASIASEEDLAMBDAROLE01", "seed-lambda-secret", token: "seed-lambda-session-token")
-        try await lambda.execute { txn in
-            try await txn.execute("INSERT INTO Licence ?", ["email": "ann@example.com", "points": 0] as IonValue)
-        }
-        try await lambda.execute { txn in
-            try await txn.execute("UPDATE Licence AS l SET l.points = 3 WHERE l.email = 'ann@example.com'")
-        }
-        let points = try await lambda.execute { txn in
-            try await txn.execute("SELECT VALUE l.points FROM Licence AS l").collect()
-        }
-        #expect(points == [3])
-        let delete = await #expect(throws: QLDBSessionError.self) {
+        try await withLedgerServer(service, configuration) { port in
+            func client(_ key: String, _ secret: String, token: String? = nil) -> QLDBDriver {
+                var configuration = QLDBDriverConfiguration()
+                configuration.logger = quietLogger()
+                configuration.retryPolicy = RetryPolicy(maxRetries: 0)
+                return QLDBDriver(
+                    ledger: Self.ledger,
+                    transport: HTTPTransport(
+                        configuration: .init(endpoint: URL(string: "http://127.0.0.1:\(port)/")!, region: "eu-west-1"),
+                        credentials: StaticCredentialProvider(
+                            AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token))),
+                    configuration: configuration)
+            }
+            let lambda = client("ASIASEEDLAMBDAROLE01", "seed-lambda-secret", token: "seed-lambda-session-token")
+            try await lambda.execute { txn in
+                try await txn.execute("INSERT INTO Licence ?", ["email": "ann@example.com", "points": 0] as IonValue)
+            }
+            try await lambda.execute { txn in
+                try await txn.execute("UPDATE Licence AS l SET l.points = 3 WHERE l.email = 'ann@example.com'")
+            }
+            let points = try await lambda.execute { txn in
+                try await txn.execute("SELECT VALUE l.points FROM Licence AS l").collect()
+            }
+            #expect(points == [3])
+            let delete = await #expect(throws: QLDBSessionError.self) {
+                try await lambda.execute { txn in try await txn.execute("DELETE FROM Licence") }
+            }
+            #expect(delete?.type == "AccessDeniedException")
+            #expect(delete?.status == 403)
+            #expect(
+                delete?.message.hasPrefix(
+                    "User: \(Self.lambda) is not authorized to perform: qldb:PartiQLDelete on resource: arn:aws:qldb:eu-west-1:123456789012:ledger/\(Self.ledger)/table/"
+                ) == true)
+            let create = await #expect(throws: QLDBSessionError.self) {
+                try await lambda.execute { txn in try await txn.execute("CREATE TABLE Other") }
+            }
+            #expect(create?.message.contains("qldb:PartiQLCreateTable on resource: ") == true)
+
+            // A role with every IAM right is refused by the endpoint policy; so is a wrong token.
+            let admin = client("AKIASEEDADMINISTRATR", "seed-admin-secret")
+            let refused = await #expect(throws: QLDBSessionError.self) {
+                try await admin.execute { txn in try await txn.execute("SELECT * FROM Licence") }
+            }
+            #expect(refused?.message.contains("\(Self.admin) is not authorized to perform: qldb:SendCommand") == true)
+            let stolen = client("ASIASEEDLAMBDAROLE01", "seed-lambda-secret", token: "another-token")
+            let invalid = await #expect(throws: QLDBSessionError.self) {
+                try await stolen.execute { txn in try await txn.execute("SELECT * FROM Licence") }
+            }
+            #expect(invalid?.type == "UnrecognizedClientException")
+
+            // ALLOW_ALL: SendCommand is enough.
+            _ = try await controlPlane.updatePermissionsMode(
+                name: Self.ledger, UpdateLedgerPermissionsModeRequest(permissionsMode: .allowAll))
             try await lambda.execute { txn in try await txn.execute("DELETE FROM Licence") }
+            try await lambda.close()
+            try await admin.close()
+            try await stolen.close()
         }
-        #expect(delete?.type == "AccessDeniedException")
-        #expect(delete?.status == 403)
-        #expect(
-            delete?.message.hasPrefix(
-                "User: \(Self.lambda) is not authorized to perform: qldb:PartiQLDelete on resource: arn:aws:qldb:eu-west-1:123456789012:ledger/\(Self.ledger)/table/"
-            ) == true)
-        let create = await #expect(throws: QLDBSessionError.self) {
-            try await lambda.execute { txn in try await txn.execute("CREATE TABLE Other") }
-        }
-        #expect(create?.message.contains("qldb:PartiQLCreateTable on resource: ") == true)
-
-        // A role with every IAM right is refused by the endpoint policy; so is a wrong token.
-        let admin = client("AKIASEEDADMINISTRATR", "seed-admin-secret")
-        let refused = await #expect(throws: QLDBSessionError.self) {
-            try await admin.execute { txn in try await txn.execute("SELECT * FROM Licence") }
-        }
-        #expect(refused?.message.contains("\(Self.admin) is not authorized to perform: qldb:SendCommand") == true)
-        let stolen = client("ASIASEEDLAMBDAROLE01", "seed-lambda-secret", token: "another-token")
-        let invalid = await #expect(throws: QLDBSessionError.self) {
-            try await stolen.execute { txn in try await txn.execute("SELECT * FROM Licence") }
-        }
-        #expect(invalid?.type == "UnrecognizedClientException")
-
-        // ALLOW_ALL: SendCommand is enough.
-        _ = try await controlPlane.updatePermissionsMode(
-            name: Self.ledger, UpdateLedgerPermissionsModeRequest(permissionsMode: .allowAll))
-        try await lambda.execute { txn in try await txn.execute("DELETE FROM Licence") }
-        try await lambda.close()
-        try await admin.close()
-        try await stolen.close()
     }
 }

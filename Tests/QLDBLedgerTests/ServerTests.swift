@@ -23,7 +23,6 @@ import FoundationNetworking
         let service = LedgerService(logger: quietLogger())
         service.add(Ledger(name: "served", logger: quietLogger()))
         var configuration = LedgerServer.Configuration()
-        configuration.port = 0
         configuration.authentication = authentication
         if let tls {
             configuration.limits = try ServerLimitOptions.parse([
@@ -31,17 +30,9 @@ import FoundationNetworking
             ])
             .applied(to: configuration.limits)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = try LedgerServer(service: service, configuration: configuration, logger: quietLogger())
-            .application { port in continuation.yield(port) }
-        let server = Task { try await application.run() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
+        try await withLedgerServer(service, configuration) { port in
+            try await body(URL(string: "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/")!)
         }
-        defer { server.cancel() }
-        try await body(URL(string: "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/")!)
     }
 
     func driver(
