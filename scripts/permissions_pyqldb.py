@@ -40,7 +40,8 @@ admin = driver("AKIASEEDADMINISTRATR", "seed-admin-secret")
 creator.execute_lambda(lambda t: t.execute_statement("CREATE TABLE Licence"))
 denied(creator, "INSERT INTO Licence VALUE {'email': 'x@example.com'}", "qldb:PartiQLInsert")
 denied(creator, "SELECT * FROM Licence", "qldb:PartiQLSelect")
-print("ok table-creating role: CREATE TABLE only")
+denied(creator, "CREATE TABLE Tagged WITH (aws_tags = `{'environment': 'dev'}`)", "qldb:TagResource")
+print("ok table-creating role: CREATE TABLE only (tags at creation need qldb:TagResource, which it lacks)")
 
 lambda_role.execute_lambda(lambda t: t.execute_statement("INSERT INTO Licence VALUE {'email': 'ann@example.com', 'points': 0}"))
 lambda_role.execute_lambda(lambda t: t.execute_statement("UPDATE Licence AS l SET l.points = 3 WHERE l.email = 'ann@example.com'"))
@@ -62,3 +63,7 @@ print("ok the Lambda role's key without its session token is refused")
 
 admin.execute_lambda(lambda t: t.execute_statement("DELETE FROM Licence"))
 print("ok administrator (qldb:* on *): DELETE")
+tagged = admin.execute_lambda(lambda t: list(t.execute_statement(
+    "CREATE TABLE Tagged WITH (aws_tags = `{'environment': 'dev'}`)")))
+assert len(tagged) == 1 and "tableId" in tagged[0], tagged
+print("ok administrator: CREATE TABLE … WITH (aws_tags = …)")

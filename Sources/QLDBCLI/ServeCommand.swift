@@ -213,7 +213,7 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             }
             let loaded = IAMAuthorizer(iam, region: region, logger: logger)
-            loaded.readPermissionsModes(from: controlPlaneService)
+            loaded.readLedgerSettings(from: controlPlaneService)
             configuration.authentication = .iam(loaded)
             service.authorizer = loaded
             if let iamFile { reloadOnHangUp(path: iamFile, into: loaded, logger: logger) }

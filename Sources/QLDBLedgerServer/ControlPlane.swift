@@ -37,6 +37,8 @@ public final class ControlPlane: Sendable {
     let exports: JournalExports
     /// Permissions modes read recently, by ledger.
     let modes = Mutex<[String: (mode: PermissionsMode, read: ContinuousClock.Instant)]>([:])
+    /// Tags of ledgers and tables read recently, by ARN.
+    let recentTags = Mutex<[String: (tags: [String: String], read: ContinuousClock.Instant)]>([:])
 
     /// A control plane over `service`'s ledgers.
     public init(
@@ -151,28 +153,72 @@ public final class ControlPlane: Sendable {
 
     // MARK: Tags
 
-    /// TagResource: adds or replaces tags of a ledger (at most 50 per resource).
+    /// TagResource: adds or replaces tags of a ledger or a table (at most 50 per resource).
     public func tagResource(arn: String, tags: [String: String]) async throws(ControlPlaneError) {
-        let name = try ledgerName(inARN: arn)
-        let (ledger, old) = try await self.ledger(name)
-        var settings = old
-        settings.tags.merge(tags) { $1 }
-        try Self.checkTags(settings.tags)
-        try await save(settings, of: ledger)
+        try await changeTags(arn) { $0.merge(tags) { $1 } }
     }
 
     /// UntagResource.
     public func untagResource(arn: String, keys: [String]) async throws(ControlPlaneError) {
-        let name = try ledgerName(inARN: arn)
-        let (ledger, old) = try await self.ledger(name)
-        var settings = old
-        for key in keys { settings.tags[key] = nil }
-        try await save(settings, of: ledger)
+        try await changeTags(arn) { tags in for key in keys { tags[key] = nil } }
     }
 
-    /// ListTagsForResource.
+    /// ListTagsForResource: the tags of a ledger
+    /// (`arn:aws:qldb:REGION:ACCOUNT:ledger/NAME`) or a table (`…:ledger/NAME/table/TABLE-ID`).
     public func listTags(arn: String) async throws(ControlPlaneError) -> [String: String] {
-        try await ledger(try ledgerName(inARN: arn)).1.tags
+        let (name, tableID) = try resource(inARN: arn)
+        let (ledger, settings) = try await self.ledger(name)
+        guard let tableID else { return settings.tags }
+        return try await tableTags(of: ledger, tableID, arn: arn)
+    }
+
+    /// The tags of the ledger or table an ARN names, for `aws:ResourceTag/KEY` conditions (read
+    /// at most once a second per resource and process; a change made here is seen at once).
+    /// Anything else, or a resource that cannot be read, has none.
+    public func resourceTags(ofARN arn: String) async -> [String: String] {
+        let now = ContinuousClock.now
+        if let cached = recentTags.withLock({ $0[arn] }), cached.read.duration(to: now) < .seconds(1) {
+            return cached.tags
+        }
+        let tags = (try? await listTags(arn: arn)) ?? [:]
+        recentTags.withLock { recent in
+            if recent.count >= 10_000 { recent.removeAll() }
+            recent[arn] = (tags, now)
+        }
+        return tags
+    }
+
+    private func changeTags(_ arn: String, _ change: (inout [String: String]) -> Void) async throws(ControlPlaneError) {
+        let (name, tableID) = try resource(inARN: arn)
+        let (ledger, old) = try await self.ledger(name)
+        defer { recentTags.withLock { $0[arn] = nil } }
+        guard let tableID else {
+            var settings = old
+            change(&settings.tags)
+            try Self.checkTags(settings.tags)
+            return try await save(settings, of: ledger)
+        }
+        var tags = try await tableTags(of: ledger, tableID, arn: arn)
+        change(&tags)
+        try Self.checkTags(tags)
+        let final = tags
+        try await attempt("saving the tags of table \(tableID) of ledger \(name)") {
+            try await ledger.setTableTags(final, ofTable: tableID)
+        }
+    }
+
+    private func tableTags(of ledger: Ledger, _ tableID: String, arn: String) async throws(ControlPlaneError)
+        -> [String: String]
+    {
+        let found = try await attempt("reading the tags of table \(tableID) of ledger \(ledger.name)") {
+            try await ledger.tableTags(ofTable: tableID)
+        }
+        guard let found else {
+            throw ControlPlaneError(
+                .resourceNotFound, "Table \(tableID) does not exist in ledger \(ledger.name)", resourceType: "TABLE",
+                resourceName: arn)
+        }
+        return found
     }
 
     // MARK: Digests and proofs
@@ -271,8 +317,9 @@ public final class ControlPlane: Sendable {
         settings.kmsKey == LedgerSettings.awsOwnedKey ? LedgerSettings.awsOwnedKey : settings.kmsKey
     }
 
-    /// The ledger an ARN of this account and region names.
-    func ledgerName(inARN arn: String) throws(ControlPlaneError) -> String {
+    /// The ledger an ARN of this account and region names, and the table's id when it names one
+    /// of its tables (`…:ledger/NAME/table/TABLE-ID`).
+    func resource(inARN arn: String) throws(ControlPlaneError) -> (ledger: String, table: String?) {
         let prefix = "arn:aws:qldb:\(configuration.region):\(configuration.accountID):ledger/"
         guard arn.hasPrefix(prefix) else {
             throw ControlPlaneError(
@@ -280,13 +327,16 @@ public final class ControlPlane: Sendable {
                 "\(arn) is not the ARN of a ledger of this server: its ledgers are \(prefix)NAME (--region, --account-id)",
                 parameterName: "ResourceArn")
         }
-        let rest = arn.dropFirst(prefix.count)
-        guard !rest.contains("/") else {
+        let parts = arn.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1: return (String(parts[0]), nil)
+        case 3 where parts[1] == "table" && !parts[2].isEmpty: return (String(parts[0]), String(parts[2]))
+        default:
             throw ControlPlaneError(
-                .invalidParameter, "Only ledgers can be tagged here; \(arn) names a table or another resource",
+                .invalidParameter,
+                "\(arn) names neither a ledger (\(prefix)NAME) nor a table (\(prefix)NAME/table/TABLE-ID)",
                 parameterName: "ResourceArn")
         }
-        return String(rest)
     }
 
     /// Runs `body`, turning what it throws into the control plane's errors: a ledger's own
@@ -317,20 +367,10 @@ public final class ControlPlane: Sendable {
         }
     }
 
-    /// QLDB's tag rules: at most 50 tags, keys 1–128 characters not starting with `aws:`,
-    /// values up to 256.
+    /// ``ResourceTagRules``, as `InvalidParameterException`.
     static func checkTags(_ tags: [String: String]) throws(ControlPlaneError) {
-        guard tags.count <= 50 else {
-            throw ControlPlaneError(
-                .invalidParameter, "A resource has at most 50 tags; these are \(tags.count)", parameterName: "Tags")
-        }
-        for (key, value) in tags {
-            guard (1...128).contains(key.count), !key.lowercased().hasPrefix("aws:"), value.count <= 256 else {
-                throw ControlPlaneError(
-                    .invalidParameter,
-                    "Invalid tag \(key): keys have 1 to 128 characters and do not start with aws:, values at most 256",
-                    parameterName: "Tags")
-            }
+        if let problem = ResourceTagRules.problem(with: tags) {
+            throw ControlPlaneError(.invalidParameter, "Invalid tags: \(problem)", parameterName: "Tags")
         }
     }
 

@@ -100,6 +100,14 @@ struct ControlPlaneRoutes: Sendable {
         }
     }
 
+    /// The tags an operation gives its resource (TagResource's, CreateLedger's), for
+    /// `aws:RequestTag/KEY` conditions.
+    static func requestTags(of operation: ControlPlaneOperation, body: [UInt8]) -> [String: String] {
+        guard operation == .tagResource || operation == .createLedger, !body.isEmpty else { return [:] }
+        let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        return object?["Tags"] as? [String: String] ?? [:]
+    }
+
     // MARK: Coding
 
     static func decode<T: Decodable>(_ body: [UInt8]) throws(ControlPlaneError) -> T {

@@ -162,9 +162,10 @@ struct SendCommandHandler: Sendable {
             if let iam,
                 let (operation, parameters) = ControlPlaneOperation.match(
                     method: request.method.rawValue, path: request.uri.path),
-                let denied = iam.authorize(
+                let denied = await iam.authorize(
                     accessKey: Self.accessKey(of: request), action: "qldb:\(operation.rawValue)",
-                    resource: routes.resource(of: operation, parameters, body: body))
+                    resource: routes.resource(of: operation, parameters, body: body),
+                    requestTags: ControlPlaneRoutes.requestTags(of: operation, body: body))
             {
                 return ControlPlaneRoutes.error(denied)
             }

@@ -118,6 +118,17 @@ public struct IAMConfiguration: Sendable {
     /// The principal with this ARN.
     public func principal(arn: String) -> Principal? { principals.first { $0.arn == arn } }
 
+    /// Whether a condition of any policy reads `aws:ResourceTag/KEY`: only then must a request's
+    /// resource tags be looked up.
+    public var usesResourceTags: Bool {
+        let documents = principals.flatMap(\.policies) + (endpointPolicy.map { [$0] } ?? [])
+        return documents.contains { document in
+            document.statements.contains { statement in
+                statement.conditions.contains { $0.key.lowercased().hasPrefix("aws:resourcetag/") }
+            }
+        }
+    }
+
     /// What decides a principal's requests: its policies and the endpoint policy.
     public func evaluator(for principal: Principal, throughEndpoint: Bool = true) -> PolicyEvaluator {
         PolicyEvaluator(identityPolicies: principal.policies, endpointPolicy: throughEndpoint ? endpointPolicy : nil)

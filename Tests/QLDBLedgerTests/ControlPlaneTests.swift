@@ -185,6 +185,47 @@ final class RecordedObjects: JournalExportDestination {
         }
     }
 
+    /// Tables are tagged by CREATE TABLE … WITH (aws_tags = …) and by their ARN
+    /// (`…:ledger/NAME/table/TABLE-ID`); their tags are stored with the ledger.
+    @Test func tablesAreTaggedAtCreationAndByARN() async throws {
+        try await withControlPlane { client, url, _ in
+            _ = try await client.createLedger(CreateLedgerRequest(name: "tables", permissionsMode: .allowAll))
+            let driver = driver(url, ledger: "tables")
+            let ids = try await driver.execute { txn in
+                [
+                    try await txn.execute("CREATE TABLE Vehicle WITH (aws_tags = `{'environment': 'development'}`)")
+                        .collect(),
+                    try await txn.execute("CREATE TABLE Person").collect(),
+                ].map { $0.first?["tableId"]?.stringValue ?? "" }
+            }
+            try await driver.close()
+            let vehicle = "arn:aws:qldb:eu-west-2:111122223333:ledger/tables/table/\(ids[0])"
+            let person = "arn:aws:qldb:eu-west-2:111122223333:ledger/tables/table/\(ids[1])"
+            #expect(try await client.listTags(arn: vehicle) == ["environment": "development"])
+            #expect(try await client.listTags(arn: person) == [:])
+            try await client.tagResource(arn: person, tags: ["owner": "dmv"])
+            try await client.tagResource(arn: vehicle, tags: ["environment": "production", "owner": "dmv"])
+            try await client.untagResource(arn: vehicle, keys: ["owner"])
+            #expect(try await client.listTags(arn: vehicle) == ["environment": "production"])
+            #expect(try await client.listTags(arn: person) == ["owner": "dmv"])
+            #expect(try await client.listTags(arn: "arn:aws:qldb:eu-west-2:111122223333:ledger/tables") == [:])
+            let missing = await failure {
+                _ = try await client.listTags(arn: "arn:aws:qldb:eu-west-2:111122223333:ledger/tables/table/Nope")
+            }
+            #expect(missing?.kind == .resourceNotFound)
+            #expect(missing?.message == "Table Nope does not exist in ledger tables")
+            let index = await failure {
+                _ = try await client.listTags(arn: "arn:aws:qldb:eu-west-2:111122223333:ledger/tables/index/x")
+            }
+            #expect(index?.kind == .invalidParameter)
+            let tooMany = await failure {
+                try await client.tagResource(
+                    arn: person, tags: Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v") }))
+            }
+            #expect(tooMany?.message == "Invalid tags: a resource has at most 50 tags; these are 51")
+        }
+    }
+
     @Test func aWrongSignatureIsRefused() async throws {
         try await withControlPlane { _, url, _ in
             let refused = await failure { _ = try await client(url, secret: "wrong").listLedgers() }

@@ -35,6 +35,45 @@ import Testing
         #expect(summary.tables.map { "\($0.table):\($0.access.rawValue)" } == tables)
     }
 
+    @Test func createTableReadsItsTags() throws {
+        let tagged = try Parser.parse(
+            "CREATE TABLE Vehicle WITH (aws_tags = `{'key1': 'value1', key2: \"value2\"}`)")
+        #expect(tagged.summary.tagsOnCreation == ["key1": "value1", "key2": "value2"])
+        #expect(try Parser.parse("CREATE TABLE Vehicle").summary.tagsOnCreation == [:])
+        #expect(try Parser.parse("INSERT INTO Vehicle ?").summary.tagsOnCreation == [:])
+    }
+
+    @Test(arguments: [
+        (
+            "CREATE TABLE T WITH (purge = true)",
+            "Syntax error at line 1, column 22: expected aws_tags (the one option of CREATE TABLE … WITH), found 'purge'"
+        ),
+        (
+            "CREATE TABLE T WITH (aws_tags = 'x')",
+            "Semantic error at line 1, column 33: aws_tags must be an Ion struct in backticks, such as `{'environment': 'production'}`"
+        ),
+        (
+            "CREATE TABLE T WITH (aws_tags = `{a: 1}`)",
+            "Semantic error at line 1, column 33: The value of tag 'a' must be a string or a symbol"
+        ),
+        (
+            "CREATE TABLE T WITH (aws_tags = `{a: b, a: c}`)",
+            "Semantic error at line 1, column 22: Tag 'a' is given twice in aws_tags"
+        ),
+        (
+            "CREATE TABLE T WITH (aws_tags = `{a: b}`",
+            "Syntax error at line 1, column 41: expected ')', found the end of the statement"
+        ),
+    ])
+    func badTagClausesSayWhatIsWrongAndWhere(_ text: String, message: String) {
+        #expect(throws: (any Error).self) { try Parser.parse(text) }
+        do {
+            _ = try Parser.parse(text)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
     @Test func catalogReadsAndParametersAreCounted() throws {
         let parsed = try Parser.parse(
             "SELECT * FROM information_schema.user_tables AS t WHERE t.name = ? OR t.name = ?")

@@ -313,6 +313,7 @@ public final class Ledger: Sendable {
     ///   `OccConflictException` on a conflict, `InternalFailure` (500) when the store failed:
     ///   the block was then not written, and no later one will be until the ledger is reopened.
     func commit(_ txn: LedgerTransaction, clientDigest: [UInt8]) async throws(LedgerError) -> QLDBHash {
+        if !txn.tableTags.isEmpty { try await writeTableTags(of: txn) }
         guard case .local(let local) = writer else {
             return try await commitShared(txn, clientDigest: clientDigest)
         }

@@ -95,6 +95,9 @@ struct LedgerTransaction: Sendable {
     var catalogChanges: [CatalogChange] = []
     /// Tables created in this transaction, visible to its later statements.
     var createdTables: [String: TableDefinition] = [:]
+    /// The tags CREATE TABLE gave tables created in this transaction, by table id; stored beside
+    /// the journal when the transaction commits.
+    var tableTags: [String: [String: String]] = [:]
     /// The revision each updated or deleted document had at the snapshot: its next version
     /// number and the index values it gives up. Under OCC it is still the latest at commit, or
     /// the commit conflicts, because every UPDATE and DELETE reads the document it writes.

@@ -61,8 +61,11 @@ struct StatementScope: Sendable {
 
     private func run(_ statement: Statement, evaluator: Evaluator, reader: TransactionReader) throws -> [IonValue] {
         switch statement {
-        case .createTable(let name):
+        case .createTable(let name, let tags):
             reader.txn.reads.catalog = true
+            if let problem = ResourceTagRules.problem(with: tags) {
+                throw LedgerError.badRequest("aws_tags: \(problem)")
+            }
             guard activeTable(named: name, in: reader.txn) == nil else {
                 throw LedgerError.badRequest("Table with name: \(name) already exists")
             }
@@ -76,6 +79,7 @@ struct StatementScope: Sendable {
             let id = LedgerIdentifiers.random()
             reader.txn.createdTables[id] = TableDefinition(id: id, name: name)
             reader.txn.catalogChanges.append(.createTable(id: id, name: name))
+            if !tags.isEmpty { reader.txn.tableTags[id] = tags }
             return [["tableId": .string(id)]]
         case .createIndex(let tableName, let field):
             var table = try self.table(named: tableName, in: &reader.txn)

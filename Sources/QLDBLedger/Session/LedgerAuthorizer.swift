@@ -6,13 +6,18 @@ public struct RequiredPermission: Sendable, Hashable, CustomStringConvertible {
     /// `qldb:PartiQLSelect`, `qldb:PartiQLInsert`, ….
     public var action: String
     /// The resource below the ledger's ARN: `table/TABLE-ID` (the table's id, as QLDB names
-    /// tables in permissions), `table/*` (CREATE TABLE), `information_schema/user_tables`.
+    /// tables in permissions), `table/*` (CREATE TABLE, and `qldb:TagResource` for its tags),
+    /// `information_schema/user_tables`.
     public var resource: String
+    /// The tags the statement gives the resource (CREATE TABLE's `aws_tags`), for
+    /// `aws:RequestTag/KEY` conditions; empty for every other statement.
+    public var requestTags: [String: String]
 
     /// A permission.
-    public init(action: String, resource: String) {
+    public init(action: String, resource: String, requestTags: [String: String] = [:]) {
         self.action = action
         self.resource = resource
+        self.requestTags = requestTags
     }
 
     public var description: String { "\(action) on \(resource)" }
@@ -64,7 +69,16 @@ extension Ledger {
             let permission = RequiredPermission(action: "qldb:\(action)", resource: resource)
             if !needs.contains(permission) { needs.append(permission) }
         }
-        if summary.kind == .createTable { need(summary.kind.rawValue, "table/*") }
+        // The tags CREATE TABLE gives are the whole request's (`aws:RequestTag`), seen by both
+        // of its actions.
+        if summary.kind == .createTable {
+            let tags = summary.tagsOnCreation
+            needs.append(
+                RequiredPermission(action: "qldb:\(summary.kind.rawValue)", resource: "table/*", requestTags: tags))
+            if !tags.isEmpty {
+                needs.append(RequiredPermission(action: "qldb:TagResource", resource: "table/*", requestTags: tags))
+            }
+        }
         for use in summary.tables {
             let resource = "table/\(id(use.table))"
             switch use.access {

@@ -47,4 +47,7 @@ package struct StatementSummary: Sendable, Hashable {
     package var tables: [TableUse]
     /// Whether the statement reads `information_schema.user_tables`.
     package var readsCatalog: Bool
+    /// The tags CREATE TABLE gives its table (`WITH (aws_tags = …)`), which need
+    /// `qldb:TagResource` as well; empty for every other statement.
+    package var tagsOnCreation: [String: String]
 }

@@ -7,9 +7,9 @@ extension Parser {
             advance()
             if acceptKeyword("TABLE") {
                 let table = try name("a table name")
-                try skipWithClause()
+                let tags = try tagsClause()
                 noteTable(table, .definition)
-                return .createTable(table)
+                return .createTable(table, tags: tags)
             }
             if acceptKeyword("INDEX") {
                 try expectKeyword("ON")
@@ -90,7 +90,40 @@ extension Parser {
         }
     }
 
-    /// `WITH (…)` after CREATE TABLE or DROP INDEX: tags and options QLDB accepted and this ledger ignores.
+    /// `WITH (aws_tags = `{'key': 'value', …}`)` after CREATE TABLE: the tags to give the new
+    /// table, keys and values as Ion text (strings or symbols); empty without the clause.
+    mutating func tagsClause() throws(PartiQLError) -> [String: String] {
+        guard acceptKeyword("WITH") else { return [:] }
+        try expectPunct("(")
+        let option = current.position
+        guard case .identifier(let word) = current.kind, word.lowercased() == "aws_tags" else {
+            throw unexpected("aws_tags (the one option of CREATE TABLE … WITH)")
+        }
+        advance()
+        try expectPunct("=")
+        let at = current.position
+        guard case .ion(let literal) = current.kind, case .struct(let fields) = literal.content else {
+            throw .semantic(
+                "aws_tags must be an Ion struct in backticks, such as `{'environment': 'production'}`", at: at)
+        }
+        advance()
+        try expectPunct(")")
+        var tags: [String: String] = [:]
+        for field in fields {
+            guard let key = field.name.text else {
+                throw .semantic("A tag key in aws_tags has no text (symbol $0)", at: at)
+            }
+            guard let text = field.value.stringValue, field.value.annotations.isEmpty else {
+                throw .semantic("The value of tag '\(key)' must be a string or a symbol", at: at)
+            }
+            guard tags.updateValue(text, forKey: key) == nil else {
+                throw .semantic("Tag '\(key)' is given twice in aws_tags", at: option)
+            }
+        }
+        return tags
+    }
+
+    /// `WITH (…)` after DROP INDEX: options QLDB accepted (`purge = true`) that change nothing here.
     mutating func skipWithClause() throws(PartiQLError) {
         guard acceptKeyword("WITH") else { return }
         try expectPunct("(")

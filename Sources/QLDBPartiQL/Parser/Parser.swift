@@ -40,10 +40,13 @@ package struct Parser {
         let statement = try parser.statement()
         _ = parser.acceptPunct(";")
         guard case .end = parser.current.kind else { throw parser.unexpected("the end of the statement") }
+        var tags: [String: String] = [:]
+        if case .createTable(_, let given) = statement { tags = given }
         return ParsedStatement(
             statement: statement, parameterCount: parser.parameterCount,
             summary: StatementSummary(
-                kind: statement.summaryKind, tables: parser.tableUses, readsCatalog: parser.readsCatalog))
+                kind: statement.summaryKind, tables: parser.tableUses, readsCatalog: parser.readsCatalog,
+                tagsOnCreation: tags))
     }
 
     init(tokens: [Token], limits: ParserLimits) {

@@ -12,7 +12,8 @@ package enum Edit: Sendable {
 
 /// A parsed statement.
 package enum Statement: Sendable {
-    case createTable(String)
+    /// `CREATE TABLE name [WITH (aws_tags = `{…}`)]`: the table and the tags to give it.
+    case createTable(String, tags: [String: String])
     case createIndex(table: String, field: String)
     case dropTable(String)
     case undropTable(String)
