@@ -107,8 +107,8 @@ let package = Package(
                 "Ion", "QLDBHashing", "QLDBPartiQL", "QLDBPrimitives", "QLDBSession",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // For the SQLite it vendors (the C module VaporCSQLite), called directly.
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),

@@ -30,7 +30,9 @@ SYSTEM_MODULES = {"Foundation", "FoundationEssentials", "FoundationNetworking", 
                   "Musl", "Darwin", "Android", "WinSDK", "Synchronization", "Testing", "XCTest",
                   "_Concurrency", "os", "System"}
 # Product name -> module names it vends, for products whose module is not named like the product.
-PRODUCT_MODULES: dict[str, list[str]] = {}
+# SQLiteNIO builds and links the SQLite it vendors as the C module VaporCSQLite, which the ledger's
+# SQLite store calls directly (see Sources/QLDBLedger/Storage/SQLite/SQLiteHandle.swift).
+PRODUCT_MODULES: dict[str, list[str]] = {"SQLiteNIO": ["SQLiteNIO", "VaporCSQLite"]}
 KINDS = {"target": "library", "executableTarget": "executable", "testTarget": "test",
          "systemLibrary": "system library"}
 

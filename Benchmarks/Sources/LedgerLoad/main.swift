@@ -212,10 +212,18 @@ case "fill":
         revisions: Int(option("--revisions") ?? "1000000")!)
 case "embedded":
     let service = LedgerService(logger: quiet)
-    service.add(try await makeLedger())
+    let ledger = try await makeLedger()
+    service.add(ledger)
+    let blocksBefore = ledger.blockCount
     try await run(
         driver: QLDBDriver(
             ledger: "licences", transport: EmbeddedLedgerTransport(service: service), configuration: configuration))
+    if ledger.storeSyncs > 0 {
+        print(
+            String(
+                format: "store: %d blocks in %d syncs (%.1f per group commit)", ledger.blockCount - blocksBefore,
+                ledger.storeSyncs, Double(ledger.blockCount - blocksBefore) / Double(ledger.storeSyncs)))
+    }
 default:
     print(
         "usage: LedgerLoad serve|http URL|embedded|fill [--data-dir DIR | --postgres URL] [--workers N] [--seconds S] [--port P] [--revisions N]"

@@ -24,7 +24,7 @@ struct SQLiteFileInProgress {
 
     /// Writes everything `store` holds into the file itself, closes it and renames it into place.
     func publish(_ store: SQLiteLedgerStore) async throws {
-        _ = try await store.writer.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        try await store.writer.run { try $0.query("PRAGMA wal_checkpoint(TRUNCATE)") }
         await store.close()
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
         removeTemporaryFiles()

@@ -1,18 +1,16 @@
 import Foundation
 import Ion
 import Logging
-import NIOCore
 import QLDBHashing
-import SQLiteNIO
 import Synchronization
 
 /// A ledger in one SQLite file (WAL mode, `synchronous=FULL`): the embedded default.
 ///
-/// Connections: the writer, which appends queued blocks in group commits (every block that
-/// queued while the previous commit synced goes into the next transaction, so they share one
-/// sync), and two readers, which in WAL mode read the last committed state without waiting for
-/// the writer, each lent to one read at a time. Reads name a snapshot, so a read never sees a
-/// block past it.
+/// Connections: the writer, on a serial queue of its own, which appends queued blocks in group
+/// commits (every block that queued while the previous commit synced goes into the next
+/// transaction, so they share one sync), and readers, which in WAL mode read the last committed
+/// state without waiting for the writer, each lent to one read at a time and run on the
+/// caller's thread. Reads name a snapshot, so a read never sees a block past it.
 final class SQLiteLedgerStore: LocalLedgerStore {
     let path: String
     let strandID: String
@@ -20,11 +18,10 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     /// The revision columns reads select; a file of schema 1 opened read-only (not upgraded)
     /// has no `data_hash`, and no redacted revision.
     let revisionColumns: String
-    let writer: SQLiteConnection
-    /// The writer, lent to one statement sequence (a group commit, a metadata write) at a time.
-    let writing: SQLiteConnections
-    /// Reader connections, each lent to one read at a time (see ``SQLiteConnections``).
-    let readers: SQLiteConnections
+    /// The writer: every write (a group commit, a metadata write, a redaction) runs on its queue.
+    let writer: SQLiteWriter
+    /// Reader connections, each lent to one read at a time (see ``SQLiteHandlePool``).
+    let readers: SQLiteHandlePool
     let queue: Mutex<WriteQueue>
     let syncCount = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
@@ -43,8 +40,8 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     }
 
     private init(
-        path: String, strandID: String, readOnly: Bool, schemaVersion: Int, writer: SQLiteConnection,
-        readers: [SQLiteConnection], lastSequence: Int, logger: Logger
+        path: String, strandID: String, readOnly: Bool, schemaVersion: Int, writer: SQLiteHandle,
+        readers: SQLiteHandlePool, lastSequence: Int, logger: Logger
     ) {
         self.revisionColumns =
             "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id, "
@@ -52,9 +49,8 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         self.path = path
         self.strandID = strandID
         self.readOnly = readOnly
-        self.writer = writer
-        self.writing = SQLiteConnections([writer])
-        self.readers = SQLiteConnections(readers)
+        self.writer = SQLiteWriter(writer, label: "swift-qldb.sqlite-writer")
+        self.readers = readers
         self.queue = Mutex(WriteQueue(durableThrough: lastSequence))
         self.logger = logger
     }
@@ -73,109 +69,85 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         guard exists || !readOnly else {
             throw StorageError(engine: "sqlite", operation: "opening \(path)", reason: "no such file")
         }
-        let location = readOnly ? "file:\(path)?mode=ro" : path
-        let writer: SQLiteConnection
-        var readers: [SQLiteConnection] = []
-        do {
-            writer = try await SQLiteConnection.open(storage: .file(path: location))
-            for _ in 0..<2 { readers.append(try await SQLiteConnection.open(storage: .file(path: location))) }
-        } catch {
-            for connection in readers { try? await connection.close() }
+        let writer: SQLiteHandle
+        do { writer = try SQLiteHandle(path: path, readOnly: readOnly) } catch {
             throw failure("opening \(path)", error)
         }
         do {
             if !readOnly {
-                _ = try await writer.query("PRAGMA journal_mode=WAL")
-                try await SQLiteSchema.migrate(writer, path: path)
+                try writer.query("PRAGMA journal_mode=WAL")
+                try SQLiteSchema.migrate(writer, path: path)
             }
-            for connection in [writer] + readers {
-                // FULL: a commit returns only after its WAL frames are synced, so an acknowledged
-                // commit survives a power loss, not only a crash of the process.
-                _ = try await connection.query("PRAGMA synchronous=FULL")
-                _ = try await connection.query("PRAGMA foreign_keys=OFF")
-            }
-            var strand = try await writer.query(
-                "SELECT value FROM ledger_metadata WHERE key = 'strandId'"
-            ).first?.column("value")?.blob.map { String(decoding: $0.readableBytesView, as: UTF8.self) }
+            // FULL: a commit returns only after its WAL frames are synced, so an acknowledged
+            // commit survives a power loss, not only a crash of the process.
+            try writer.query("PRAGMA synchronous=FULL")
+            var strand = try writer.query("SELECT value FROM ledger_metadata WHERE key = 'strandId'")
+                .first?.first?.blob.map { String(decoding: $0, as: UTF8.self) }
             if strand == nil {
                 guard !readOnly else {
                     throw StorageError(
                         engine: "sqlite", operation: "opening \(path)", reason: "the file has no strand id")
                 }
-                _ = try await writer.query(
-                    "INSERT INTO ledger_metadata (key, value) VALUES ('strandId', ?)", [.blob(Self.buffer(newStrandID))]
-                )
+                try writer.query(
+                    "INSERT INTO ledger_metadata (key, value) VALUES ('strandId', ?)", [.blob(Array(newStrandID.utf8))])
                 strand = newStrandID
             }
-            let last =
-                try await writer.query("SELECT MAX(sequence) AS last FROM blocks").first?.column("last")?.integer ?? 0
-            let schemaVersion =
-                try await writer.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+            let last = try writer.query("SELECT MAX(sequence) FROM blocks").first?.first?.integer ?? 0
+            let schemaVersion = try writer.query("PRAGMA user_version").first?.first?.integer ?? 0
             return SQLiteLedgerStore(
                 path: path, strandID: strand ?? newStrandID, readOnly: readOnly, schemaVersion: schemaVersion,
-                writer: writer, readers: readers, lastSequence: last, logger: logger)
+                writer: writer, readers: SQLiteHandlePool(path: path, readOnly: readOnly), lastSequence: last,
+                logger: logger)
         } catch {
-            try? await writer.close()
-            for connection in readers { try? await connection.close() }
+            writer.close()
             throw failure("opening \(path)", error)
         }
     }
 
-    static func buffer(_ bytes: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: bytes) }
-    static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
-
-    /// One read statement on a reader connection of its own.
-    func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
-        try await readers.with { try await $0.query(sql, binds) }
+    /// One read statement on a reader connection of its own, on the calling thread.
+    func read(_ sql: String, _ binds: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
+        try readers.with { try $0.query(sql, binds) }
     }
 
     func load() async throws(StorageError) -> StoredLedger {
         do {
-            let last = try await read("SELECT sequence, block_hash FROM blocks ORDER BY sequence DESC LIMIT 1")
-                .first
+            let last = try read("SELECT sequence, block_hash FROM blocks ORDER BY sequence DESC LIMIT 1").first
             var catalog = Catalog()
-            for row in try await read("SELECT table_id, name, active FROM catalog_tables ORDER BY rowid") {
-                guard let id = row.column("table_id")?.string, let name = row.column("name")?.string else { continue }
-                catalog.tables[id] = TableDefinition(id: id, name: name, active: row.column("active")?.integer == 1)
+            for row in try read("SELECT table_id, name, active FROM catalog_tables ORDER BY rowid") {
+                guard let id = row[0].text, let name = row[1].text else { continue }
+                catalog.tables[id] = TableDefinition(id: id, name: name, active: row[2].integer == 1)
             }
-            for row in try await read("SELECT index_id, table_id, field FROM catalog_indexes ORDER BY rowid") {
-                guard let id = row.column("index_id")?.string, let table = row.column("table_id")?.string,
-                    let field = row.column("field")?.string
-                else { continue }
+            for row in try read("SELECT index_id, table_id, field FROM catalog_indexes ORDER BY rowid") {
+                guard let id = row[0].text, let table = row[1].text, let field = row[2].text else { continue }
                 catalog.tables[table]?.indexes.append(IndexDefinition(id: id, field: field))
             }
             return StoredLedger(
-                strandID: strandID, lastSequence: last?.column("sequence")?.integer ?? 0,
-                tip: QLDBHash(Self.bytes(last?.column("block_hash")) ?? []), catalog: catalog)
+                strandID: strandID, lastSequence: last?[0].integer ?? 0, tip: QLDBHash(last?[1].blob ?? []),
+                catalog: catalog)
         } catch {
             throw Self.failure("loading the ledger from \(path)", error)
         }
     }
 
-    static func bytes(_ data: SQLiteData?) -> [UInt8]? {
-        guard let buffer = data?.blob else { return nil }
-        return Array(buffer.readableBytesView)
-    }
-
-    /// The revision columns every read selects, in this order.
-
-    func revision(from row: SQLiteRow) throws -> Revision {
-        guard let id = row.column("document_id")?.string, let sequence = row.column("sequence")?.integer,
-            let version = row.column("version")?.integer, let hash = Self.bytes(row.column("hash")),
-            let timeBytes = Self.bytes(row.column("tx_time")), let txID = row.column("tx_id")?.string,
+    /// A revision from the columns ``revisionColumns`` names, starting at `first`.
+    func revision(from row: [SQLiteValue], at first: Int = 0) throws -> Revision {
+        let columns = row[first...]
+        guard columns.count >= 8, let id = columns[first].text, let sequence = columns[first + 1].integer,
+            let version = columns[first + 2].integer, let hash = columns[first + 3].blob,
+            let timeBytes = columns[first + 5].blob, let txID = columns[first + 6].text,
             let time = try IonValue.decode(binary: timeBytes).first?.timestampValue
         else {
             throw StorageError(engine: "sqlite", operation: "reading a revision", reason: "a column is missing")
         }
-        let data = try Self.bytes(row.column("data")).flatMap { try IonValue.decode(binary: $0).first }
+        let data = try columns[first + 4].blob.flatMap { try IonValue.decode(binary: $0).first }
         return Revision(
             blockAddress: BlockAddress(strandID: strandID, sequenceNo: sequence), hash: QLDBHash(hash), data: data,
             documentID: id, version: version, transactionTime: time, transactionID: txID,
-            dataHash: Self.bytes(row.column("data_hash")).map(QLDBHash.init))
+            dataHash: columns[first + 7].blob.map(QLDBHash.init))
     }
 
     func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
-        var binds: [SQLiteData] = [.integer(snapshot), .text(table)]
+        var binds: [SQLiteValue] = [.integer(snapshot), .text(table)]
         var narrowing = ""
         switch plan {
         case .scan: break
@@ -190,7 +162,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
                 AND value_key IN (\(Array(repeating: "?", count: values.count).joined(separator: ","))))
                 """
             binds.append(.text(field))
-            binds += values.map { .blob(Self.buffer(TableDefinition.indexKeyBytes($0))) }
+            binds += values.map { .blob(TableDefinition.indexKeyBytes($0)) }
         }
         let sql = """
             SELECT \(revisionColumns) FROM documents d JOIN revisions r
@@ -200,7 +172,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             WHERE d.table_id = ?2\(narrowing) AND r.data IS NOT NULL ORDER BY d.ordinal
             """
         do {
-            return try await read(sql, binds).map(revision(from:))
+            return try read(sql, binds).map { try revision(from: $0) }
         } catch {
             throw Self.failure("reading table \(table) at block \(snapshot)", error)
         }
@@ -209,14 +181,14 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     func revisions(table: String, document: String?, through snapshot: Int) async throws(StorageError)
         -> [Revision]
     {
-        var binds: [SQLiteData] = [.text(table), .integer(snapshot)]
+        var binds: [SQLiteValue] = [.text(table), .integer(snapshot)]
         if let document { binds.append(.text(document)) }
         let sql = """
             SELECT \(revisionColumns) FROM revisions r WHERE r.table_id = ? AND r.sequence <= ?\
             \(document == nil ? "" : " AND r.document_id = ?") ORDER BY r.sequence, r.position
             """
         do {
-            return try await read(sql, binds).map(revision(from:))
+            return try read(sql, binds).map { try revision(from: $0) }
         } catch {
             throw Self.failure("reading the history of table \(table)", error)
         }
@@ -225,7 +197,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     func blockSummary(_ sequence: Int) async throws(StorageError) -> BlockSummary? {
         do {
             guard
-                let row = try await read(
+                let row = try read(
                     "SELECT block_hash, previous_block_hash, entries_hashes, revision_hashes, revision_documents FROM blocks WHERE sequence = ?",
                     [.integer(sequence)]
                 ).first
@@ -238,24 +210,25 @@ final class SQLiteLedgerStore: LocalLedgerStore {
 
     func blockBodies(_ sequences: ClosedRange<Int>) async throws(StorageError) -> [(sequence: Int, body: [UInt8])] {
         do {
-            return try await read(
+            return try read(
                 "SELECT sequence, body FROM blocks WHERE sequence >= ? AND sequence <= ? ORDER BY sequence",
                 [.integer(sequences.lowerBound), .integer(sequences.upperBound)]
-            ).map { ($0.column("sequence")?.integer ?? 0, Self.bytes($0.column("body")) ?? []) }
+            ).map { ($0[0].integer ?? 0, $0[1].blob ?? []) }
         } catch {
             throw Self.failure("reading blocks \(sequences.lowerBound)–\(sequences.upperBound)", error)
         }
     }
 
-    /// The summary columns of a `blocks` row.
-    func summary(_ sequence: Int, _ row: SQLiteRow) -> BlockSummary {
-        let documents = row.column("revision_documents")?.string ?? ""
-        let revisionHashes = BlockSummary.splitHashes(Self.bytes(row.column("revision_hashes")) ?? [])
+    /// The summary columns of a `blocks` row (block_hash, previous_block_hash, entries_hashes,
+    /// revision_hashes, revision_documents), starting at `first`.
+    func summary(_ sequence: Int, _ row: [SQLiteValue], at first: Int = 0) -> BlockSummary {
+        let documents = row[first + 4].text ?? ""
+        let revisionHashes = BlockSummary.splitHashes(row[first + 3].blob ?? [])
         return BlockSummary(
             address: BlockAddress(strandID: strandID, sequenceNo: sequence),
-            blockHash: QLDBHash(Self.bytes(row.column("block_hash")) ?? []),
-            previousBlockHash: QLDBHash(Self.bytes(row.column("previous_block_hash")) ?? []),
-            entriesHashList: BlockSummary.splitHashes(Self.bytes(row.column("entries_hashes")) ?? []),
+            blockHash: QLDBHash(row[first].blob ?? []),
+            previousBlockHash: QLDBHash(row[first + 1].blob ?? []),
+            entriesHashList: BlockSummary.splitHashes(row[first + 2].blob ?? []),
             revisionHashes: revisionHashes,
             revisionDocuments: BlockSummary.splitDocuments(documents, revisions: revisionHashes.count))
     }
@@ -264,38 +237,34 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         -> [JournalTree.Position: QLDBHash]
     {
         do {
-            return try await readers.with { try await Self.merkleNodes(positions, on: $0) }
+            return try readers.with { try Self.merkleNodes(positions, on: $0) }
         } catch {
             throw Self.failure("reading the journal's Merkle tree", error)
         }
     }
 
     /// Level 0 from `blocks`, the rest from `merkle_nodes`, in one query each.
-    static func merkleNodes(_ positions: Set<JournalTree.Position>, on connection: SQLiteConnection) async throws
+    static func merkleNodes(_ positions: Set<JournalTree.Position>, on connection: SQLiteHandle) throws
         -> [JournalTree.Position: QLDBHash]
     {
         var found: [JournalTree.Position: QLDBHash] = [:]
         let leaves = positions.filter { $0.level == 0 }.map { $0.index + 1 }
         if !leaves.isEmpty {
-            let rows = try await connection.query(
+            let rows = try connection.query(
                 "SELECT sequence, block_hash FROM blocks WHERE sequence IN (\(leaves.map(String.init).joined(separator: ",")))"
             )
             for row in rows {
-                guard let sequence = row.column("sequence")?.integer, let hash = bytes(row.column("block_hash")) else {
-                    continue
-                }
+                guard let sequence = row[0].integer, let hash = row[1].blob else { continue }
                 found[JournalTree.Position(level: 0, index: sequence - 1)] = QLDBHash(hash)
             }
         }
         let inner = positions.filter { $0.level > 0 }
         if !inner.isEmpty {
             let pairs = inner.map { "(\($0.level),\($0.index))" }.joined(separator: ",")
-            let rows = try await connection.query(
+            let rows = try connection.query(
                 "SELECT level, position, hash FROM merkle_nodes WHERE (level, position) IN (VALUES \(pairs))")
             for row in rows {
-                guard let level = row.column("level")?.integer, let index = row.column("position")?.integer,
-                    let hash = bytes(row.column("hash"))
-                else { continue }
+                guard let level = row[0].integer, let index = row[1].integer, let hash = row[2].blob else { continue }
                 found[JournalTree.Position(level: level, index: index)] = QLDBHash(hash)
             }
         }
@@ -306,29 +275,28 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         // Pages of blocks with their revisions: memory stays bounded however long the ledger is.
         var after = 0
         while true {
-            let rows = try await read(
+            let rows = try read(
                 """
                 SELECT sequence, body, block_hash, previous_block_hash, entries_hashes, revision_hashes,
                     revision_documents FROM blocks WHERE sequence > ? ORDER BY sequence LIMIT 512
                 """, [.integer(after)])
-            guard let last = rows.last?.column("sequence")?.integer else { return }
+            guard let last = rows.last?[0].integer else { return }
             var revisions: [Int: [(table: String, revision: Revision)]] = [:]
-            for row in try await read(
+            for row in try read(
                 """
                 SELECT r.table_id, \(revisionColumns) FROM revisions r
                 WHERE r.sequence > ? AND r.sequence <= ? ORDER BY r.sequence, r.position
                 """, [.integer(after), .integer(last)])
             {
-                let revision = try revision(from: row)
-                revisions[revision.blockAddress.sequenceNo, default: []].append(
-                    (row.column("table_id")?.string ?? "", revision))
+                let revision = try revision(from: row, at: 1)
+                revisions[revision.blockAddress.sequenceNo, default: []].append((row[0].text ?? "", revision))
             }
             for row in rows {
-                let sequence = row.column("sequence")?.integer ?? 0
+                let sequence = row[0].integer ?? 0
                 try body(
                     StoredBlock(
-                        sequence: sequence, body: Self.bytes(row.column("body")) ?? [],
-                        summary: summary(sequence, row), revisions: revisions[sequence] ?? []))
+                        sequence: sequence, body: row[1].blob ?? [], summary: summary(sequence, row, at: 2),
+                        revisions: revisions[sequence] ?? []))
             }
             after = last
         }
@@ -338,9 +306,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
 
     func metadata(_ key: String) async throws(StorageError) -> [UInt8]? {
         do {
-            return Self.bytes(
-                try await read("SELECT value FROM ledger_metadata WHERE key = ?", [.text(key)]).first?.column(
-                    "value"))
+            return try read("SELECT value FROM ledger_metadata WHERE key = ?", [.text(key)]).first?.first?.blob
         } catch {
             throw Self.failure("reading metadata \(key)", error)
         }
@@ -353,20 +319,12 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             throw StorageError(engine: "sqlite", operation: "redacting", reason: "the ledger was opened read-only")
         }
         do {
-            try await writing.with { writer in
-                _ = try await writer.query("BEGIN IMMEDIATE")
-                do {
-                    _ = try await writer.query(
-                        "UPDATE revisions SET data = NULL, data_hash = ? WHERE table_id = ? AND document_id = ? AND sequence = ?",
-                        [.blob(Self.buffer(dataHash.bytes)), .text(table), .text(document), .integer(sequence)])
-                    _ = try await writer.query(
-                        "UPDATE blocks SET body = ? WHERE sequence = ?",
-                        [.blob(Self.buffer(blockBody)), .integer(sequence)])
-                    _ = try await writer.query("COMMIT")
-                } catch {
-                    _ = try? await writer.query("ROLLBACK")
-                    throw error
-                }
+            try await writer.transaction { writer in
+                try writer.query(
+                    "UPDATE revisions SET data = NULL, data_hash = ? WHERE table_id = ? AND document_id = ? AND sequence = ?",
+                    [.blob(dataHash.bytes), .text(table), .text(document), .integer(sequence)])
+                try writer.query(
+                    "UPDATE blocks SET body = ? WHERE sequence = ?", [.blob(blockBody), .integer(sequence)])
             }
         } catch {
             throw Self.failure("redacting the revision of \(document) in block \(sequence)", error)
@@ -376,10 +334,10 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     func metadataKeys(withPrefix prefix: String) async throws(StorageError) -> [String] {
         do {
             // substr, not LIKE: a prefix may hold `%` or `_`.
-            return try await read(
+            return try read(
                 "SELECT key FROM ledger_metadata WHERE substr(key, 1, ?) = ? ORDER BY key",
                 [.integer(prefix.count), .text(prefix)]
-            ).compactMap { $0.column("key")?.string }
+            ).compactMap { $0[0].text }
         } catch {
             throw Self.failure("listing metadata \(prefix)*", error)
         }
@@ -387,16 +345,17 @@ final class SQLiteLedgerStore: LocalLedgerStore {
 
     func setMetadata(_ key: String, _ value: [UInt8]?) async throws(StorageError) {
         do {
+            guard !readOnly else {
+                throw StorageError(engine: "sqlite", operation: "writing", reason: "the ledger was opened read-only")
+            }
             if let value {
-                _ = try await writing.with {
-                    try await $0.query(
+                try await writer.run {
+                    try $0.query(
                         "INSERT INTO ledger_metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        [.text(key), .blob(Self.buffer(value))])
+                        [.text(key), .blob(value)])
                 }
             } else {
-                _ = try await writing.with {
-                    try await $0.query("DELETE FROM ledger_metadata WHERE key = ?", [.text(key)])
-                }
+                try await writer.run { try $0.query("DELETE FROM ledger_metadata WHERE key = ?", [.text(key)]) }
             }
         } catch {
             throw Self.failure("writing metadata \(key)", error)
@@ -408,8 +367,14 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             throw StorageError(engine: "sqlite", operation: "backing up to \(path)", reason: "the file exists")
         }
         do {
-            // VACUUM INTO copies one read transaction's view: consistent, and writers go on.
-            _ = try await read("VACUUM INTO ?", [.text(path)])
+            // VACUUM INTO copies one read transaction's view: consistent, and writers go on. It
+            // takes as long as copying the file: on a connection of its own, off Swift's threads.
+            let source = self.path
+            try await SQLiteWriter(SQLiteHandle(path: source, readOnly: true), label: "swift-qldb.sqlite-backup").run {
+                handle in
+                defer { handle.close() }
+                try handle.query("VACUUM INTO ?", [.text(path)])
+            }
         } catch {
             throw Self.failure("backing up to \(path)", error)
         }
@@ -417,16 +382,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
 
     func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
-        try? await writer.close()
-        for connection in readers.all { try? await connection.close() }
-    }
-
-    /// A ledger dropped without ``close()`` still closes its connections: the futures keep them
-    /// alive until their handles are closed on the thread pool.
-    deinit {
-        if !closed.load(ordering: .relaxed) {
-            _ = writer.close()
-            for connection in readers.all { _ = connection.close() }
-        }
+        await writer.close()
+        readers.close()
     }
 }

@@ -1,5 +1,3 @@
-import SQLiteNIO
-
 /// The tables of a ledger's SQLite file and how a file of an older schema is brought up to date.
 /// `docs/storage.md` describes each table.
 enum SQLiteSchema {
@@ -64,10 +62,10 @@ enum SQLiteSchema {
 
     /// Creates the tables of a new file, or runs the migrations an older file needs, in one
     /// transaction. A file from a newer build is refused rather than misread.
-    static func migrate(_ connection: SQLiteConnection, path: String) async throws(StorageError) {
+    static func migrate(_ connection: SQLiteHandle, path: String) throws(StorageError) {
         let current: Int
         do {
-            current = try await connection.query("PRAGMA user_version").first?.column("user_version")?.integer ?? 0
+            current = try connection.query("PRAGMA user_version").first?.first?.integer ?? 0
         } catch {
             throw StorageError(engine: "sqlite", operation: "reading the schema version of \(path)", reason: "\(error)")
         }
@@ -78,14 +76,14 @@ enum SQLiteSchema {
         }
         guard current < version else { return }
         do {
-            _ = try await connection.query("BEGIN IMMEDIATE")
+            try connection.query("BEGIN IMMEDIATE")
             for migration in migrations where migration.version > current {
-                for statement in migration.statements { _ = try await connection.query(statement) }
+                for statement in migration.statements { try connection.query(statement) }
             }
-            _ = try await connection.query("PRAGMA user_version = \(version)")
-            _ = try await connection.query("COMMIT")
+            try connection.query("PRAGMA user_version = \(version)")
+            try connection.query("COMMIT")
         } catch {
-            _ = try? await connection.query("ROLLBACK")
+            _ = try? connection.query("ROLLBACK")
             throw StorageError(
                 engine: "sqlite", operation: "migrating \(path) from schema \(current) to \(version)",
                 reason: "\(error)")
