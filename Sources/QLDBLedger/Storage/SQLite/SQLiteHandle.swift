@@ -35,8 +35,8 @@ struct SQLiteFailure: Error, Sendable, CustomStringConvertible {
 /// Thread safety (the reason `@unchecked Sendable` is sound): the connection is opened with
 /// `SQLITE_OPEN_FULLMUTEX`, so SQLite serialises every call on it, and the statement cache is
 /// touched only by the one caller that holds the handle: ``SQLiteHandlePool`` lends each reader
-/// to one caller at a time, and the writer's handle is used only on ``SQLiteWriter``'s serial
-/// queue.
+/// to one caller at a time, and the writer's handle is used only on its
+/// ``SQLiteSerialConnection``'s serial queue.
 final class SQLiteHandle: @unchecked Sendable {
     private var connection: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Reader connections of one database file, each lent to one caller at a time.
@@ -34,52 +33,5 @@ final class SQLiteHandlePool: Sendable {
             return all
         }
         for handle in handles { handle.close() }
-    }
-}
-
-/// The writer connection of one database file and the serial queue every write runs on: a
-/// group commit's fsync blocks that queue's thread, never one of Swift's concurrency threads.
-final class SQLiteWriter: Sendable {
-    let handle: SQLiteHandle
-    private let queue: DispatchQueue
-
-    init(_ handle: SQLiteHandle, label: String) {
-        self.handle = handle
-        self.queue = DispatchQueue(label: label)
-    }
-
-    /// Runs `body` on the writer's queue, after every write queued before it.
-    @discardableResult
-    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteHandle) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { [handle] in continuation.resume(with: Result { try body(handle) }) }
-        }
-    }
-
-    /// Runs `body` on the writer's queue without waiting for it.
-    func submit(_ body: @escaping @Sendable (SQLiteHandle) -> Void) {
-        queue.async { [handle] in body(handle) }
-    }
-
-    /// Runs `body` in one transaction on the writer's queue: committed when it returns, rolled
-    /// back when it throws.
-    @discardableResult
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLiteHandle) throws -> T) async throws -> T {
-        try await run { handle in
-            try handle.query("BEGIN IMMEDIATE")
-            do {
-                let result = try body(handle)
-                try handle.query("COMMIT")
-                return result
-            } catch {
-                _ = try? handle.query("ROLLBACK")
-                throw error
-            }
-        }
-    }
-
-    /// Closes the connection after every queued write.
-    func close() async {
-        _ = try? await run { $0.close() }
     }
 }

@@ -19,7 +19,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     /// has no `data_hash`, and no redacted revision.
     let revisionColumns: String
     /// The writer: every write (a group commit, a metadata write, a redaction) runs on its queue.
-    let writer: SQLiteWriter
+    let writer: SQLiteSerialConnection
     /// Reader connections, each lent to one read at a time (see ``SQLiteHandlePool``).
     let readers: SQLiteHandlePool
     let queue: Mutex<WriteQueue>
@@ -49,7 +49,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         self.path = path
         self.strandID = strandID
         self.readOnly = readOnly
-        self.writer = SQLiteWriter(writer, label: "swift-qldb.sqlite-writer")
+        self.writer = SQLiteSerialConnection(writer, label: "swift-qldb.sqlite-writer")
         self.readers = readers
         self.queue = Mutex(WriteQueue(durableThrough: lastSequence))
         self.logger = logger
@@ -370,7 +370,9 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             // VACUUM INTO copies one read transaction's view: consistent, and writers go on. It
             // takes as long as copying the file: on a connection of its own, off Swift's threads.
             let source = self.path
-            try await SQLiteWriter(SQLiteHandle(path: source, readOnly: true), label: "swift-qldb.sqlite-backup").run {
+            try await SQLiteSerialConnection(
+                SQLiteHandle(path: source, readOnly: true), label: "swift-qldb.sqlite-backup"
+            ).run {
                 handle in
                 defer { handle.close() }
                 try handle.query("VACUUM INTO ?", [.text(path)])
