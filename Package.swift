@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "LicenceService", targets: ["LicenceService"]),
         .executable(name: "qldb", targets: ["QLDBCLI"]),
         .executable(name: "licence-service", targets: ["LicenceServiceMain"]),
+        .executable(name: "licence-lambda", targets: ["LicenceLambdaMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.0"),
@@ -165,21 +166,32 @@ let package = Package(
         .target(
             name: "LicenceService",
             dependencies: [
-                "HTTPServerLimits", "Ion", "QLDBControl", "QLDBControlClient", "QLDBDriver", "QLDBHashing",
-                "QLDBSession",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Ion", "QLDBControl", "QLDBControlClient", "QLDBDriver", "QLDBHashing", "QLDBSession",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "LicenceLambda",
+            dependencies: [
+                "LicenceService", "QLDBControlClient", "QLDBDriver", "QLDBHTTPTransport", "SigV4",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "LicenceLambdaMain",
+            dependencies: ["LicenceLambda", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "LicenceServiceMain",
             dependencies: [
-                "HTTPServerLimits", "LicenceService", "QLDBControlClient", "QLDBDriver", "QLDBHashing",
-                "QLDBHTTPTransport", "QLDBLedger", "QLDBSession", "SigV4",
+                "HTTPServerLimits", "LicenceLambda", "LicenceService", "QLDBControlClient", "QLDBDriver",
+                "QLDBHashing", "QLDBLedger", "QLDBSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -1,4 +1,4 @@
-import Foundation
+import Ion
 
 /// A request to the licence API, whatever carried it (API Gateway event or HTTP).
 public struct LicenceRequest: Sendable {
@@ -29,8 +29,9 @@ public struct LicenceResponse: Sendable, Equatable {
     /// The body (JSON, problem JSON, or empty).
     public var body: [UInt8]
 
-    /// The body as a JSON object, for tests and tools.
-    public var json: Any? { body.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(body)) }
+    /// The body read as Ion (JSON is a subset of Ion text), for tests and tools; `nil` when it is
+    /// empty or not JSON.
+    public var json: IonValue? { body.isEmpty ? nil : (try? IonValue.decode(json: body))?.first }
 
     static func json(_ status: Int, _ text: String) -> LicenceResponse {
         LicenceResponse(
@@ -76,13 +77,12 @@ public struct Problem: Error, Sendable, Equatable {
 
     /// The response carrying this problem.
     public var response: LicenceResponse {
-        let object: [String: Any] = ["type": type, "title": title, "status": status, "detail": detail]
-        let data =
-            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data()
+        let object: IonValue = [
+            "detail": .string(detail), "status": .int(status), "title": .string(title), "type": .string(type),
+        ]
         var headers = headers
         headers["Content-Type"] = "application/problem+json"
         headers["Access-Control-Allow-Origin"] = "*"
-        return LicenceResponse(status: status, headers: headers, body: Array(data))
+        return LicenceResponse(status: status, headers: headers, body: Array(object.jsonText.utf8))
     }
 }

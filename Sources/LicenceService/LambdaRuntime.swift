@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Ion
 import Logging
 import NIOCore
 
@@ -73,8 +74,8 @@ public struct LambdaRuntime: Sendable {
     }
 
     static func errorBody(_ type: String, _ message: String) -> [UInt8] {
-        let object: [String: Any] = ["errorMessage": message, "errorType": type, "stackTrace": [String]()]
-        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+        let object: IonValue = ["errorMessage": .string(message), "errorType": .string(type), "stackTrace": []]
+        return Array(object.jsonText.utf8)
     }
 
     private func post(_ url: String, body: [UInt8], errorType: String?) async throws {

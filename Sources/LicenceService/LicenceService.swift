@@ -169,7 +169,7 @@ public struct LicenceAPI: Sendable {
                 detail: "the body is \(bytes.count) bytes; the limit is \(maxBodyBytes)")
         }
         do {
-            _ = try JSONSerialization.jsonObject(with: Data(bytes))
+            _ = try SendCommandWireCodec.parseJSON(bytes)
         } catch {
             throw Problem.validation("the body is not valid JSON")
         }
@@ -236,7 +236,7 @@ public struct LicenceAPI: Sendable {
     static func event(_ name: String, extra: [String: IonValue] = [:]) -> IonValue {
         var fields = IonStruct()
         fields["eventName"] = .string(name)
-        fields["eventDate"] = .string(ISO8601DateFormatter().string(from: Date()))
+        fields["eventDate"] = .string(Date.now.formatted(.iso8601))
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { fields[key] = value }
         return .struct(fields)
     }

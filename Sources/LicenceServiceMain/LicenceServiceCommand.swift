@@ -1,15 +1,12 @@
 import ArgumentParser
 import Foundation
 import HTTPServerLimits
+import LicenceLambda
 import LicenceService
 import Logging
-import QLDBControlClient
 import QLDBDriver
-import QLDBHTTPTransport
 import QLDBLedger
 import QLDBSession
-import SigV4
-import Synchronization
 
 /// `licence-service`: the licence API as a Lambda function (when `AWS_LAMBDA_RUNTIME_API` is
 /// set) or as a local HTTP server.
@@ -60,8 +57,14 @@ struct LicenceServiceCommand: AsyncParsableCommand {
         let regionName = region ?? environment["AWS_REGION"] ?? "us-east-1"
         let logger = Logger(label: "licence-service")
         if let runtimeAPI = environment["AWS_LAMBDA_RUNTIME_API"] {
-            try await runLambda(
-                api: runtimeAPI, ledger: ledgerName, region: regionName, environment: environment, logger: logger)
+            var lambdaEnvironment = environment
+            lambdaEnvironment["LEDGER_NAME"] = ledgerName
+            lambdaEnvironment["AWS_REGION"] = regionName
+            do {
+                try await LicenceLambda.run(api: runtimeAPI, environment: lambdaEnvironment, logger: logger)
+            } catch is LicenceLambdaError {
+                throw ExitCode(1)
+            }
             return
         }
         let (driver, proofs, description) = try await makeBackend(
@@ -84,32 +87,18 @@ struct LicenceServiceCommand: AsyncParsableCommand {
     func makeBackend(
         ledger: String, region: String, endpoint: String?, controlEndpoint: String?, logger: Logger
     ) async throws -> (QLDBDriver, (any LicenceProofSource)?, String) {
+        if let endpoint {
+            do {
+                let (driver, proofs) = try LicenceLambda.remoteLedger(
+                    ledger: ledger, region: region, endpoint: endpoint, controlEndpoint: controlEndpoint,
+                    environment: ProcessInfo.processInfo.environment, logger: logger)
+                return (driver, proofs, "ledger \(ledger) at \(endpoint)")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         var configuration = QLDBDriverConfiguration()
         configuration.logger = logger
-        if let endpoint {
-            guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https" else {
-                throw ValidationError("--endpoint must be an http or https URL, got \(endpoint)")
-            }
-            // A ledger that is `qldb serve --iam` knows the function by a key pair kept in Secrets
-            // Manager (STS's role credentials can be verified only by AWS).
-            let environment = ProcessInfo.processInfo.environment
-            let credentials: any CredentialProvider =
-                environment["QLDB_CREDENTIALS_SECRET_ARN"].flatMap { $0.isEmpty ? nil : $0 }.map {
-                    SecretsManagerCredentialProvider(
-                        secretID: $0, region: region, credentials: CredentialProviderChain.default())
-                } ?? CredentialProviderChain.default()
-            let driver = QLDBDriver(
-                ledger: ledger, region: region, endpoint: url, credentials: credentials, configuration: configuration)
-            var proofs: (any LicenceProofSource)?
-            if let controlEndpoint {
-                guard let control = URL(string: controlEndpoint), control.scheme == "http" || control.scheme == "https"
-                else {
-                    throw ValidationError("--control-endpoint must be an http or https URL, got \(controlEndpoint)")
-                }
-                proofs = ControlPlaneClient(endpoint: control, region: region, credentials: credentials)
-            }
-            return (driver, proofs, "ledger \(ledger) at \(endpoint)")
-        }
         if let problem = LedgerName.problem(with: ledger) { throw ValidationError("ledger name: \(problem)") }
         let service = LedgerService(logger: logger)
         let embedded: Ledger
@@ -131,76 +120,5 @@ struct LicenceServiceCommand: AsyncParsableCommand {
             driver, EmbeddedProofSource(ledger: embedded),
             "embedded ledger \(ledger), \(inMemory ? "in memory" : "data in \(dataDirectory)")"
         )
-    }
-
-    func runLambda(api: String, ledger: String, region: String, environment: [String: String], logger: Logger)
-        async throws
-    {
-        let runtime = LambdaRuntime(api: api, logger: logger)
-        let licences: LicenceAPI
-        do {
-            let endpoint = environment["QLDB_ENDPOINT"]
-            // A VPC endpoint carries only the session API: /verify needs a control-plane endpoint
-            // named outright, or a qldb serve endpoint, which answers both.
-            let (driver, proofs, _) = try await makeBackend(
-                ledger: ledger, region: region, endpoint: endpoint ?? "https://session.qldb.\(region).amazonaws.com/",
-                controlEndpoint: environment["QLDB_CONTROL_ENDPOINT"] ?? endpoint, logger: logger)
-            licences = LicenceAPI(driver: driver, proofs: proofs, logger: logger)
-            if environment["LICENCE_PREPARE_TABLES"] == "1" {
-                // Lambda allows 10 s for init: an unreachable ledger must fail it well inside that.
-                let location = endpoint ?? "the regional QLDB endpoint of \(region)"
-                guard try await finishes(within: .seconds(4), { try await licences.prepare() }) else {
-                    throw ValidationError(
-                        "the ledger \(ledger) at \(location) did not answer within 4 s while preparing its tables")
-                }
-            }
-        } catch {
-            try await runtime.initFailed(type: "Runtime.InitError", message: "\(error)")
-            throw ExitCode(1)
-        }
-        try await runtime.run { event in await licences.handle(apiGatewayEvent: event) }
-    }
-}
-
-/// Closes `driver`, giving up after `deadline` (its sessions then simply expire on the ledger).
-func closeWithin(_ deadline: Duration, _ driver: QLDBDriver) async {
-    _ = try? await finishes(within: deadline) { try await driver.close() }
-}
-
-/// Whether `body` finished within `deadline`, rethrowing its error if it failed in time. On
-/// time-out it is cancelled and left to wind down on its own: the caller goes on at once, even if
-/// `body` is slow to notice the cancellation (a driver mid-retry).
-func finishes(within deadline: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
-    let settled = FirstClaim()
-    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
-        let work = Task {
-            do {
-                try await body()
-                if settled.claim() { continuation.resume(returning: true) }
-            } catch {
-                if settled.claim() {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        Task {
-            try? await Task.sleep(for: deadline)
-            if settled.claim() {
-                work.cancel()
-                continuation.resume(returning: false)
-            }
-        }
-    }
-}
-
-/// Says yes to the first caller only: whichever of the work and the timer ends first resumes.
-final class FirstClaim: Sendable {
-    private let claimed = Mutex(false)
-
-    func claim() -> Bool {
-        claimed.withLock { claimed in
-            defer { claimed = true }
-            return !claimed
-        }
     }
 }

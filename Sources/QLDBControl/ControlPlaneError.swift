@@ -67,28 +67,54 @@ public struct ControlPlaneError: Error, Sendable, Hashable, CustomStringConverti
 
     /// The body rest-json errors carry: `{"Message": …}` and the shape's other members.
     public var body: [UInt8] {
-        var object = ["Message": message]
-        if let resourceType { object["ResourceType"] = resourceType }
-        if let resourceName { object["ResourceName"] = resourceName }
-        if let parameterName { object["ParameterName"] = parameterName }
-        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let fields = Fields(
+            message: message, resourceType: resourceType, resourceName: resourceName, parameterName: parameterName)
+        return Array((try? encoder.encode(fields)) ?? Data())
+    }
+
+    /// The members of an error body, as the model names them.
+    private struct Fields: Codable {
+        var type: String?
+        var code: String?
+        var message: String?
+        /// `message` in lower case, as some services spell it.
+        var lowerCaseMessage: String?
+        var resourceType: String?
+        var resourceName: String?
+        var parameterName: String?
+
+        enum CodingKeys: String, CodingKey {
+            case type = "__type"
+            case code
+            case message = "Message"
+            case lowerCaseMessage = "message"
+            case resourceType = "ResourceType"
+            case resourceName = "ResourceName"
+            case parameterName = "ParameterName"
+        }
+
+        init(message: String, resourceType: String?, resourceName: String?, parameterName: String?) {
+            self.message = message
+            self.resourceType = resourceType
+            self.resourceName = resourceName
+            self.parameterName = parameterName
+        }
     }
 
     /// Reads an error answer: the type from `x-amzn-ErrorType` (up to any `:`), else from the
     /// body's `__type` or `code` (after any `#`).
     public init(status: Int, errorTypeHeader: String?, body: [UInt8]) {
-        let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+        let fields = try? JSONDecoder().decode(Fields.self, from: Data(body))
         var type = errorTypeHeader.map { String($0.prefix { $0 != ":" }) }
         if type?.isEmpty ?? true {
-            type = (object["__type"] as? String ?? object["code"] as? String).map {
-                String($0.split(separator: "#").last ?? "")
-            }
+            type = (fields?.type ?? fields?.code).map { String($0.split(separator: "#").last ?? "") }
         }
         self.init(
             type: type ?? "HTTP\(status)", status: status,
-            message: object["Message"] as? String ?? object["message"] as? String
-                ?? String(decoding: body.prefix(200), as: UTF8.self),
-            resourceType: object["ResourceType"] as? String, resourceName: object["ResourceName"] as? String,
-            parameterName: object["ParameterName"] as? String)
+            message: fields?.message ?? fields?.lowerCaseMessage ?? String(decoding: body.prefix(200), as: UTF8.self),
+            resourceType: fields?.resourceType, resourceName: fields?.resourceName,
+            parameterName: fields?.parameterName)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import QLDBSession
 
 /// Why an attempt failed, as the retry rules see it: one case per row of the retry table in
@@ -83,7 +82,7 @@ struct RetryVerdict: Sendable, Equatable {
                     return RetryVerdict(action: .fail, reason: .transactionExpired)
                 }
                 return RetryVerdict(action: attempt == 0 ? .retryNow : .retry, reason: .invalidSession)
-            case .badRequest where error.message.contains("SessionToken is not valid"):
+            case .badRequest where error.message.firstRange(of: "SessionToken is not valid") != nil:
                 // QLDB sometimes reports a session it has forgotten this way instead of ISE.
                 return RetryVerdict(action: attempt == 0 ? .retryNow : .retry, reason: .invalidSession)
             case .rateExceeded:
@@ -116,7 +115,7 @@ struct RetryVerdict: Sendable, Equatable {
     /// `Transaction <id> has expired`, the message of an `InvalidSessionException` that ends
     /// the transaction (and is not retried: its statements may have been seen).
     static func isTransactionExpiry(_ message: String) -> Bool {
-        guard let start = message.range(of: "Transaction ") else { return false }
-        return message[start.upperBound...].contains(" has expired")
+        guard let start = message.firstRange(of: "Transaction ") else { return false }
+        return message[start.upperBound...].firstRange(of: " has expired") != nil
     }
 }

@@ -34,14 +34,13 @@ public struct QLDBSessionError: Error, Sendable, Hashable, CustomStringConvertib
     /// `x-amzn-ErrorType` header, else the HTTP status; anything from the first `:` dropped and
     /// only what follows `#` kept; the message from `message` or `Message`.
     public init(status: Int, body: [UInt8], errorTypeHeader: String? = nil) {
-        var object: [String: Any] = [:]
-        if let parsed = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] { object = parsed }
-        var type = (object["__type"] as? String) ?? (object["code"] as? String) ?? errorTypeHeader ?? String(status)
+        let object = try? SendCommandWireCodec.parseJSON(body)
+        var type = object?["__type"]?.string ?? object?["code"]?.string ?? errorTypeHeader ?? String(status)
         if let colon = type.firstIndex(of: ":") { type = String(type[..<colon]) }
         if let hash = type.lastIndex(of: "#") { type = String(type[type.index(after: hash)...]) }
         self.type = type
-        self.message = (object["message"] as? String) ?? (object["Message"] as? String) ?? ""
-        self.code = object["Code"] as? String
+        self.message = object?["message"]?.string ?? object?["Message"]?.string ?? ""
+        self.code = object?["Code"]?.string
         self.status = status
         switch type {
         case "BadRequestException": kind = .badRequest

@@ -1,9 +1,11 @@
 import Foundation
 import QLDBPrimitives
 
-// A small JSON reader into a tree, for request bodies (the ledger's side).
+// A small JSON reader into a tree, for request bodies (the ledger's side), error bodies and the
+// licence API's request bodies.
 extension SendCommandWireCodec {
-    indirect enum JSON {
+    /// A JSON value.
+    package indirect enum JSON {
         case object([(String, JSON)])
         case array([JSON])
         case string(String)
@@ -11,20 +13,21 @@ extension SendCommandWireCodec {
         case bool(Bool)
         case null
 
-        subscript(_ key: String) -> JSON? {
+        package subscript(_ key: String) -> JSON? {
             if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
             return nil
         }
 
-        var string: String? { if case .string(let s) = self { s } else { nil } }
-        var int: Int64? { if case .number(_, let i) = self { i } else { nil } }
-        var isObject: Bool { if case .object = self { true } else { false } }
+        package var string: String? { if case .string(let s) = self { s } else { nil } }
+        package var int: Int64? { if case .number(_, let i) = self { i } else { nil } }
+        package var isObject: Bool { if case .object = self { true } else { false } }
     }
 
-    struct ParseError: Error, CustomStringConvertible {
+    /// Why a text is not JSON, and where.
+    package struct ParseError: Error, CustomStringConvertible {
         var message: String
         var offset: Int
-        var description: String { "invalid JSON at byte \(offset): \(message)" }
+        package var description: String { "invalid JSON at byte \(offset): \(message)" }
     }
 
     struct Reader {
@@ -198,7 +201,9 @@ extension SendCommandWireCodec {
         }
     }
 
-    static func parse(_ body: [UInt8]) throws -> JSON {
+    /// Reads one JSON value, the whole of `body` (RFC 8259, nested at most as deep as the
+    /// reader allows).
+    package static func parseJSON(_ body: [UInt8]) throws -> JSON {
         try body.withUnsafeBufferPointer { buffer throws(ParseError) -> JSON in
             var reader = Reader(bytes: buffer)
             let value = try reader.value()

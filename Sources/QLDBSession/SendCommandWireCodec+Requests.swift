@@ -33,7 +33,7 @@ extension SendCommandWireCodec {
     }
 
     static func decodeRequest(_ body: [UInt8]) throws -> SendCommandRequest {
-        let json = try parse(body)
+        let json = try parseJSON(body)
         guard json.isObject else { throw ShapeError(description: "the body must be a JSON object") }
         var request = SendCommandRequest(sessionToken: json["SessionToken"]?.string)
         if let start = json["StartSession"] {

@@ -9,4 +9,4 @@
 /// Its parts: `+Writer` (the JSON writer), `+Encoding` (requests and responses to bytes),
 /// `+Requests` (request bodies through `+JSONReader`'s tree), `+Responses` (response bodies read
 /// in one streaming pass, the driver's hot path).
-enum SendCommandWireCodec {}
+package enum SendCommandWireCodec {}

@@ -1,4 +1,5 @@
 import Foundation
+import QLDBPrimitives
 
 /// Credentials from the container credentials endpoint: ECS tasks, and Lambda under SnapStart
 /// (where the key variables are absent and `AWS_CONTAINER_CREDENTIALS_FULL_URI` is set).
@@ -55,7 +56,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
     }
 
     static func isAllowedHTTPHost(_ rawHost: String) -> Bool {
-        let host = rawHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        let host = rawHost.trimmed { $0 == "[" || $0 == "]" }.lowercased()
         if host == "localhost" || host == "::1" || host == "169.254.170.2" || host == "169.254.170.23"
             || host == "fd00:ec2::23"
         {
@@ -72,7 +73,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
                 throw CredentialProviderError(
                     provider: "container", reason: "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)")
             }
-            token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            token = String(decoding: data, as: UTF8.self).trimmed(while: \.isWhitespace)
         } else if let value = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !value.isEmpty {
             token = value
         }

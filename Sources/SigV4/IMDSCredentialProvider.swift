@@ -1,4 +1,5 @@
 import Foundation
+import QLDBPrimitives
 
 /// Credentials of the EC2 instance role, through IMDSv2 (a session token first, then the role's
 /// credentials). Lambda has no IMDS; the default chain leaves this provider out there.
@@ -20,7 +21,7 @@ public struct IMDSCredentialProvider: CredentialProvider {
     }
 
     func url(_ path: String) -> URL {
-        URL(string: endpoint.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)!
+        URL(string: endpoint.absoluteString.trimmed { $0 == "/" } + path)!
     }
 
     /// One request; a failure to get any response names the endpoint.

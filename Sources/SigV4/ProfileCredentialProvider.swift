@@ -1,4 +1,5 @@
 import Foundation
+import QLDBPrimitives
 
 /// Static keys from the shared `credentials` and `config` files, for local development.
 ///
@@ -15,7 +16,13 @@ public struct ProfileCredentialProvider: CredentialProvider {
 
     var profile: String { environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default" }
 
-    var home: String { environment["HOME"] ?? NSHomeDirectory() }
+    /// The home directory, from `HOME` as the AWS CLI reads it; else the user database's entry
+    /// (a process started without `HOME`).
+    var home: String {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        guard let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir else { return "" }
+        return String(cString: directory)
+    }
 
     public func credentials() async throws -> AWSCredentials {
         let credentialsFile = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? home + "/.aws/credentials"
@@ -55,15 +62,15 @@ public struct ProfileCredentialProvider: CredentialProvider {
         var sections: [String: [String: String]] = [:]
         var current: String? = nil
         for rawLine in text.split(whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmed(while: \.isWhitespace)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
-                current = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                current = line.dropFirst().dropLast().trimmed(while: \.isWhitespace)
                 continue
             }
             guard let section = current, let eq = line.firstIndex(of: "=") else { continue }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<eq].trimmed(while: \.isWhitespace).lowercased()
+            let value = line[line.index(after: eq)...].trimmed(while: \.isWhitespace)
             sections[section, default: [:]][key] = value
         }
         return sections

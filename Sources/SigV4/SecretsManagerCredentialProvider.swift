@@ -29,7 +29,7 @@ public final class SecretsManagerCredentialProvider: CredentialProvider {
 
     public func credentials() async throws -> AWSCredentials {
         if let credentials = await cached.value { return credentials }
-        let body = Array(try JSONSerialization.data(withJSONObject: ["SecretId": secretID]))
+        let body = Array(try JSONEncoder().encode(["SecretId": secretID]))
         let response = try await http.send(
             method: "POST", path: "/",
             headers: [
@@ -44,14 +44,20 @@ public final class SecretsManagerCredentialProvider: CredentialProvider {
                 "GetSecretValue answered \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             )
         }
-        guard let answer = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-            let text = answer["SecretString"] as? String,
-            let pair = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-            let key = pair["accessKeyId"] as? String, let secret = pair["secretAccessKey"] as? String
+        struct Answer: Decodable {
+            var secretString: String?
+            enum CodingKeys: String, CodingKey { case secretString = "SecretString" }
+        }
+        struct KeyPair: Decodable {
+            var accessKeyId: String
+            var secretAccessKey: String
+        }
+        guard let text = (try? JSONDecoder().decode(Answer.self, from: Data(response.body)))?.secretString,
+            let pair = try? JSONDecoder().decode(KeyPair.self, from: Data(text.utf8))
         else {
             throw failure("the secret's string is not {\"accessKeyId\": …, \"secretAccessKey\": …}")
         }
-        let credentials = AWSCredentials(accessKeyID: key, secretAccessKey: secret)
+        let credentials = AWSCredentials(accessKeyID: pair.accessKeyId, secretAccessKey: pair.secretAccessKey)
         await cached.set(credentials)
         return credentials
     }

@@ -1,4 +1,5 @@
 import Foundation
+import QLDBPrimitives
 
 /// Why a request's signature was not accepted.
 public enum SigV4VerificationError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -68,7 +69,7 @@ public struct SigV4Verifier: Sendable {
         if let authorization = request.header("Authorization") {
             return try verifyHeader(request, authorization: authorization, now: now)
         }
-        if request.query.contains("X-Amz-Signature=") {
+        if request.query.firstRange(of: "X-Amz-Signature=") != nil {
             return try verifyQuery(request, now: now)
         }
         throw .missingAuthentication
@@ -128,7 +129,7 @@ public struct SigV4Verifier: Sendable {
         }
         var fields: [String: String] = [:]
         for part in authorization.dropFirst(SigV4Signer.algorithm.count + 1).split(separator: ",") {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            let trimmed = part.trimmed(while: \.isWhitespace)
             guard let eq = trimmed.firstIndex(of: "=") else {
                 throw .malformed("Authorization part '\(trimmed)' has no '='")
             }

@@ -15,7 +15,8 @@ package struct SignedHTTPClient: Sendable {
 
         /// The first value of a header, by case-insensitive name.
         package func header(_ name: String) -> String? {
-            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+            let wanted = name.lowercased()
+            return headers.first { $0.name.lowercased() == wanted }?.value
         }
     }
 

@@ -9,7 +9,7 @@ extension IonDecimal {
         guard !decimal.isNaN else { throw IonError(.invalidDecimal, "Foundation.Decimal NaN has no Ion form") }
         // `significand` and `exponent` give the exact digits Foundation holds.
         let significand = decimal.significand.magnitude
-        let digits = NSDecimalNumber(decimal: significand).stringValue
+        let digits = significand.description
         let coefficient = IonInt(BigInt(digits, radix: 10) ?? 0)
         let negative = decimal.sign == .minus
         if coefficient.isZero {
@@ -39,7 +39,7 @@ extension IonTimestamp {
     /// The instant this timestamp names, as a `Date` (fractions finer than Date's precision are rounded).
     public var date: Date {
         var seconds = Double(utcMinutesSinceEpoch) * 60 + Double(second)
-        if let fraction, let d = Double(fraction.description.replacingOccurrences(of: "d", with: "e")) { seconds += d }
+        if let fraction, let d = Double(fraction.exponentText) { seconds += d }
         return Date(timeIntervalSince1970: seconds)
     }
 

@@ -152,7 +152,7 @@ extension IonValueDecoderImpl: IonScalarDecoding {
         switch value.content {
         case .float(let d): return d
         case .decimal(let d):
-            guard let v = Double(d.description.replacingOccurrences(of: "d", with: "e")) else {
+            guard let v = Double(d.exponentText) else {
                 throw mismatch(type, "a number")
             }
             return v

@@ -87,6 +87,6 @@ extension IonValue {
     static func jsonNumber(_ d: IonDecimal) -> String {
         let text = d.description
         if text.hasSuffix(".") { return String(text.dropLast()) }
-        return text.replacingOccurrences(of: "d", with: "e")
+        return d.exponentText
     }
 }

@@ -36,6 +36,10 @@ public struct IonDecimal: Sendable, Hashable, CustomStringConvertible {
         self.init(coefficient: .int64(value), exponent: -Int64(fractionDigits))
     }
 
+    /// The Ion text of the decimal with `e` for its exponent marker (`1.5e3`, `12.34`): what
+    /// `Double(_:)` and JSON read.
+    var exponentText: String { String(description.map { $0 == "d" ? "e" : $0 }) }
+
     /// The decimal in Ion text notation, for example `123.45` or `-0d-3`.
     public var description: String {
         let digits = coefficient.isZero ? "0" : String(String(describing: coefficient).drop(while: { $0 == "-" }))

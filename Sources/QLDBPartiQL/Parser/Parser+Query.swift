@@ -2,7 +2,6 @@ import Ion
 
 extension Parser {
     mutating func query() throws(PartiQLError) -> Query {
-        let start = current.position
         try expectKeyword("SELECT")
         let outerInSelectList = inSelectList
         inSelectList = false

@@ -1,10 +1,11 @@
 import HTTPServerLimits
 import Hummingbird
+import LicenceService
 import Logging
 import NIOCore
 
 /// Serves a ``LicenceAPI`` over HTTP with Hummingbird (the local mode of `licence-service`).
-public struct LicenceHTTPServer: Sendable {
+struct LicenceHTTPServer: Sendable {
     let api: LicenceAPI
     let host: String
     let port: Int
@@ -13,7 +14,7 @@ public struct LicenceHTTPServer: Sendable {
 
     /// A server for `api` on `host:port`, with `limits` on connections, timeouts and bodies
     /// (its body limit is the API's).
-    public init(
+    init(
         api: LicenceAPI, host: String = "127.0.0.1", port: Int = 3000, limits: ServerLimits = ServerLimits(),
         logger: Logger = Logger(label: "licence-service.http")
     ) {
@@ -28,14 +29,14 @@ public struct LicenceHTTPServer: Sendable {
 
     /// Runs the server until SIGTERM or SIGINT, then lets in-flight requests finish for at most
     /// the limits' shutdown timeout.
-    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await limits.run(try application(onServerRunning: onServerRunning), logger: logger)
     }
 
     /// The Hummingbird application; `onServerRunning` receives the bound port.
     ///
     /// - Throws: when the TLS configuration cannot be used.
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
+    func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
         -> some ApplicationProtocol
     {
         let router = Router()
