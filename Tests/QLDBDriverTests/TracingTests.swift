@@ -38,7 +38,7 @@ struct TracingTests {
         let driver = makeDriver(ScriptedTransport())
         try await driver.execute { txn in try await txn.execute("DELETE FROM t") }
         #expect(tracer.finishedSpans.isEmpty)
-        try await withTracer(tracer) {
+        _ = try await withTracer(tracer) {
             try await driver.execute { txn in try await txn.execute("DELETE FROM t") }
         }
         #expect(tracer.finishedSpans.map(\.operationName) == ["QLDB.statement", "QLDB.transaction"])
