@@ -13,6 +13,30 @@ extension IonTextWriter {
         try appendCompact(value)
     }
 
+    /// Writes `values` as Ion text at the end of `buffer`, top-level values separated as `style`
+    /// separates them: for callers that keep one buffer for many documents (cleared with
+    /// `removeAll(keepingCapacity: true)`), which then neither grows nor faults its pages in
+    /// again, and never goes through a `String`.
+    ///
+    /// ```swift
+    /// var text: [UInt8] = []
+    /// for batch in batches {
+    ///     text.removeAll(keepingCapacity: true)
+    ///     try IonTextWriter.append(batch, to: &text)
+    ///     try output.write(contentsOf: text)
+    /// }
+    /// ```
+    public static func append(_ values: some Sequence<IonValue>, style: Style = .compact, to buffer: inout [UInt8])
+        throws
+    {
+        var writer = IonTextWriter(style: style)
+        // The writer takes the caller's storage for the time of the call: no copy either way.
+        swap(&writer.out, &buffer)
+        defer { swap(&writer.out, &buffer) }
+        for value in values { try writer.write(value) }
+        try writer.endDocument()
+    }
+
     /// The pretty style's path: ``IonWriter``'s generic `write(_:)`, one requirement call per
     /// value (reached through a generic context, since this type's own `write(_:)` hides it).
     private static func writeThroughRequirements<W: IonWriter>(_ writer: inout W, _ value: IonValue) throws {

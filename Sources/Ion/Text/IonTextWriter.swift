@@ -168,15 +168,20 @@ public struct IonTextWriter: IonWriter, Sendable {
 
     /// Returns the text written so far as UTF-8 bytes and starts a new document.
     public mutating func finish() throws -> [UInt8] {
-        guard levels.isEmpty else {
-            throw IonError(.invalidState, "finish() called with \(levels.count) container(s) still open")
-        }
-        if style != .compact && topLevelCount > 0 { out.append(UInt8(ascii: "\n")) }
+        try endDocument()
         defer {
             out.removeAll(keepingCapacity: true)
             topLevelCount = 0
         }
         return out
+    }
+
+    /// Checks that every container is closed and ends the last line of the line styles.
+    mutating func endDocument() throws {
+        guard levels.isEmpty else {
+            throw IonError(.invalidState, "finish() called with \(levels.count) container(s) still open")
+        }
+        if style != .compact && topLevelCount > 0 { out.append(UInt8(ascii: "\n")) }
     }
 
     /// Returns the text written so far and starts a new document.
@@ -387,32 +392,45 @@ public struct IonTextWriter: IonWriter, Sendable {
     /// Whether a symbol can be written without quotes.
     static func isPlainIdentifier(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 in
-            guard let first = utf8.first, identifierClass[Int(first)] & 1 != 0 else { return false }
-            for b in utf8 where identifierClass[Int(b)] == 0 { return false }
-            // Keywords read as values: only these four words start with n, t or f and have 3 to 5 bytes.
-            if (3...5).contains(utf8.count),
-                first == UInt8(ascii: "n") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f"),
-                utf8.elementsEqual("null".utf8) || utf8.elementsEqual("true".utf8)
-                    || utf8.elementsEqual("false".utf8) || utf8.elementsEqual("nan".utf8)
-            {
-                return false
-            }
-            // `$123` would read as a symbol ID and `$ion…` could read as a system value.
-            if first == UInt8(ascii: "$") {
-                if utf8.starts(with: "$ion".utf8) { return false }
-                if utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return false }
-            }
-            return true
-        }
+        return text.withUTF8 { isPlainIdentifier($0) }
     }
 
-    static func appendSymbol(_ text: String, to out: inout [UInt8]) {
-        if isPlainIdentifier(text) {
-            append(text, to: &out)
-        } else {
-            appendQuoted(text, quote: UInt8(ascii: "'"), to: &out)
+    /// Whether UTF-8 text can be written as a symbol without quotes: identifier characters, not
+    /// starting with a digit, not a keyword that reads as a value, not `$ion…` or a `$123` ID.
+    @inline(__always)
+    static func isPlainIdentifier(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first, identifierClass[Int(first)] & 1 != 0 else { return false }
+        for b in utf8 where identifierClass[Int(b)] == 0 { return false }
+        // Keywords read as values: only these four words start with n, t or f and have 3 to 5
+        // bytes; compared as one little-endian word each.
+        if (3...5).contains(utf8.count),
+            first == UInt8(ascii: "n") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f")
+        {
+            var word: UInt64 = 0
+            for (i, b) in utf8.enumerated() { word |= UInt64(b) << UInt64(8 * i) }
+            // "null", "true", "false", "nan"
+            if word == 0x6C6C_756E || word == 0x6575_7274 || word == 0x65_736C_6166 || word == 0x6E_616E {
+                return false
+            }
         }
+        // `$123` would read as a symbol ID and `$ion…` could read as a system value.
+        if first == UInt8(ascii: "$") {
+            if utf8.starts(with: "$ion".utf8) { return false }
+            if utf8.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return false }
+        }
+        return true
+    }
+
+    /// Appends a symbol's text, quoted only when it must be (one pass over its UTF-8 when it need
+    /// not be).
+    static func appendSymbol(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            guard isPlainIdentifier(utf8) else { return false }
+            out.append(contentsOf: utf8)
+            return true
+        }
+        if !plain { appendQuoted(text, quote: UInt8(ascii: "'"), to: &out) }
     }
 
     static func appendQuoted(_ text: String, quote: UInt8, to out: inout [UInt8], json: Bool = false) {

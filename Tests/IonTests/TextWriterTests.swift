@@ -1,0 +1,42 @@
+import Ion
+import Testing
+
+/// Ion text written into the caller's buffer, and symbols quoted exactly when they must be.
+@Suite struct TextWriterTests {
+    static let values: [IonValue] = [1, ["name": "Ann", "tags": [.symbol("a b"), .symbol("ok")]], .symbol("null")]
+
+    @Test func appendWritesWhatFinishReturnsAfterTheBuffersBytes() throws {
+        var buffer = Array("prefix ".utf8)
+        try IonTextWriter.append(Self.values, to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == #"prefix 1 {name:"Ann",tags:['a b',ok]} 'null'"#)
+        for style in [IonTextWriter.Style.compact, .lines, .pretty] {
+            var writer = IonTextWriter(style: style)
+            for value in Self.values { try writer.write(value) }
+            var appended: [UInt8] = []
+            try IonTextWriter.append(Self.values, style: style, to: &appended)
+            #expect(appended == (try writer.finish()), "\(style)")
+        }
+    }
+
+    @Test func aReusedBufferKeepsItsStorage() throws {
+        var buffer: [UInt8] = []
+        try IonTextWriter.append(Self.values, to: &buffer)
+        let first = buffer
+        let capacity = buffer.capacity
+        buffer.removeAll(keepingCapacity: true)
+        try IonTextWriter.append(Self.values, to: &buffer)
+        #expect(buffer == first)
+        #expect(buffer.capacity == capacity)
+    }
+
+    @Test(arguments: [
+        ("null", "'null'"), ("true", "'true'"), ("false", "'false'"), ("nan", "'nan'"), ("nul", "nul"),
+        ("truex", "truex"), ("fals", "fals"), ("nana", "nana"), ("$12", "'$12'"), ("$ion_1_0", "'$ion_1_0'"),
+        ("$x", "$x"), ("1a", "'1a'"), ("_a1", "_a1"), ("", "''"),
+    ])
+    func symbolsAreQuotedOnlyWhenTheyMustBe(_ text: String, _ written: String) throws {
+        var buffer: [UInt8] = []
+        try IonTextWriter.append([.symbol(text)], to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == written)
+    }
+}
