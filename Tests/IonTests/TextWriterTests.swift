@@ -39,4 +39,37 @@ import Testing
         try IonTextWriter.append([.symbol(text)], to: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == written)
     }
+
+    @Test func flushedPiecesMakeTheSameDocument() throws {
+        let values = (0..<50).map { IonValue.int($0) } + Self.values
+        for style in [IonTextWriter.Style.compact, .lines, .pretty] {
+            var whole = IonTextWriter(style: style)
+            var pieces = IonTextWriter(style: style)
+            var streamed: [UInt8] = []
+            for (index, value) in values.enumerated() {
+                try whole.write(value)
+                try pieces.write(value)
+                if index % 7 == 0 { pieces.flush(into: &streamed) }
+            }
+            #expect(pieces.pendingByteCount < streamed.count)
+            streamed += try pieces.finish()
+            #expect(streamed == (try whole.finish()), "\(style)")
+        }
+    }
+
+    @Test func documentsAreReadOneValueAtATime() throws {
+        let binary = try IonValue.encode(binary: Self.values)
+        let text = Array(try IonValue.encode(text: Self.values).utf8)
+        for bytes in [binary, text] {
+            var seen: [IonValue] = []
+            try IonDocument.forEachValue(bytes) { seen.append($0) }
+            #expect(seen == Self.values)
+        }
+        var before: [IonValue] = []
+        let error = #expect(throws: IonError.self) {
+            try IonDocument.forEachValue(Array("1 2 [3,".utf8)) { before.append($0) }
+        }
+        #expect(before == [1, 2])
+        #expect(error?.location?.line == 1)
+    }
 }

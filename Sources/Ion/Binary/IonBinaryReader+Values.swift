@@ -87,10 +87,16 @@ extension IonBinaryReader {
     /// Reads every remaining value at the current depth.
     public mutating func readAll() throws -> [IonValue] {
         var values: [IonValue] = []
-        while try next() != nil {
-            values.append(try value())
-        }
+        try forEachValue { values.append($0) }
         return values
+    }
+
+    /// Reads the remaining top-level values one at a time, handing each to `body` as soon as it
+    /// is read.
+    public mutating func forEachValue(_ body: (IonValue) throws -> Void) throws {
+        while try next() != nil {
+            try body(try value())
+        }
     }
 }
 

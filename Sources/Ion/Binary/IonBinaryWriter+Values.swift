@@ -22,7 +22,7 @@ extension IonValue {
 
     /// The shared tables that symbols with unknown text in `values` come from, each declared with
     /// the highest position used in it as its `max_id`, in order of first use.
-    static func sharedImports(of values: [IonValue]) -> [SharedSymbolTableImport] {
+    public static func sharedImports(of values: [IonValue]) -> [SharedSymbolTableImport] {
         var highest: [String: Int] = [:]
         var order: [String] = []
         func collect(_ symbol: IonSymbol) {

@@ -94,13 +94,20 @@ struct IonTextParser {
 
     mutating func parseDocument() throws(IonError) -> [IonValue] {
         var values: [IonValue] = []
+        try parseDocument { values.append($0) }
+        return values
+    }
+
+    /// Parses the document one top-level user value at a time, handing each to `body` (system
+    /// values are applied, not handed on).
+    mutating func parseDocument(_ body: (IonValue) throws(IonError) -> Void) throws(IonError) {
         while true {
             try skipWhitespace()
-            if atEnd { return values }
+            if atEnd { return }
             let start = p
             let (value, spelling) = try parseValue(.topLevel, depth: 0)
             if try handleSystemValue(value, spelling: spelling, at: start) { continue }
-            values.append(value)
+            try body(value)
         }
     }
 

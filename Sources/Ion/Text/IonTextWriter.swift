@@ -176,6 +176,17 @@ public struct IonTextWriter: IonWriter, Sendable {
         return out
     }
 
+    /// How many bytes of text are held, not yet taken by ``finish()`` or ``flush(into:)``.
+    public var pendingByteCount: Int { out.count }
+
+    /// Moves the text written so far to the end of `buffer` and goes on with the same document
+    /// (the next value is separated from the last as if nothing happened): for writing a long
+    /// stream in pieces, holding at most one piece.
+    public mutating func flush(into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: out)
+        out.removeAll(keepingCapacity: true)
+    }
+
     /// Checks that every container is closed and ends the last line of the line styles.
     mutating func endDocument() throws {
         guard levels.isEmpty else {

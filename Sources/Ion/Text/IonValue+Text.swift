@@ -5,11 +5,25 @@ extension IonValue {
     public static func decode(text bytes: [UInt8], catalog: IonCatalog = IonCatalog(), maxDepth: Int = 200) throws
         -> [IonValue]
     {
-        try bytes.withUnsafeBufferPointer { buf in
+        var values: [IonValue] = []
+        try forEach(text: bytes, catalog: catalog, maxDepth: maxDepth) { values.append($0) }
+        return values
+    }
+
+    /// Decodes the top-level values of an Ion text document (UTF-8) one at a time, handing each
+    /// to `body` as soon as it is read: the document's values are never all in memory at once.
+    ///
+    /// - Throws: ``IonError`` with the byte offset and the line and column of the first problem
+    ///   (values before it have been handed on), or what `body` throws.
+    public static func forEach(
+        text bytes: [UInt8], catalog: IonCatalog = IonCatalog(), maxDepth: Int = 200,
+        _ body: (IonValue) throws(IonError) -> Void
+    ) throws(IonError) {
+        try bytes.withUnsafeBufferPointer { buf throws(IonError) in
             var parser = IonTextParser(buf, catalog: catalog, maxDepth: maxDepth)
-            do {
-                return try parser.parseDocument()
-            } catch let error as IonError {
+            do throws(IonError) {
+                try parser.parseDocument(body)
+            } catch {
                 throw IonError(
                     error.code, error.reason, offset: error.offset,
                     location: error.offset.map { Self.lineAndColumn(buf, $0) })
