@@ -36,9 +36,9 @@ public final class ControlPlane: Sendable {
     let logger: Logger
     let exports: JournalExports
     /// Permissions modes read recently, by ledger.
-    let modes = Mutex<[String: (mode: PermissionsMode, read: ContinuousClock.Instant)]>([:])
+    let modes = RecentReads<PermissionsMode>()
     /// Tags of ledgers and tables read recently, by ARN.
-    let recentTags = Mutex<[String: (tags: [String: String], read: ContinuousClock.Instant)]>([:])
+    let recentTags = RecentReads<[String: String]>()
 
     /// A control plane over `service`'s ledgers.
     public init(
@@ -115,7 +115,7 @@ public final class ControlPlane: Sendable {
         var settings = old
         settings.permissionsMode = request.permissionsMode
         try await save(settings, of: ledger)
-        modes.withLock { $0[name] = nil }
+        modes.forget(name)
         return LedgerDescription(name: name, arn: arn(ofLedger: name), permissionsMode: settings.permissionsMode)
     }
 
@@ -176,22 +176,13 @@ public final class ControlPlane: Sendable {
     /// at most once a second per resource and process; a change made here is seen at once).
     /// Anything else, or a resource that cannot be read, has none.
     public func resourceTags(ofARN arn: String) async -> [String: String] {
-        let now = ContinuousClock.now
-        if let cached = recentTags.withLock({ $0[arn] }), cached.read.duration(to: now) < .seconds(1) {
-            return cached.tags
-        }
-        let tags = (try? await listTags(arn: arn)) ?? [:]
-        recentTags.withLock { recent in
-            if recent.count >= 10_000 { recent.removeAll() }
-            recent[arn] = (tags, now)
-        }
-        return tags
+        await recentTags.value(arn) { (try? await listTags(arn: arn)) ?? [:] } ?? [:]
     }
 
     private func changeTags(_ arn: String, _ change: (inout [String: String]) -> Void) async throws(ControlPlaneError) {
         let (name, tableID) = try resource(inARN: arn)
         let (ledger, old) = try await self.ledger(name)
-        defer { recentTags.withLock { $0[arn] = nil } }
+        defer { recentTags.forget(arn) }
         guard let tableID else {
             var settings = old
             change(&settings.tags)
@@ -265,13 +256,7 @@ public final class ControlPlane: Sendable {
     /// ledger and process; UpdateLedgerPermissionsMode here takes effect at once). A ledger that
     /// cannot be read is `STANDARD`: nothing is allowed by mistake.
     public func permissionsMode(of name: String) async -> PermissionsMode {
-        let now = ContinuousClock.now
-        if let cached = modes.withLock({ $0[name] }), cached.read.duration(to: now) < .seconds(1) {
-            return cached.mode
-        }
-        guard let (_, settings) = try? await ledger(name) else { return .standard }
-        modes.withLock { $0[name] = (settings.permissionsMode, now) }
-        return settings.permissionsMode
+        await modes.value(name) { try? await ledger(name).1.permissionsMode } ?? .standard
     }
 
     /// Gives a ledger that has no settings yet (one opened at start-up) `mode` instead of

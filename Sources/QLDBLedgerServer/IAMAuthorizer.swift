@@ -22,6 +22,9 @@ import Synchronization
 /// -HUP`): a key in either file works while a rotation overlaps.
 public final class IAMAuthorizer: LedgerAuthorizer {
     private let configuration: Mutex<IAMConfiguration>
+    /// Whether a policy of the file reads `aws:ResourceTag/KEY`, known when the file is loaded
+    /// (asked on every statement's every permission).
+    private let readsResourceTags: Atomic<Bool>
     let region: String
     let logger: Logger
     /// The permissions mode of a ledger, as its settings hold it now.
@@ -32,6 +35,7 @@ public final class IAMAuthorizer: LedgerAuthorizer {
     /// An authorizer for ARNs in `region` of the file's account.
     public init(_ configuration: IAMConfiguration, region: String, logger: Logger) {
         self.configuration = Mutex(configuration)
+        self.readsResourceTags = Atomic(configuration.usesResourceTags)
         self.region = region
         self.logger = logger
     }
@@ -39,6 +43,7 @@ public final class IAMAuthorizer: LedgerAuthorizer {
     /// Replaces the file's contents.
     public func reload(_ new: IAMConfiguration) {
         configuration.withLock { $0 = new }
+        readsResourceTags.store(new.usesResourceTags, ordering: .relaxed)
         logger.notice(
             "IAM file reloaded",
             metadata: ["principals": "\(new.principals.count)", "endpointPolicy": "\(new.endpointPolicy != nil)"])
@@ -93,7 +98,7 @@ public final class IAMAuthorizer: LedgerAuthorizer {
     /// the tags the request gives.
     func conditionContext(resource: String, requestTags: [String: String]) async -> [String: String] {
         var context: [String: String] = [:]
-        if configuration.withLock({ $0.usesResourceTags }), let lookup = resourceTags.withLock({ $0 }) {
+        if readsResourceTags.load(ordering: .relaxed), let lookup = resourceTags.withLock({ $0 }) {
             for (key, value) in await lookup(resource) { context["aws:ResourceTag/\(key)"] = value }
         }
         for (key, value) in requestTags { context["aws:RequestTag/\(key)"] = value }
