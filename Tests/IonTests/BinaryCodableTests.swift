@@ -100,6 +100,95 @@ import Testing
     }
 }
 
+/// The decoder over Ion binary keeps one table of fields per depth and one coding path for a
+/// whole value: containers used out of their stack order, fields read in any order and symbols
+/// that change between top-level values must decode exactly as the tree path does.
+@Suite struct BinaryDecoderStateTests {
+    /// Reads its fields last first and its two lists in turns, through nested containers.
+    struct Interleaved: Decodable, Equatable {
+        var pairs: [[Int]]
+        var names: [String]
+        var last: String
+
+        enum Keys: String, CodingKey { case xs, ys, inner, other, last }
+        enum InnerKeys: String, CodingKey { case name }
+
+        init(pairs: [[Int]], names: [String], last: String) {
+            self.pairs = pairs
+            self.names = names
+            self.last = last
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            last = try c.decode(String.self, forKey: .last)
+            var xs = try c.nestedUnkeyedContainer(forKey: .xs)
+            var ys = try c.nestedUnkeyedContainer(forKey: .ys)
+            pairs = []
+            while !xs.isAtEnd || !ys.isAtEnd {
+                pairs.append([try xs.decode(Int.self), try ys.decode(Int.self)])
+            }
+            let inner = try c.nestedContainer(keyedBy: InnerKeys.self, forKey: .inner)
+            let other = try c.nestedContainer(keyedBy: InnerKeys.self, forKey: .other)
+            names = [
+                try other.decode(String.self, forKey: .name), try inner.decode(String.self, forKey: .name),
+                try other.decode(String.self, forKey: .name),
+            ]
+        }
+    }
+
+    let interleaved: IonValue = [
+        "xs": [1, 2, 3], "inner": ["name": "in"], "ys": [4, 5, 6], "other": ["name": "out"], "last": "end",
+    ]
+
+    @Test func containersUsedOutOfStackOrderDecodeAsTheTreePathDoes() throws {
+        let bytes = try IonValue.encode(binary: [interleaved])
+        let expected = Interleaved(pairs: [[1, 4], [2, 5], [3, 6]], names: ["out", "in", "out"], last: "end")
+        #expect(try IonDecoder().decode(Interleaved.self, from: bytes) == expected)
+        #expect(try IonDecoder().decode(Interleaved.self, from: interleaved) == expected)
+    }
+
+    struct Pair: Codable, Equatable {
+        var a: Int
+        var b: String
+    }
+
+    @Test func eachTopLevelValueIsReadWithItsOwnSymbols() throws {
+        // Two documents, each with its own local symbol table: `a` and `b` get different IDs.
+        let first = try IonValue.encode(binary: [["a": 1, "b": "x"]])
+        let second = try IonValue.encode(binary: [["z": 0, "b": "y", "a": 2]])
+        let pairs = try IonDecoder().decodeAll(Pair.self, from: first + second)
+        #expect(pairs == [Pair(a: 1, b: "x"), Pair(a: 2, b: "y")])
+    }
+
+    struct Outer: Decodable {
+        struct Item: Decodable { var count: Int }
+        var groups: [String: [Item]]
+    }
+
+    @Test func anErrorDeepInsideNamesItsWholePath() throws {
+        let bytes = try IonValue.encode(binary: [["groups": ["g": [["count": 1], ["count": "two"]]]]])
+        do {
+            _ = try IonDecoder().decode(Outer.self, from: bytes)
+            Issue.record("decoding should fail")
+        } catch DecodingError.typeMismatch(_, let context) {
+            #expect(context.codingPath.map(\.stringValue) == ["groups", "g", "Index 1", "count"])
+            #expect(context.debugDescription == "expected an int, found string")
+        }
+    }
+
+    @Test func aFieldNameWithNoSymbolIsDataCorrupted() throws {
+        // {$99: 1}: a struct whose one field names a symbol ID no table defines.
+        let bytes: [UInt8] = [0xE0, 0x01, 0x00, 0xEA, 0xD3, 0xE3, 0x21, 0x01]
+        do {
+            _ = try IonDecoder().decode(Pair.self, from: bytes)
+            Issue.record("decoding should fail")
+        } catch DecodingError.dataCorrupted(let context) {
+            #expect(context.debugDescription.contains("field name symbol ID 99 is not defined"))
+        }
+    }
+}
+
 /// The one value of Ion text (here 2^70, an int beyond Int64).
 func ionValue(_ text: String) -> IonValue {
     guard let value = try? IonValue.decode(text: text).first else { fatalError("not Ion: \(text)") }

@@ -9,7 +9,9 @@
 // and Codable: codable-decode (IonDecoder straight from the bytes), codable-decode-tree (the
 // IonValue tree, then IonDecoder on each value), codable-decode-json (Foundation's JSONDecoder on
 // the same documents as JSON, timestamps and decimals as strings and Decimal), codable-encode
-// (IonEncoder to Ion binary) and codable-encode-json (JSONEncoder).
+// (IonEncoder to Ion binary) and codable-encode-json (JSONEncoder); codable-floor decodes the
+// same number of licences from a decoder that reads nothing (every field a constant, every list
+// two elements): what Codable's own containers and calls cost, the floor of any decoder.
 import Foundation
 import Ion
 import LicenceDataset
@@ -78,6 +80,84 @@ struct JSONLicence: Codable {
     var amount: Decimal
 }
 
+/// A decoder that reads nothing: the same containers and calls as decoding a licence, constant
+/// values. A class, as the Ion decoder is, so that handing it to `init(from:)` boxes nothing.
+final class FloorDecoder: Decoder, SingleValueDecodingContainer {
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    // swift-format-ignore: NeverUseForceTry
+    // A constant, valid day.
+    static let timestamp = try! IonTimestamp(year: 2026, month: 12, day: 1, precision: .day)
+
+    struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let decoder: FloorDecoder
+        var codingPath: [any CodingKey] { [] }
+        var allKeys: [Key] { [] }
+        func contains(_ key: Key) -> Bool { true }
+        func decodeNil(forKey key: Key) throws -> Bool { false }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { "value" }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { 1 }
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder.unbox(type) }
+        func nestedContainer<N: CodingKey>(keyedBy type: N.Type, forKey key: Key) throws -> KeyedDecodingContainer<N> {
+            KeyedDecodingContainer(Keyed<N>(decoder: decoder))
+        }
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            Unkeyed(decoder: decoder)
+        }
+        func superDecoder() throws -> any Decoder { decoder }
+        func superDecoder(forKey key: Key) throws -> any Decoder { decoder }
+    }
+
+    struct Unkeyed: UnkeyedDecodingContainer {
+        let decoder: FloorDecoder
+        var codingPath: [any CodingKey] { [] }
+        var count: Int? { nil }
+        var currentIndex = 0
+        var isAtEnd: Bool { currentIndex == 2 }
+        mutating func decodeNil() throws -> Bool { false }
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            currentIndex += 1
+            return try decoder.unbox(type)
+        }
+        mutating func nestedContainer<N: CodingKey>(keyedBy type: N.Type) throws -> KeyedDecodingContainer<N> {
+            currentIndex += 1
+            return KeyedDecodingContainer(Keyed<N>(decoder: decoder))
+        }
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { Unkeyed(decoder: decoder) }
+        mutating func superDecoder() throws -> any Decoder { decoder }
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(Keyed<Key>(decoder: self))
+    }
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer { Unkeyed(decoder: self) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    func unbox<T: Decodable>(_ type: T.Type) throws -> T {
+        switch ObjectIdentifier(type) {
+        case ObjectIdentifier(IonTimestamp.self): return Self.timestamp as! T
+        case ObjectIdentifier(IonDecimal.self): return IonDecimal(12345, fractionDigits: 2) as! T
+        default: return try T(from: self)
+        }
+    }
+    func decodeNil() -> Bool { false }
+    func decode(_ type: Bool.Type) throws -> Bool { true }
+    func decode(_ type: String.Type) throws -> String { "value" }
+    func decode(_ type: Double.Type) throws -> Double { 1 }
+    func decode(_ type: Float.Type) throws -> Float { 1 }
+    func decode(_ type: Int.Type) throws -> Int { 1 }
+    func decode(_ type: Int8.Type) throws -> Int8 { 1 }
+    func decode(_ type: Int16.Type) throws -> Int16 { 1 }
+    func decode(_ type: Int32.Type) throws -> Int32 { 1 }
+    func decode(_ type: Int64.Type) throws -> Int64 { 1 }
+    func decode(_ type: UInt.Type) throws -> UInt { 1 }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { 1 }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { 1 }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { 1 }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { 1 }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try unbox(type) }
+}
+
 let tree = operation.hasPrefix("write") || operation.hasPrefix("codable") ? try decodeTree() : []
 let licences =
     operation.hasPrefix("codable") ? try IonDecoder().decodeAll(LicenceDataset.Licence.self, from: bytes) : []
@@ -107,6 +187,11 @@ for round in 0...rounds {
         sink &+= try IonValue.encode(binary: tree).count
     case "codable-decode":
         sink &+= try IonDecoder().decodeAll(LicenceDataset.Licence.self, from: bytes).count
+    case "codable-floor":
+        let decoder = FloorDecoder()
+        var floor: [LicenceDataset.Licence] = []
+        for _ in licences { floor.append(try decoder.unbox(LicenceDataset.Licence.self)) }
+        sink &+= floor.count
     case "codable-decode-tree":
         let decoder = IonDecoder()
         for value in try decodeTree() {

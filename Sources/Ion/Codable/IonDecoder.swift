@@ -42,6 +42,13 @@ public struct IonDecoder: Sendable {
                 .init(codingPath: [], debugDescription: "\(error)", underlyingError: error))
         }
         var results: [T] = []
+        // The top-level values are counted first (their headers only), so that the results are
+        // allocated once.
+        var counter = reader
+        var count = 0
+        while (try? counter.next()) != nil { count += 1 }
+        results.reserveCapacity(count)
+        var decoder: IonReaderDecoder? = nil
         while true {
             do {
                 guard try reader.next() != nil else { break }
@@ -49,7 +56,16 @@ public struct IonDecoder: Sendable {
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: [], debugDescription: "\(error)", underlyingError: error))
             }
-            results.append(try IonReaderDecoder(reader: reader, codingPath: [], options: self).unbox(type))
+            // One decoder for the whole stream, given the reader again only when a top-level
+            // value changed the symbols in scope.
+            if let decoder {
+                if decoder.reader.symbolsChanges != reader.symbolsChanges { decoder.reader = reader }
+                decoder.value = reader.current!
+                decoder.path.removeAll(keepingCapacity: true)
+            } else {
+                decoder = IonReaderDecoder(reader: reader, value: reader.current!, options: self)
+            }
+            results.append(try decoder!.unbox(type))
         }
         return results
     }

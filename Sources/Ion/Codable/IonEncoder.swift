@@ -287,7 +287,7 @@ struct IonSingleValueEncodingContainer: SingleValueEncodingContainer {
     }
 }
 
-/// A coding key for list positions and for keys made up at run time.
+/// A coding key for keys made up at run time, and for list positions (``IonIndexKey``).
 struct IonCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int?
@@ -303,4 +303,18 @@ struct IonCodingKey: CodingKey {
     }
 
     init(index: Int) { self.init(intValue: index) }
+}
+
+/// The coding key of a list position: one word, so that it fits an existential's inline buffer
+/// (every element of every list decoded gets one), with its text ("Index 3", as Foundation's
+/// coders name it) made only when asked for.
+struct IonIndexKey: CodingKey {
+    let index: Int
+
+    init(index: Int) { self.index = index }
+    init?(stringValue: String) { nil }
+    init(intValue: Int) { index = intValue }
+
+    var stringValue: String { "Index \(index)" }
+    var intValue: Int? { index }
 }

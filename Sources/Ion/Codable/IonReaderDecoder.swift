@@ -1,328 +1,555 @@
 import Foundation
 
-/// `Decoder` straight over an ``IonBinaryReader``: no ``IonValue`` tree in between.
+/// `Decoder` straight over Ion binary: no ``IonValue`` tree in between, and one instance for a
+/// whole top-level value.
 ///
-/// Each decoder holds a copy of the reader with its cursor on one value (a reader is a small
-/// value: the input is shared). A keyed container steps into the struct and notes, once, each
-/// field's name and cursor; decoding a field copies the reader and puts the cursor back on it, so
-/// fields decode in any order and scalars are read from the input where they lie.
-struct IonReaderDecoder: Decoder {
-    var reader: IonBinaryReader
-    let codingPath: [any CodingKey]
-    let options: IonDecoder
-    var userInfo: [CodingUserInfoKey: Any] { options.userInfo }
+/// The decoder is a class that moves over the input as `Decodable` initialisers ask: it holds the
+/// value being decoded (`value`, a position in the input) and its coding path as a stack, and
+/// nested values are decoded by pushing the field or element onto both and popping it after, so
+/// decoding a nested value allocates no decoder. A keyed container notes its struct's fields once
+/// in a table the decoder keeps for each depth (reused from struct to struct, so it allocates
+/// only while it grows) and finds a field by comparing names from the one after the previous
+/// field found, so fields read in the order they were written cost one comparison each.
+final class IonReaderDecoder: Decoder {
+    // The mutable state is `@exclusivity(unchecked)`: a decoder is not `Sendable` (one thread
+    // uses it), and no access to these properties overlaps another: each is a read, or a
+    // modification (an append, an element store) that runs no other code while it lasts. The
+    // dynamic checks were a tenth of the decoding time.
 
-    var type: IonType { reader.type ?? .null }
+    /// The top-level reader on the value being decoded: the input, the symbols in scope.
+    @exclusivity(unchecked) var reader: IonBinaryReader
+    let options: IonDecoder
+    /// The value being decoded.
+    @exclusivity(unchecked) var value: IonBinaryReader.Current
+    /// The coding path of `value`.
+    @exclusivity(unchecked) var path: [any CodingKey] = []
+    /// The fields that keyed containers noted: the tables of all depths one after another.
+    @exclusivity(unchecked) var fields: [IonBinaryReader.Current] = []
+    /// For each depth, which struct's fields lie where in `fields`. The tables are contiguous:
+    /// each starts where the one a depth above ends.
+    @exclusivity(unchecked) var tables: [IonReaderFieldTable] = []
+
+    init(reader: IonBinaryReader, value: IonBinaryReader.Current, options: IonDecoder) {
+        self.reader = reader
+        self.value = value
+        self.options = options
+    }
+
+    var codingPath: [any CodingKey] { path }
+    var userInfo: [CodingUserInfoKey: Any] { options.userInfo }
+    var type: IonType { value.type }
+
+    /// The deepest nesting of containers decoded (the binary reader's own limit).
+    static let maxDepth = IonBinaryReader.Options().maxDepth
 
     func mismatch<T>(_ type: T.Type, _ expected: String) -> DecodingError {
         DecodingError.typeMismatch(
             type,
             .init(
-                codingPath: codingPath,
-                debugDescription: "expected \(expected), found \(reader.isNull ? "null." : "")\(self.type)"))
+                codingPath: path,
+                debugDescription: "expected \(expected), found \(value.isNull ? "null." : "")\(value.type)"))
     }
 
     /// A decoding error for an error of the reader (malformed input).
     func corrupted(_ error: any Error) -> DecodingError {
-        DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(error)", underlyingError: error))
+        DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "\(error)", underlyingError: error))
+    }
+
+    /// Runs `body` over the input's bytes, turning the reader's errors into `dataCorrupted`.
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        do {
+            return try reader.bytes.withUnsafeBytes(body)
+        } catch let error as IonError {
+            throw corrupted(error)
+        }
+    }
+
+    /// Runs `body` with the decoder on `c`, reached through `key` from a container `depth` deep
+    /// (whose coding path is `ownPath` when it keeps one): pushes the child, runs, pops.
+    ///
+    /// A container made by `container(keyedBy:)` or `unkeyedContainer()` finds its path on the
+    /// decoder's stack, as long as it is used while its value is being decoded; one made by a
+    /// `nested…Container` call outlives the push of its key and keeps its path.
+    @inline(__always)
+    func withChild<R>(
+        _ c: IonBinaryReader.Current, key: any CodingKey, depth: Int, ownPath: [any CodingKey]?,
+        _ body: (IonReaderDecoder) throws -> R
+    ) throws -> R {
+        let savedValue = value
+        let savedPath: [any CodingKey]?
+        if let ownPath {
+            savedPath = path
+            path = ownPath
+        } else if path.count != depth {
+            savedPath = path
+            path = Array(path.prefix(depth))
+        } else {
+            savedPath = nil
+        }
+        value = c
+        path.append(key)
+        defer {
+            value = savedValue
+            if let savedPath { path = savedPath } else { path.removeLast() }
+        }
+        return try body(self)
+    }
+
+    /// Checks that a container may be opened at this depth; returns the depth.
+    @inline(__always)
+    func enterContainer() throws -> Int {
+        let depth = path.count
+        guard depth < Self.maxDepth else {
+            throw corrupted(
+                IonError(.nestingTooDeep, "containers nest deeper than \(Self.maxDepth)", offset: value.offset))
+        }
+        return depth
+    }
+
+    /// Notes the fields of the struct whose body is `body` in the table for `depth`, checking
+    /// every field's header and name (as the tree decoder does, so that a malformed field is
+    /// reported even when nothing asks for it).
+    func noteFields(of body: Range<Int>, depth: Int) throws {
+        while tables.count <= depth { tables.append(IonReaderFieldTable(start: tables.last?.end ?? 0)) }
+        let start = tables[depth].start
+        // The tables deeper than this one lie after it: they belong to structs done with (or are
+        // noted again when used), and are emptied below.
+        if fields.count > start { fields.removeLast(fields.count - start) }
+        tables[depth].owner = -1
+        let maxID = reader.symbols.maxID
+        do {
+            try withBytes { buf in
+                var p = body.lowerBound
+                while case .value(let field) = try IonBinaryReader.nextChild(
+                    buf, &p, end: body.upperBound, inStruct: true, atTopLevel: false)
+                {
+                    guard field.fieldSID <= maxID else {
+                        throw IonError(
+                            .unknownSymbol,
+                            "field name symbol ID \(field.fieldSID) is not defined (the highest in scope is \(maxID))",
+                            offset: field.offset)
+                    }
+                    fields.append(field)
+                }
+            }
+        } catch {
+            // Malformed: this table and the deeper ones are left empty (a caller may go on).
+            fields.removeLast(fields.count - start)
+            for d in depth..<tables.count { tables[d] = IonReaderFieldTable(start: start) }
+            throw error
+        }
+        let count = fields.count - start
+        tables[depth].owner = body.lowerBound
+        tables[depth].count = count
+        tables[depth].next = 0
+        for d in depth + 1..<tables.count { tables[d] = IonReaderFieldTable(start: start + count) }
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard self.type == .struct, !reader.isNull else { throw mismatch([String: Any].self, "a struct") }
-        var fields = reader
-        do {
-            try fields.stepIn()
-            var entries: [IonReaderField] = []
-            let base = fields
-            while try fields.next() != nil {
-                entries.append(
-                    .init(name: try fields.fieldName()?.text, current: fields.current!, position: fields.pos))
-            }
-            return KeyedDecodingContainer(
-                IonReaderKeyedContainer<Key>(
-                    base: base, cursor: IonReaderBox(base), fields: entries, codingPath: codingPath, options: options))
-        } catch let error as IonError {
-            throw corrupted(error)
-        }
+        try keyedContainer(keyedBy: type, ownPath: nil)
+    }
+
+    /// A keyed container over the struct under the decoder; `ownPath` for one that keeps its path.
+    func keyedContainer<Key: CodingKey>(keyedBy type: Key.Type, ownPath: [any CodingKey]?) throws
+        -> KeyedDecodingContainer<Key>
+    {
+        guard value.type == .struct, !value.isNull else { throw mismatch([String: Any].self, "a struct") }
+        let depth = try enterContainer()
+        let c = value
+        try noteFields(of: c.bodyStart..<c.bodyEnd, depth: depth)
+        return KeyedDecodingContainer(
+            IonReaderKeyedContainer<Key>(
+                decoder: self, bodyStart: c.bodyStart, bodyEnd: c.bodyEnd, depth: depth, ownPath: ownPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard self.type == .list || self.type == .sexp, !reader.isNull else {
+        try listContainer(ownPath: nil)
+    }
+
+    /// An unkeyed container over the list or sexp under the decoder; `ownPath` for one that keeps
+    /// its path.
+    func listContainer(ownPath: [any CodingKey]?) throws -> IonReaderUnkeyedContainer {
+        guard value.type == .list || value.type == .sexp, !value.isNull else {
             throw mismatch([Any].self, "a list or sexp")
         }
-        do {
-            return try IonReaderUnkeyedContainer(list: reader, codingPath: codingPath, options: options)
-        } catch let error as IonError {
-            throw corrupted(error)
-        }
+        _ = try enterContainer()
+        return try IonReaderUnkeyedContainer(decoder: self, ownPath: ownPath)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
     func unbox<T: Decodable>(_ type: T.Type) throws -> T {
-        do {
-            if type == IonValue.self {
-                var copy = reader
-                return try copy.value() as! T
-            }
-            if let special = try unboxSpecial(type) { return special }
-        } catch let error as IonError {
-            throw corrupted(error)
-        }
-        return try T(from: self)
-    }
-
-    private func unboxSpecial<T>(_ type: T.Type) throws -> T? {
-        switch type {
-        case is IonDecimal.Type:
-            guard self.type == .decimal, !reader.isNull else { throw mismatch(type, "a decimal") }
-            return (try reader.decimalValue() as! T)
-        case is IonTimestamp.Type:
-            guard self.type == .timestamp, !reader.isNull else { throw mismatch(type, "a timestamp") }
-            return (try reader.timestampValue() as! T)
-        case is IonInt.Type:
-            guard self.type == .int, !reader.isNull else { throw mismatch(type, "an int") }
-            return (try reader.intValue() as! T)
-        case is IonSymbol.Type:
-            guard self.type == .symbol, !reader.isNull else { throw mismatch(type, "a symbol") }
-            return (try reader.symbolValue() as! T)
-        case is Data.Type:
-            guard self.type == .blob || self.type == .clob, !reader.isNull else {
+        // The types with a native Ion form, told apart by the identity of their metatypes: no
+        // dynamic cast and no `Optional<T>` (whose metadata a generic function looks up at run
+        // time) for every value. `same` is sound because the identities were compared.
+        @inline(__always) func same<U>(_ value: U) -> T { unsafeBitCast(value, to: T.self) }
+        switch ObjectIdentifier(type) {
+        case ObjectIdentifier(IonDecimal.self):
+            guard value.type == .decimal, !value.isNull else { throw mismatch(type, "a decimal") }
+            return same(
+                try withBytes { try IonBinaryReader.decodeDecimal($0, from: value.bodyStart, to: value.bodyEnd) })
+        case ObjectIdentifier(IonTimestamp.self):
+            guard value.type == .timestamp, !value.isNull else { throw mismatch(type, "a timestamp") }
+            return same(try withBytes { try IonBinaryReader.decodeTimestamp($0, value) })
+        case ObjectIdentifier(IonInt.self):
+            return same(try ionInt(for: type))
+        case ObjectIdentifier(IonSymbol.self):
+            guard value.type == .symbol, !value.isNull else { throw mismatch(type, "a symbol") }
+            return same(try symbol())
+        case ObjectIdentifier(IonValue.self):
+            return same(try tree())
+        case ObjectIdentifier(Data.self):
+            guard value.type == .blob || value.type == .clob, !value.isNull else {
                 throw mismatch(type, "a blob or clob")
             }
-            return (Data(try reader.lobValue()) as! T)
-        case is Date.Type:
-            guard self.type == .timestamp, !reader.isNull else { throw mismatch(type, "a timestamp") }
-            return (try reader.timestampValue().date as! T)
-        case is Decimal.Type:
-            var copy = reader
-            return try IonValueDecoderImpl(value: try copy.value(), codingPath: codingPath, options: options)
-                .decode(Decimal.self) as? T
+            return same(try withBytes { Data(UnsafeRawBufferPointer(rebasing: $0[value.bodyStart..<value.bodyEnd])) })
+        case ObjectIdentifier(Date.self):
+            guard value.type == .timestamp, !value.isNull else { throw mismatch(type, "a timestamp") }
+            return same(try withBytes { try IonBinaryReader.decodeTimestamp($0, value) }.date)
+        case ObjectIdentifier(Decimal.self):
+            return same(
+                try IonValueDecoderImpl(value: try tree(), codingPath: path, options: options).decode(Decimal.self))
         default:
-            return nil
+            return try T(from: self)
         }
+    }
+
+    /// The value under the decoder as an ``IonValue`` (for the conversions the tree decoder owns).
+    func tree() throws -> IonValue {
+        var copy = reader
+        copy.current = value
+        do { return try copy.value() } catch { throw corrupted(error) }
+    }
+
+    func symbol() throws -> IonSymbol {
+        try withBytes { try reader.decodeSymbol($0, value) }
     }
 }
 
 extension IonReaderDecoder: IonScalarDecoding {
-    func decodeNil() -> Bool { reader.isNull }
+    func decodeNil() -> Bool { value.isNull }
 
     func decode(_ type: Bool.Type) throws -> Bool {
-        guard self.type == .bool, !reader.isNull else { throw mismatch(type, "a bool") }
-        do { return try reader.boolValue() } catch { throw corrupted(error) }
+        guard value.type == .bool, !value.isNull else { throw mismatch(type, "a bool") }
+        return try withBytes { $0[value.headerOffset] & 0x0F == 1 }
     }
 
     func decode(_ type: String.Type) throws -> String {
-        guard !reader.isNull else { throw mismatch(type, "a string") }
-        do {
-            switch self.type {
-            case .string: return try reader.stringValue()
-            case .symbol:
-                guard let text = try reader.symbolValue().text else { throw mismatch(type, "a symbol with text") }
-                return text
-            default: throw mismatch(type, "a string")
-            }
-        } catch let error as IonError {
-            throw corrupted(error)
+        guard !value.isNull else { throw mismatch(type, "a string") }
+        switch value.type {
+        case .string: return try withBytes { try IonBinaryReader.decodeString($0, value) }
+        case .symbol:
+            guard let text = try symbol().text else { throw mismatch(type, "a symbol with text") }
+            return text
+        default: throw mismatch(type, "a string")
         }
     }
 
     func decode(_ type: Double.Type) throws -> Double {
-        guard !reader.isNull else { throw mismatch(type, "a float") }
-        switch self.type {
-        case .float:
-            do { return try reader.doubleValue() } catch { throw corrupted(error) }
+        guard !value.isNull else { throw mismatch(type, "a float") }
+        switch value.type {
+        case .float: return try withBytes { IonBinaryReader.decodeFloat($0, value) }
         case .decimal, .int:
-            var copy = reader
-            let value: IonValue
-            do { value = try copy.value() } catch { throw corrupted(error) }
-            return try IonValueDecoderImpl(value: value, codingPath: codingPath, options: options).decode(type)
+            return try IonValueDecoderImpl(value: try tree(), codingPath: path, options: options).decode(type)
         default: throw mismatch(type, "a float")
         }
     }
 
     func ionInt<T>(for type: T.Type) throws -> IonInt {
-        guard self.type == .int, !reader.isNull else { throw mismatch(type, "an int") }
-        do { return try reader.intValue() } catch { throw corrupted(error) }
+        guard value.type == .int, !value.isNull else { throw mismatch(type, "an int") }
+        return try withBytes { try IonBinaryReader.decodeInt($0, value) }
     }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try unbox(type) }
 }
 
-/// One field of a struct: its name and where the cursor was on it.
-struct IonReaderField {
-    var name: String?
-    var current: IonBinaryReader.Current
-    var position: Int
-}
-
-/// A reader that scalar fields are read through in place (keyed containers' methods are not
-/// `mutating`, and copying a reader for every field costs more than reading the field).
-final class IonReaderBox {
-    var reader: IonBinaryReader
-    init(_ reader: IonBinaryReader) { self.reader = reader }
-}
-
 struct IonReaderKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    typealias Field = IonReaderField
+    let decoder: IonReaderDecoder
+    /// The struct's body.
+    let bodyStart: Int
+    let bodyEnd: Int
+    /// The struct's depth: the length of its coding path, and its slot in the decoder's tables.
+    let depth: Int
+    /// The coding path, for a container made by a `nested…Container` call.
+    let ownPath: [any CodingKey]?
 
-    /// The reader stepped into the struct, before its first field.
-    let base: IonBinaryReader
-    /// A copy of `base` whose cursor scalar reads move from field to field.
-    let cursor: IonReaderBox
-    let fields: [Field]
-    let codingPath: [any CodingKey]
-    let options: IonDecoder
+    var codingPath: [any CodingKey] { ownPath ?? Array(decoder.path.prefix(depth)) }
 
-    var allKeys: [Key] { fields.compactMap { $0.name.flatMap(Key.init(stringValue:)) } }
-
-    func contains(_ key: Key) -> Bool { field(key) != nil }
-
-    /// The first field named as `key` (the mapping ``IonEncoder`` writes has one per name).
-    func field(_ key: Key) -> Field? {
-        let name = key.stringValue
-        return fields.first { $0.name == name }
+    var allKeys: [Key] {
+        var keys: [Key] = []
+        try? decoder.withBytes { buf in
+            var p = bodyStart
+            while case .value(let c) = try IonBinaryReader.nextChild(
+                buf, &p, end: bodyEnd, inStruct: true, atTopLevel: false)
+            {
+                if let text = decoder.reader.symbols.symbol(forID: c.fieldSID)?.text, let key = Key(stringValue: text) {
+                    keys.append(key)
+                }
+            }
+        }
+        return keys
     }
 
-    func child(_ key: Key) throws -> IonReaderDecoder {
-        guard let field = field(key) else {
+    func contains(_ key: Key) -> Bool { (try? field(key)) != nil }
+
+    /// The first field named as `key` (the mapping ``IonEncoder`` writes has one per name),
+    /// looked for from the field after the previous one found: fields read in the order they
+    /// were written cost one comparison each.
+    func field(_ key: Key) throws -> IonBinaryReader.Current? {
+        guard let i = try fieldIndex(key) else { return nil }
+        return decoder.fields[i]
+    }
+
+    /// Where ``field(_:)`` finds `key` in the decoder's `fields` (this struct's table is noted
+    /// again first if another struct at this depth took it since).
+    @inline(__always)
+    func fieldIndex(_ key: Key) throws -> Int? {
+        if depth >= decoder.tables.count || decoder.tables[depth].owner != bodyStart {
+            try decoder.noteFields(of: bodyStart..<bodyEnd, depth: depth)
+        }
+        let table = decoder.tables[depth]
+        let name = key.stringValue
+        var i = table.next
+        for _ in 0..<table.count {
+            if i == table.count { i = 0 }
+            if decoder.reader.symbols.text(forID: decoder.fields[table.start + i].fieldSID) == name {
+                decoder.tables[depth].next = i + 1
+                return table.start + i
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    func require(_ key: Key) throws -> IonBinaryReader.Current {
+        guard let i = try fieldIndex(key) else {
             throw DecodingError.keyNotFound(
                 key, .init(codingPath: codingPath, debugDescription: "no field named '\(key.stringValue)'"))
         }
-        var reader = base
-        reader.current = field.current
-        reader.pos = field.position
-        return IonReaderDecoder(reader: reader, codingPath: codingPath + [key], options: options)
+        return decoder.fields[i]
     }
 
-    func decodeNil(forKey key: Key) throws -> Bool { try child(key).reader.isNull }
+    func decodeNil(forKey key: Key) throws -> Bool { try require(key).isNull }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        if type == IonTimestamp.self, let value = fast(key, .timestamp, { try $0.timestampValue() }) {
-            return value as! T
+        let c = try require(key)
+        if !c.isNull {
+            // Timestamps and decimals are read in place, as the scalars below are; anything
+            // unexpected goes the general way, which reports it with its coding path.
+            @inline(__always) func same<U>(_ value: U) -> T { unsafeBitCast(value, to: T.self) }
+            switch ObjectIdentifier(type) {
+            case ObjectIdentifier(IonTimestamp.self) where c.type == .timestamp:
+                if let value = try? decoder.reader.bytes.withUnsafeBytes({
+                    try IonBinaryReader.decodeTimestamp($0, c)
+                }) {
+                    return same(value)
+                }
+            case ObjectIdentifier(IonDecimal.self) where c.type == .decimal:
+                if let value = try? decoder.reader.bytes.withUnsafeBytes({
+                    try IonBinaryReader.decodeDecimal($0, from: c.bodyStart, to: c.bodyEnd)
+                }) {
+                    return same(value)
+                }
+            default:
+                break
+            }
         }
-        if type == IonDecimal.self, let value = fast(key, .decimal, { try $0.decimalValue() }) { return value as! T }
-        let decoder = try child(key)
-        if decoder.reader.isNull, !(T.self is any ExpressibleByNilLiteral.Type) {
+        if c.isNull, !(T.self is any ExpressibleByNilLiteral.Type) {
             throw DecodingError.valueNotFound(
-                type, .init(codingPath: decoder.codingPath, debugDescription: "field '\(key.stringValue)' is null"))
+                type,
+                .init(codingPath: codingPath + [key], debugDescription: "field '\(key.stringValue)' is null"))
         }
-        return try decoder.unbox(type)
+        return try child(c, key) { try $0.unbox(type) }
     }
 
-    /// Reads the field for `key` through the shared cursor when it is a non-null `expected`;
-    /// `nil` otherwise, and the caller decodes it through a decoder of its own (which reports
-    /// the error with its coding path).
-    private func fast<T>(_ key: Key, _ expected: IonType, _ read: (inout IonBinaryReader) throws -> T) -> T? {
-        guard let field = field(key), field.current.type == expected, !field.current.isNull else { return nil }
-        cursor.reader.current = field.current
-        cursor.reader.pos = field.position
-        return try? read(&cursor.reader)
+    /// Runs `body` with the decoder on the field `c`.
+    @inline(__always)
+    private func child<R>(_ c: IonBinaryReader.Current, _ key: Key, _ body: (IonReaderDecoder) throws -> R) throws -> R
+    {
+        try decoder.withChild(c, key: key, depth: depth, ownPath: ownPath, body)
+    }
+
+    /// Reads the field for `key` in place when it is a non-null `expected`; anything else is
+    /// decoded through the single-value path, which converts or reports it with its coding path.
+    @inline(__always)
+    private func scalar<T: Decodable>(
+        _ type: T.Type, _ key: Key, _ expected: IonType,
+        _ read: (UnsafeRawBufferPointer, IonBinaryReader.Current) throws -> T
+    ) throws -> T {
+        let c = try require(key)
+        guard c.type == expected, !c.isNull else { return try child(c, key) { try $0.unbox(type) } }
+        do {
+            return try decoder.reader.bytes.withUnsafeBytes { try read($0, c) }
+        } catch {
+            // A malformed or out-of-range value: the single-value path names it with its path.
+            return try child(c, key) { try $0.unbox(type) }
+        }
     }
 
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
-        if let value = fast(key, .string, { try $0.stringValue() }) { return value }
-        return try child(key).decode(type)
+        try scalar(type, key, .string) { try IonBinaryReader.decodeString($0, $1) }
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
-        if let value = fast(key, .bool, { try $0.boolValue() }) { return value }
-        return try child(key).decode(type)
+        try scalar(type, key, .bool) { buf, c in buf[c.headerOffset] & 0x0F == 1 }
     }
 
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
-        if let value = fast(key, .int, { Int(exactly: try $0.int64Value()) }) ?? nil { return value }
-        return try child(key).decode(type)
+        try scalar(type, key, .int) { buf, c in
+            guard let v = try IonBinaryReader.decodeInt(buf, c).int64Value, let int = Int(exactly: v) else {
+                throw IonError(.numericOverflow, "int does not fit in Int", offset: c.offset)
+            }
+            return int
+        }
     }
 
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
-        if let value = fast(key, .int, { try $0.int64Value() }) { return value }
-        return try child(key).decode(type)
+        try scalar(type, key, .int) { buf, c in
+            guard let v = try IonBinaryReader.decodeInt(buf, c).int64Value else {
+                throw IonError(.numericOverflow, "int does not fit in Int64", offset: c.offset)
+            }
+            return v
+        }
     }
 
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
-        if let value = fast(key, .float, { try $0.doubleValue() }) { return value }
-        return try child(key).decode(type)
+        try scalar(type, key, .float) { IonBinaryReader.decodeFloat($0, $1) }
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        try child(key).container(keyedBy: type)
+        try child(try require(key), key) { try $0.keyedContainer(keyedBy: type, ownPath: $0.path) }
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try child(key).unkeyedContainer()
+        try child(try require(key), key) { try $0.listContainer(ownPath: $0.path) }
     }
 
     func superDecoder() throws -> any Decoder {
-        guard let key = Key(stringValue: "super"), let decoder = try? child(key) else {
-            return IonValueDecoderImpl(
-                value: .null, codingPath: codingPath + [IonCodingKey(stringValue: "super")], options: options)
-        }
-        return decoder
+        try superDecoder(forKey: Key(stringValue: "super") ?? IonReaderSuperKey.key())
     }
 
-    func superDecoder(forKey key: Key) throws -> any Decoder { try child(key) }
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        // A decoder of its own: the caller may keep it past this container's next lookup.
+        let sub = IonReaderDecoder(reader: decoder.reader, value: try require(key), options: decoder.options)
+        sub.path = codingPath + [key]
+        return sub
+    }
+}
+
+/// The `super` key when a container's key type has none.
+enum IonReaderSuperKey {
+    static func key<Key: CodingKey>() throws -> Key {
+        throw DecodingError.keyNotFound(
+            IonCodingKey(stringValue: "super"),
+            .init(codingPath: [], debugDescription: "the key type \(Key.self) has no 'super' key"))
+    }
 }
 
 struct IonReaderUnkeyedContainer: UnkeyedDecodingContainer {
-    /// Stepped into the list, its cursor on the next element (or at the end).
-    var reader: IonBinaryReader
-    let codingPath: [any CodingKey]
-    let options: IonDecoder
+    let decoder: IonReaderDecoder
+    /// The list's end and the position of the element after the current one.
+    let end: Int
+    var position: Int
+    /// The element under the cursor, `nil` at the end.
+    var current: IonBinaryReader.Current?
+    /// The list's depth: the length of its coding path.
+    let depth: Int
+    /// The coding path, for a container made by a `nested…Container` call.
+    let ownPath: [any CodingKey]?
     var currentIndex = 0
-    var isAtEnd: Bool
+
+    var codingPath: [any CodingKey] { ownPath ?? Array(decoder.path.prefix(depth)) }
+    var isAtEnd: Bool { current == nil }
     var count: Int? { nil }
 
-    init(list: IonBinaryReader, codingPath: [any CodingKey], options: IonDecoder) throws {
-        reader = list
-        try reader.stepIn()
-        isAtEnd = try reader.next() == nil
-        self.codingPath = codingPath
-        self.options = options
+    init(decoder: IonReaderDecoder, ownPath: [any CodingKey]?) throws {
+        self.decoder = decoder
+        self.ownPath = ownPath
+        depth = decoder.path.count
+        end = decoder.value.bodyEnd
+        position = decoder.value.bodyStart
+        try advance()
     }
 
-    /// A decoder for the element under the cursor; the cursor moves on to the next one.
-    mutating func next<T>(_ type: T.Type) throws -> IonReaderDecoder {
-        let path = codingPath + [IonCodingKey(index: currentIndex)]
-        guard !isAtEnd else {
+    private mutating func advance() throws {
+        let end = self.end
+        var p = position
+        current = try decoder.withBytes { buf in
+            guard
+                case .value(let c) = try IonBinaryReader.nextChild(
+                    buf, &p, end: end, inStruct: false, atTopLevel: false)
+            else { return nil }
+            return c
+        }
+        position = p
+    }
+
+    /// The element under the cursor; the cursor moves on to the next one.
+    private mutating func next<T>(_ type: T.Type) throws -> (IonBinaryReader.Current, IonIndexKey) {
+        let key = IonIndexKey(index: currentIndex)
+        guard let c = current else {
             throw DecodingError.valueNotFound(
-                type, .init(codingPath: path, debugDescription: "the list has only \(currentIndex) elements"))
+                type,
+                .init(codingPath: codingPath + [key], debugDescription: "the list has only \(currentIndex) elements"))
         }
-        let decoder = IonReaderDecoder(reader: reader, codingPath: path, options: options)
         currentIndex += 1
-        do { isAtEnd = try reader.next() == nil } catch {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: path, debugDescription: "\(error)", underlyingError: error))
-        }
-        return decoder
+        try advance()
+        return (c, key)
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, reader.isNull else { return false }
+        guard let c = current, c.isNull else { return false }
         _ = try next(Any.self)
         return true
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let decoder = try next(type)
-        if decoder.reader.isNull, !(T.self is any ExpressibleByNilLiteral.Type) {
+        let (c, key) = try next(type)
+        if c.isNull, !(T.self is any ExpressibleByNilLiteral.Type) {
             throw DecodingError.valueNotFound(
-                type, .init(codingPath: decoder.codingPath, debugDescription: "element is null"))
+                type, .init(codingPath: codingPath + [key], debugDescription: "element is null"))
         }
-        return try decoder.unbox(type)
+        return try decoder.withChild(c, key: key, depth: depth, ownPath: ownPath) { try $0.unbox(type) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        try next([String: Any].self).container(keyedBy: type)
+        let (c, key) = try next([String: Any].self)
+        return try decoder.withChild(c, key: key, depth: depth, ownPath: ownPath) {
+            try $0.keyedContainer(keyedBy: type, ownPath: $0.path)
+        }
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        try next([Any].self).unkeyedContainer()
+        let (c, key) = try next([Any].self)
+        return try decoder.withChild(c, key: key, depth: depth, ownPath: ownPath) {
+            try $0.listContainer(ownPath: $0.path)
+        }
     }
 
-    mutating func superDecoder() throws -> any Decoder { try next(Any.self) }
+    mutating func superDecoder() throws -> any Decoder {
+        let (c, key) = try next(Any.self)
+        let sub = IonReaderDecoder(reader: decoder.reader, value: c, options: decoder.options)
+        sub.path = codingPath + [key]
+        return sub
+    }
+}
+
+/// Where the fields of one struct lie in the decoder's `fields`, noted when a keyed container
+/// opens it.
+struct IonReaderFieldTable {
+    /// Where the struct's body starts (structs at one depth never share it); -1 for none.
+    var owner = -1
+    var start: Int
+    var count = 0
+    /// The entry after the last one found.
+    var next = 0
+
+    init(start: Int) { self.start = start }
+
+    var end: Int { start + count }
 }

@@ -44,6 +44,17 @@ package struct SymbolContext: Sendable {
         return importedSymbol(forID: sid)
     }
 
+    /// The text of a SID, or `nil` when the SID is out of range or its text is unknown: the
+    /// comparison of a field name with a known name, without making a symbol.
+    @inlinable
+    package func text(forID sid: Int) -> String? {
+        if sid >= localStart {
+            let i = sid - localStart
+            return i < localSymbols.count ? localSymbols[i] : nil
+        }
+        return symbol(forID: sid)?.text
+    }
+
     @usableFromInline
     func importedSymbol(forID sid: Int) -> IonSymbol? {
         for table in imports where sid >= table.firstSID && sid < table.firstSID + table.maxID {
