@@ -9,7 +9,8 @@
 // and Codable: codable-decode (IonDecoder straight from the bytes), codable-decode-tree (the
 // IonValue tree, then IonDecoder on each value), codable-decode-json (Foundation's JSONDecoder on
 // the same documents as JSON, timestamps and decimals as strings and Decimal), codable-encode
-// (IonEncoder to Ion binary) and codable-encode-json (JSONEncoder); codable-floor decodes the
+// (IonEncoder straight to Ion binary), codable-encode-tree (IonValues, then Ion binary) and
+// codable-encode-json (JSONEncoder); codable-floor decodes the
 // same number of licences from a decoder that reads nothing (every field a constant, every list
 // two elements): what Codable's own containers and calls cost, the floor of any decoder.
 import Foundation
@@ -200,10 +201,10 @@ for round in 0...rounds {
     case "codable-decode-json":
         sink &+= try JSONDecoder().decode([JSONLicence].self, from: json).count
     case "codable-encode":
+        sink &+= try IonEncoder().encodeAll(licences).count
+    case "codable-encode-tree":
         let encoder = IonEncoder()
-        var writer = IonBinaryWriter()
-        for licence in licences { try writer.write(try encoder.encodeValue(licence)) }
-        sink &+= try writer.finish().count
+        sink &+= try IonValue.encode(binary: licences.map { try encoder.encodeValue($0) }).count
     case "codable-encode-json":
         sink &+= try JSONEncoder().encode(jsonLicences).count
     case "write-text":

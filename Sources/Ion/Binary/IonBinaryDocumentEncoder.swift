@@ -11,12 +11,8 @@
 /// Symbols with unknown text from shared tables need the tables declared as imports, which only
 /// the writer does; ``encode(_:)`` returns `nil` for them.
 struct IonBinaryDocumentEncoder {
-    /// Local symbols in order of first use; the first has SID 10 (there are no imports).
-    private var symbols: [String] = []
-    /// The UTF-8 length of each symbol: a scan compares these, and text only when they match.
-    private var symbolLengths: [Int] = []
-    /// Symbol IDs by text, built only once a document has more symbols than a scan suits.
-    private var symbolIndex: [SymbolText: Int] = [:]
+    /// Local symbols in order of first use.
+    private var symbols = LocalSymbolAssignment()
     /// SIDs of field names, annotations and symbol values, in the order they are written.
     private var sids: [Int] = []
     /// Body lengths of containers and of bodies kept in `bodies`, and content lengths of
@@ -28,10 +24,6 @@ struct IonBinaryDocumentEncoder {
     private var nextLength = 0
     private var nextBody = 0
 
-    /// Field names of a typical document are found faster by comparing a few strings than by
-    /// hashing each one.
-    private static let scanLimit = 16
-
     /// `values` as one document (version marker, local symbol table, values); `nil` when a
     /// symbol with unknown text comes from a shared table.
     static func encode(_ values: some Sequence<IonValue>) -> [UInt8]? {
@@ -42,12 +34,12 @@ struct IonBinaryDocumentEncoder {
             valuesLength += length
         }
         var symbolsLength = 0
-        for symbol in encoder.symbols { symbolsLength += symbol.utf8.count + 2 }
+        for symbol in encoder.symbols.texts { symbolsLength += symbol.utf8.count + 2 }
         var out: [UInt8] = []
         // Room for the version marker, the table's headers and a few multi-byte symbol lengths.
         out.reserveCapacity(BinaryEncoding.versionMarker.count + 16 + symbolsLength + valuesLength)
         out.append(contentsOf: BinaryEncoding.versionMarker)
-        IonBinaryWriter.appendLocalSymbolTable(importsField: [], symbols: encoder.symbols, to: &out)
+        IonBinaryWriter.appendLocalSymbolTable(importsField: [], symbols: encoder.symbols.texts, to: &out)
         for value in values { encoder.write(value, to: &out) }
         return out
     }
@@ -140,32 +132,12 @@ struct IonBinaryDocumentEncoder {
     }
 
     private mutating func sid(for text: String) -> Int {
-        let length = text.utf8.count
-        if symbolIndex.isEmpty {
-            for i in symbolLengths.indices where symbolLengths[i] == length && SymbolText.same(symbols[i], text) {
-                return 10 + i
-            }
-        } else if let sid = symbolIndex[SymbolText(text)] {
-            return sid
+        if symbols.texts.isEmpty {
+            // Sized once for a typical document instead of growing 1, 2, 4, 8, 16.
+            sids.reserveCapacity(2 * LocalSymbolAssignment.scanLimit)
+            lengths.reserveCapacity(LocalSymbolAssignment.scanLimit)
         }
-        if let system = IonBinaryWriter.systemSID(text) { return system }
-        let sid = 10 + symbols.count
-        if symbols.isEmpty {
-            // Sized once for a typical document's field names instead of growing 1, 2, 4, 8, 16.
-            symbols.reserveCapacity(Self.scanLimit)
-            symbolLengths.reserveCapacity(Self.scanLimit)
-            sids.reserveCapacity(2 * Self.scanLimit)
-            lengths.reserveCapacity(Self.scanLimit)
-        }
-        symbols.append(text)
-        symbolLengths.append(length)
-        if !symbolIndex.isEmpty {
-            symbolIndex[SymbolText(text)] = sid
-        } else if symbols.count > Self.scanLimit {
-            symbolIndex.reserveCapacity(2 * symbols.count)
-            for (i, known) in symbols.enumerated() { symbolIndex[SymbolText(known)] = 10 + i }
-        }
-        return sid
+        return symbols.sid(for: text)
     }
 
     // MARK: Writing

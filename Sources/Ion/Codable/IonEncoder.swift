@@ -41,8 +41,27 @@ public struct IonEncoder: Sendable {
     }
 
     /// Encodes a value as an Ion binary document.
+    ///
+    /// The value is written straight to bytes, without building ``IonValue``s first; the bytes
+    /// are those of ``encodeValue(_:)`` encoded with `IonValue.encode(binary:)`.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        try IonValue.encode(binary: [try encodeValue(value)])
+        try encodeAll(CollectionOfOne(value))
+    }
+
+    /// Encodes each value as a top-level value of one Ion binary document (a stream of
+    /// documents, as ``IonDecoder/decodeAll(_:from:)`` reads them), with one symbol table.
+    ///
+    /// The values are written straight to bytes. An `encode(to:)` that a stream cannot follow
+    /// (one that writes to a container after writing past it, encodes a key twice, or asks for
+    /// a super encoder) is encoded through ``IonValue``s instead, with the same result as
+    /// `IonValue.encode(binary: values.map(encodeValue))`.
+    public func encodeAll<T: Encodable>(_ values: some Collection<T>) throws -> [UInt8] {
+        let writer = IonWriterEncoder(options: self)
+        for value in values {
+            try writer.encodeTopLevel(value)
+            if writer.needsTree { return try IonValue.encode(binary: values.map { try encodeValue($0) }) }
+        }
+        return writer.document()
     }
 
     /// Encodes a value as Ion text.
