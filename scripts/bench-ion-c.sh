@@ -10,7 +10,8 @@
 # means Swift is faster). Each process times ROUNDS rounds after one untimed warm-up and reports
 # its best round; the table keeps the best of the RUNS processes.
 #
-# Operations (both sides implement them; see harness.c): scan, read-scalars, tree, write-binary,
+# Operations (both sides implement them; see harness.c): scan, read-scalars, lazy-tree (Swift's
+# lazy tree read whole; ion-c, which has none, reads every scalar), tree, write-binary,
 # write-text. For a binary FILE the script also writes its compact text form (with the ion-c
 # harness) and runs the reading operations (scan, read-scalars, tree) on that as well.
 #
@@ -57,7 +58,7 @@ command -v "$cc" >/dev/null || skip "no C compiler ($cc); set CC."
 
 RUNS=${RUNS:-5}
 ROUNDS=${ROUNDS:-5}
-OPERATIONS=${OPERATIONS:-scan read-scalars tree write-binary write-text}
+OPERATIONS=${OPERATIONS:-scan read-scalars lazy-tree tree write-binary write-text}
 DOCUMENTS=${DOCUMENTS:-100000}
 SWIFT_SIDE=${SWIFT_SIDE:-$repo/Benchmarks/.build/release/IonCompare}
 cache=${BENCH_ION_C_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/swift-qldb/bench-ion-c}

@@ -71,6 +71,28 @@ struct IonTestsConformanceTests {
         }
     }
 
+    static let goodBinaryFiles = goodFiles.filter { $0.path.hasSuffix(".10n") }
+    static let badBinaryFiles = badFiles.filter { $0.path.hasSuffix(".10n") }
+
+    @Test(
+        "A good binary file read lazily materialises to what the reader decodes",
+        arguments: IonTestsConformanceTests.goodBinaryFiles)
+    func goodBinaryFileReadsLazily(_ file: ConformanceFile) throws {
+        let bytes = try ConformanceSuite.bytes(file.path)
+        let lazy = try IonLazyValue.decode(binary: bytes).map { try $0.materialize() }
+        #expect(lazy == (try IonValue.decode(binary: bytes)), "\(file.path)")
+    }
+
+    @Test(
+        "A bad binary file fails when read lazily and materialised",
+        arguments: IonTestsConformanceTests.badBinaryFiles)
+    func badBinaryFileFailsLazily(_ file: ConformanceFile) throws {
+        let bytes = try ConformanceSuite.bytes(file.path)
+        #expect(throws: IonError.self, "\(file.path)") {
+            for value in try IonLazyValue.decode(binary: bytes) { _ = try value.materialize() }
+        }
+    }
+
     /// The suite is whole: 289 good files (the skipped ones among them) and 496 bad ones.
     @Test("The suite holds 289 good files and 496 bad files; every skipped file is one of them")
     func suiteIsComplete() {

@@ -5,7 +5,8 @@
 //   IonCompare OPERATION FILE ROUNDS     prints "OPERATION BEST_NANOSECONDS_PER_ROUND"
 //
 // Operations: scan (visit every value), read-scalars (read every scalar too), tree (decode the
-// whole document into IonValues), write-binary and write-text (encode the tree, built once);
+// whole document into IonValues), lazy-tree (the whole document as IonLazyValues, then every
+// scalar in them read), write-binary and write-text (encode the tree, built once);
 // and Codable: codable-decode (IonDecoder straight from the bytes), codable-decode-tree (the
 // IonValue tree, then IonDecoder on each value), codable-decode-json (Foundation's JSONDecoder on
 // the same documents as JSON, timestamps and decimals as strings and Decimal), codable-encode
@@ -62,6 +63,29 @@ func visit(_ reader: inout IonBinaryReader, read: Bool, _ sink: inout Int) throw
         case .clob where read, .blob where read: sink &+= try reader.lobValue().count
         default: break
         }
+    }
+}
+
+/// Reads every scalar under a lazy value, as `visit` does under a reader.
+func visitLazy(_ value: IonLazyValue, _ sink: inout Int) throws {
+    sink &+= 1
+    if value.isNull { return }
+    switch value.type {
+    case .list, .sexp:
+        var elements = try value.elements()
+        while let element = try elements.next() { try visitLazy(element, &sink) }
+    case .struct:
+        var fields = try value.fields()
+        while let field = try fields.next() { try visitLazy(field, &sink) }
+    case .bool: sink &+= try value.boolValue() ? 1 : 0
+    case .int: sink &+= try value.intValue().signum
+    case .float: sink &+= Int(try value.doubleValue().sign == .minus ? 1 : 0)
+    case .decimal: sink &+= Int(try value.decimalValue().exponent)
+    case .timestamp: sink &+= try value.timestampValue().year
+    case .symbol: sink &+= try value.symbolValue().text?.utf8.count ?? 0
+    case .string: sink &+= try value.stringValue().utf8.count
+    case .clob, .blob: sink &+= try value.lobValue().count
+    case .null: break
     }
 }
 
@@ -184,6 +208,10 @@ for round in 0...rounds {
         try visit(&reader, read: operation == "read-scalars", &sink)
     case "tree":
         sink &+= try decodeTree().count
+    case "lazy-tree":
+        // The whole document as lazy values, then every scalar in them read.
+        guard isBinary else { fail("\(operation) reads Ion binary only") }
+        for value in try IonLazyValue.decode(binary: bytes) { try visitLazy(value, &sink) }
     case "write-binary":
         sink &+= try IonValue.encode(binary: tree).count
     case "codable-decode":
