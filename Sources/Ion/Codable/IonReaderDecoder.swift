@@ -125,10 +125,7 @@ final class IonReaderDecoder: Decoder {
                     buf, &p, end: body.upperBound, inStruct: true, atTopLevel: false)
                 {
                     guard field.fieldSID <= maxID else {
-                        throw IonError(
-                            .unknownSymbol,
-                            "field name symbol ID \(field.fieldSID) is not defined (the highest in scope is \(maxID))",
-                            offset: field.offset)
+                        throw reader.symbols.undefined(field.fieldSID, at: field.offset, role: "field name")
                     }
                     fields.append(field)
                 }

@@ -320,12 +320,14 @@ final class IonWriterEncoder: Encoder {
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         let (level, token) = valueContainer(type: 13)
         return KeyedEncodingContainer(
-            IonWriterKeyedContainer<Key>(encoder: self, level: level, token: token, depth: path.count, ownPath: nil))
+            IonWriterKeyedContainer<Key>(
+                place: .init(encoder: self, level: level, token: token, depth: path.count, ownPath: nil)))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         let (level, token) = valueContainer(type: 11)
-        return IonWriterUnkeyedContainer(encoder: self, level: level, token: token, depth: path.count, ownPath: nil)
+        return IonWriterUnkeyedContainer(
+            place: .init(encoder: self, level: level, token: token, depth: path.count, ownPath: nil))
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { self }
@@ -381,9 +383,10 @@ struct IonWriterOpenContainer {
     var count = 0
 }
 
-struct IonWriterKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+/// Where a container writes: its place among the encoder's open containers, and its coding path.
+struct IonWriterContainerPlace {
     let encoder: IonWriterEncoder
-    /// The struct's place among the open containers (-1 when the stream gave up) and identity.
+    /// The container's place among the open ones (-1 when the stream gave up) and identity.
     let level: Int
     let token: Int
     /// The length of the coding path, and the path itself for a nested container.
@@ -392,13 +395,38 @@ struct IonWriterKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     var codingPath: [any CodingKey] { ownPath ?? Array(encoder.path.prefix(depth)) }
 
+    /// Whether the container may be written to now (`IonWriterEncoder.enter`).
+    @inline(__always)
+    func enter() -> Bool { encoder.enter(level: level, token: token) }
+
+    /// A container of Ion type code `type` for the child at `key`, opened when its field name
+    /// or element was `written`; otherwise one that writes nothing.
+    func nested(_ type: UInt8, key: any CodingKey, written: Bool) -> IonWriterContainerPlace {
+        let opened = written ? encoder.openContainer(type: type) : -1
+        return IonWriterContainerPlace(
+            encoder: encoder, level: opened, token: opened >= 0 ? encoder.open[opened].token : -1, depth: depth + 1,
+            ownPath: codingPath + [key])
+    }
+
+    /// Writes the child value at `key`.
+    @inline(__always)
+    func box<T: Encodable>(_ value: T, key: any CodingKey) throws {
+        try encoder.withChild(key: key, depth: depth, ownPath: ownPath) { try $0.box(value) }
+    }
+}
+
+struct IonWriterKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let place: IonWriterContainerPlace
+    var encoder: IonWriterEncoder { place.encoder }
+    var codingPath: [any CodingKey] { place.codingPath }
+
     /// Writes `key` as the next field name; `false` when the stream cannot (then nothing is
     /// written and the tree encodes the values).
     @inline(__always)
     private func field(_ key: Key) -> Bool {
-        guard encoder.enter(level: level, token: token) else { return false }
+        guard place.enter() else { return false }
         let sid = encoder.symbols.sid(for: key.stringValue)
-        for i in encoder.open[level].fieldsStart..<encoder.fieldSIDs.count where encoder.fieldSIDs[i] == sid {
+        for i in encoder.open[place.level].fieldsStart..<encoder.fieldSIDs.count where encoder.fieldSIDs[i] == sid {
             // A key encoded again replaces the first in the tree.
             encoder.fallBack()
             return false
@@ -417,25 +445,18 @@ struct IonWriterKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     func encode(_ value: Int64, forKey key: Key) throws { if field(key) { encoder.write(int: value) } }
 
     func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        guard field(key) else { return }
-        try encoder.withChild(key: key, depth: depth, ownPath: ownPath) { try $0.box(value) }
+        if field(key) { try place.box(value, key: key) }
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey>
     {
-        let opened = field(key) ? encoder.openContainer(type: 13) : -1
-        return KeyedEncodingContainer(
-            IonWriterKeyedContainer<NestedKey>(
-                encoder: encoder, level: opened, token: opened >= 0 ? encoder.open[opened].token : -1,
-                depth: depth + 1, ownPath: codingPath + [key]))
+        KeyedEncodingContainer(
+            IonWriterKeyedContainer<NestedKey>(place: place.nested(13, key: key, written: field(key))))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let opened = field(key) ? encoder.openContainer(type: 11) : -1
-        return IonWriterUnkeyedContainer(
-            encoder: encoder, level: opened, token: opened >= 0 ? encoder.open[opened].token : -1, depth: depth + 1,
-            ownPath: codingPath + [key])
+        IonWriterUnkeyedContainer(place: place.nested(11, key: key, written: field(key)))
     }
 
     func superEncoder() -> any Encoder { encoder.discardingEncoder(codingPath + [IonCodingKey(stringValue: "super")]) }
@@ -443,27 +464,22 @@ struct IonWriterKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 }
 
 struct IonWriterUnkeyedContainer: UnkeyedEncodingContainer {
-    let encoder: IonWriterEncoder
-    /// The list's place among the open containers (-1 when the stream gave up) and identity.
-    let level: Int
-    let token: Int
-    /// The length of the coding path, and the path itself for a nested container.
-    let depth: Int
-    let ownPath: [any CodingKey]?
-
-    var codingPath: [any CodingKey] { ownPath ?? Array(encoder.path.prefix(depth)) }
+    let place: IonWriterContainerPlace
+    var encoder: IonWriterEncoder { place.encoder }
+    var codingPath: [any CodingKey] { place.codingPath }
 
     var count: Int {
-        guard level >= 0, level < encoder.open.count, encoder.open[level].token == token else { return 0 }
-        return encoder.open[level].count
+        let (level, open) = (place.level, encoder.open)
+        guard level >= 0, level < open.count, open[level].token == place.token else { return 0 }
+        return open[level].count
     }
 
     /// Makes room for the next element; its key, or `nil` when the stream cannot write it.
     @inline(__always)
     private func element() -> IonIndexKey? {
-        guard encoder.enter(level: level, token: token) else { return nil }
-        encoder.open[level].count += 1
-        return IonIndexKey(index: encoder.open[level].count - 1)
+        guard place.enter() else { return nil }
+        encoder.open[place.level].count += 1
+        return IonIndexKey(index: encoder.open[place.level].count - 1)
     }
 
     func encodeNil() throws { if element() != nil { encoder.writeNull() } }
@@ -473,25 +489,20 @@ struct IonWriterUnkeyedContainer: UnkeyedEncodingContainer {
     func encode(_ value: Int) throws { if element() != nil { encoder.write(int: Int64(value)) } }
 
     func encode<T: Encodable>(_ value: T) throws {
-        guard let key = element() else { return }
-        try encoder.withChild(key: key, depth: depth, ownPath: ownPath) { try $0.box(value) }
+        if let key = element() { try place.box(value, key: key) }
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let key = element()
-        let opened = key != nil ? encoder.openContainer(type: 13) : -1
         return KeyedEncodingContainer(
             IonWriterKeyedContainer<NestedKey>(
-                encoder: encoder, level: opened, token: opened >= 0 ? encoder.open[opened].token : -1,
-                depth: depth + 1, ownPath: codingPath + [key ?? IonIndexKey(index: 0)]))
+                place: place.nested(13, key: key ?? IonIndexKey(index: count), written: key != nil)))
     }
 
     func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let key = element()
-        let opened = key != nil ? encoder.openContainer(type: 11) : -1
         return IonWriterUnkeyedContainer(
-            encoder: encoder, level: opened, token: opened >= 0 ? encoder.open[opened].token : -1, depth: depth + 1,
-            ownPath: codingPath + [key ?? IonIndexKey(index: 0)])
+            place: place.nested(11, key: key ?? IonIndexKey(index: count), written: key != nil))
     }
 
     func superEncoder() -> any Encoder { encoder.discardingEncoder(codingPath + [IonIndexKey(index: count)]) }

@@ -244,11 +244,6 @@ final class IonLazyInput: Sendable {
     }
 
     func symbol(_ sid: Int, at offset: Int, role: String) throws -> IonSymbol {
-        guard let symbol = symbols.symbol(forID: sid) else {
-            throw IonError(
-                .unknownSymbol, "\(role) symbol ID \(sid) is not defined (the highest in scope is \(symbols.maxID))",
-                offset: offset)
-        }
-        return symbol
+        try symbols.resolve(sid, at: offset, role: role)
     }
 }

@@ -55,6 +55,21 @@ package struct SymbolContext: Sendable {
         return symbol(forID: sid)?.text
     }
 
+    /// The symbol for a SID read at `offset` as a `role` ("field name", "annotation", …).
+    ///
+    /// - Throws: ``IonError/Code/unknownSymbol`` naming the SID and the highest in scope.
+    package func resolve(_ sid: Int, at offset: Int, role: String) throws(IonError) -> IonSymbol {
+        guard let symbol = symbol(forID: sid) else { throw undefined(sid, at: offset, role: role) }
+        return symbol
+    }
+
+    /// The error for a SID beyond the highest in scope.
+    package func undefined(_ sid: Int, at offset: Int, role: String) -> IonError {
+        IonError(
+            .unknownSymbol, "\(role) symbol ID \(sid) is not defined (the highest in scope is \(maxID))", offset: offset
+        )
+    }
+
     @usableFromInline
     func importedSymbol(forID sid: Int) -> IonSymbol? {
         for table in imports where sid >= table.firstSID && sid < table.firstSID + table.maxID {
