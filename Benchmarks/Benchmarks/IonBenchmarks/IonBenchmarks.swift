@@ -76,6 +76,47 @@ let benchmarks: @Sendable () -> Void = {
             for value in values { blackHole(try decoder.decode(LicenceDataset.Licence.self, from: value)) }
         }
     }
+
+    // Codable straight from and to the bytes, no IonValue tree (IonDecoder.decodeAll,
+    // IonEncoder.encodeAll).
+    Benchmark("CodableDecodeBinaryDirect") { benchmark in
+        let decoder = IonDecoder()
+        for _ in benchmark.scaledIterations {
+            blackHole(try decoder.decodeAll(LicenceDataset.Licence.self, from: binary))
+        }
+    }
+
+    Benchmark("CodableEncodeBinaryDirect") { benchmark in
+        let encoder = IonEncoder()
+        for _ in benchmark.scaledIterations {
+            blackHole(try encoder.encodeAll(licences))
+        }
+    }
+
+    // The document as lazy values, every scalar in them read (IonLazyValue).
+    Benchmark("IonBinaryLazyReadAll") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var count = 0
+            for value in try IonLazyValue.decode(binary: binary) { try readAll(value, &count) }
+            blackHole(count)
+        }
+    }
+}
+
+/// Reads every scalar under a lazy value.
+func readAll(_ value: IonLazyValue, _ count: inout Int) throws {
+    count += 1
+    if value.isNull { return }
+    switch value.type {
+    case .list, .sexp, .struct:
+        var children = value.type == .struct ? try value.fields() : try value.elements()
+        while let child = try children.next() { try readAll(child, &count) }
+    case .string: count += try value.stringValue().utf8.count
+    case .int: count += try value.intValue().signum
+    case .timestamp: count += try value.timestampValue().year
+    case .decimal: count += Int(try value.decimalValue().exponent)
+    default: _ = try value.materialize()
+    }
 }
 
 /// Visits every value without decoding it.
