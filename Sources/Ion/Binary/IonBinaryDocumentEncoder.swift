@@ -131,8 +131,9 @@ struct IonBinaryDocumentEncoder {
         }
     }
 
+    @inline(__always)
     private mutating func sid(for text: String) -> Int {
-        if symbols.texts.isEmpty {
+        if sids.isEmpty {
             // Sized once for a typical document instead of growing 1, 2, 4, 8, 16.
             sids.reserveCapacity(2 * LocalSymbolAssignment.scanLimit)
             lengths.reserveCapacity(LocalSymbolAssignment.scanLimit)

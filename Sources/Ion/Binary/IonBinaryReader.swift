@@ -255,13 +255,23 @@ public struct IonBinaryReader: Sendable {
         var bodyEnd: Int
     }
 
-    /// The type of a type code (the high nibble of a type descriptor). `IonType`'s raw values are
-    /// the type codes, but for negative ints (3, an int) and annotation wrappers (14, never
-    /// asked for: the wrapped value's code is used).
     @usableFromInline
-    @inline(__always)
     static func ionType(forTypeCode t: UInt8) -> IonType {
-        IonType(rawValue: t == 3 ? 2 : min(t, 13)).unsafelyUnwrapped
+        switch t {
+        case 0: .null
+        case 1: .bool
+        case 2, 3: .int
+        case 4: .float
+        case 5: .decimal
+        case 6: .timestamp
+        case 7: .symbol
+        case 8: .string
+        case 9: .clob
+        case 10: .blob
+        case 11: .list
+        case 12: .sexp
+        default: .struct
+        }
     }
 
     /// Parses the type descriptor (and length) at `p`, checking the length against `end`.

@@ -15,6 +15,7 @@ struct LocalSymbolAssignment {
     static let scanLimit = 16
 
     /// The ID of `text`, given the next local ID if it has none yet.
+    @inline(__always)
     mutating func sid(for text: String) -> Int {
         let length = text.utf8.count
         if index.isEmpty {
@@ -24,6 +25,11 @@ struct LocalSymbolAssignment {
         } else if let sid = index[SymbolText(text)] {
             return sid
         }
+        return assign(text, length: length)
+    }
+
+    /// The ID of a text not yet among the local symbols: a system symbol's, or the next local one.
+    private mutating func assign(_ text: String, length: Int) -> Int {
         if let system = IonBinaryWriter.systemSID(text) { return system }
         let sid = 10 + texts.count
         if texts.isEmpty {
