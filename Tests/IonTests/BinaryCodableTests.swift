@@ -177,6 +177,32 @@ import Testing
         }
     }
 
+    /// A struct of 40 fields at each of 12 levels: more fields and depths than the decoder's
+    /// tables first hold, so they grow while entries are in use.
+    struct Level: Decodable, Equatable {
+        var values: [String: Int]
+        var inner: [Level]
+    }
+
+    @Test func wideAndDeepStructsOutgrowTheFieldTables() throws {
+        func level(_ depth: Int) -> IonValue {
+            var values = IonStruct()
+            for i in 0..<40 { values["f\(i)"] = .int(depth * 100 + i) }
+            return ["values": .struct(values), "inner": depth == 0 ? [] : [level(depth - 1)]]
+        }
+        let document = level(11)
+        let bytes = try IonValue.encode(binary: [document])
+        let decoded = try IonDecoder().decode(Level.self, from: bytes)
+        #expect(decoded == (try IonDecoder().decode(Level.self, from: document)))
+        var depth = 0
+        var current = decoded
+        while let next = current.inner.first {
+            depth += 1
+            current = next
+        }
+        #expect(depth == 11 && current.values["f39"] == 39 && decoded.values["f0"] == 1_100)
+    }
+
     @Test func aFieldNameWithNoSymbolIsDataCorrupted() throws {
         // {$99: 1}: a struct whose one field names a symbol ID no table defines.
         let bytes: [UInt8] = [0xE0, 0x01, 0x00, 0xEA, 0xD3, 0xE3, 0x21, 0x01]

@@ -23,16 +23,23 @@ final class IonReaderDecoder: Decoder {
     @exclusivity(unchecked) var value: IonBinaryReader.Current
     /// The coding path of `value`.
     @exclusivity(unchecked) var path: [any CodingKey] = []
-    /// The fields that keyed containers noted: the tables of all depths one after another.
-    @exclusivity(unchecked) var fields: [IonBinaryReader.Current] = []
-    /// For each depth, which struct's fields lie where in `fields`. The tables are contiguous:
-    /// each starts where the one a depth above ends.
-    @exclusivity(unchecked) var tables: [IonReaderFieldTable] = []
+    /// The fields that keyed containers noted: the tables of all depths one after another
+    /// (entries past the deepest table's end are left from earlier structs).
+    @exclusivity(unchecked) var fields = IonReaderScratch<IonBinaryReader.Current>(capacity: 32)
+    /// For each depth below `tableCount`, which struct's fields lie where in `fields`. The
+    /// tables are contiguous: each starts where the one a depth above ends.
+    @exclusivity(unchecked) var tables = IonReaderScratch<IonReaderFieldTable>(capacity: 8)
+    @exclusivity(unchecked) var tableCount = 0
 
     init(reader: IonBinaryReader, value: IonBinaryReader.Current, options: IonDecoder) {
         self.reader = reader
         self.value = value
         self.options = options
+    }
+
+    deinit {
+        fields.deallocate()
+        tables.deallocate()
     }
 
     var codingPath: [any CodingKey] { path }
@@ -111,13 +118,17 @@ final class IonReaderDecoder: Decoder {
     /// every field's header and name (as the tree decoder does, so that a malformed field is
     /// reported even when nothing asks for it).
     func noteFields(of body: Range<Int>, depth: Int) throws {
-        while tables.count <= depth { tables.append(IonReaderFieldTable(start: tables.last?.end ?? 0)) }
+        while tableCount <= depth {
+            tables.reserve(tableCount + 1)
+            tables[tableCount] = IonReaderFieldTable(start: tableCount == 0 ? 0 : tables[tableCount - 1].end)
+            tableCount += 1
+        }
         let start = tables[depth].start
         // The tables deeper than this one lie after it: they belong to structs done with (or are
         // noted again when used), and are emptied below.
-        if fields.count > start { fields.removeLast(fields.count - start) }
         tables[depth].owner = -1
         let maxID = reader.symbols.maxID
+        var end = start
         do {
             try withBytes { buf in
                 var p = body.lowerBound
@@ -127,20 +138,18 @@ final class IonReaderDecoder: Decoder {
                     guard field.fieldSID <= maxID else {
                         throw reader.symbols.undefined(field.fieldSID, at: field.offset, role: "field name")
                     }
-                    fields.append(field)
+                    fields.reserve(end + 1)
+                    fields[end] = field
+                    end += 1
                 }
             }
         } catch {
             // Malformed: this table and the deeper ones are left empty (a caller may go on).
-            fields.removeLast(fields.count - start)
-            for d in depth..<tables.count { tables[d] = IonReaderFieldTable(start: start) }
+            for d in depth..<tableCount { tables[d] = IonReaderFieldTable(start: start) }
             throw error
         }
-        let count = fields.count - start
-        tables[depth].owner = body.lowerBound
-        tables[depth].count = count
-        tables[depth].next = 0
-        for d in depth + 1..<tables.count { tables[d] = IonReaderFieldTable(start: start + count) }
+        tables[depth] = IonReaderFieldTable(owner: body.lowerBound, start: start, count: end - start)
+        for d in depth + 1..<tableCount { tables[d] = IonReaderFieldTable(start: end) }
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -302,7 +311,7 @@ struct IonReaderKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// again first if another struct at this depth took it since).
     @inline(__always)
     func fieldIndex(_ key: Key) throws -> Int? {
-        if depth >= decoder.tables.count || decoder.tables[depth].owner != bodyStart {
+        if depth >= decoder.tableCount || decoder.tables[depth].owner != bodyStart {
             try decoder.noteFields(of: bodyStart..<bodyEnd, depth: depth)
         }
         let table = decoder.tables[depth]
@@ -546,7 +555,54 @@ struct IonReaderFieldTable {
     /// The entry after the last one found.
     var next = 0
 
-    init(start: Int) { self.start = start }
+    init(owner: Int = -1, start: Int, count: Int = 0) {
+        self.owner = owner
+        self.start = start
+        self.count = count
+    }
 
     var end: Int { start + count }
+}
+
+/// A growable array of plain values (no references: copied as bytes) that its owner frees: its
+/// entries are read and written through a pointer, with none of an `Array`'s uniqueness checks.
+/// The owner writes an entry before it reads it; reading one never written is refused.
+struct IonReaderScratch<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    /// The entries below this were written at least once.
+    private var written = 0
+
+    init(capacity: Int) {
+        precondition(_isPOD(Element.self), "IonReaderScratch holds plain values only")
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    /// Makes room for `count` entries.
+    @inline(__always)
+    mutating func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        let grown = max(count, 2 * capacity)
+        let moved = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+        moved.moveInitialize(from: base, count: written)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get {
+            precondition(index >= 0 && index < written, "entry \(index) was never written")
+            return base[index]
+        }
+        set {
+            precondition(index >= 0 && index < capacity && index <= written, "entry \(index) is out of place")
+            (base + index).initialize(to: newValue)
+            if index == written { written += 1 }
+        }
+    }
+
+    func deallocate() { base.deallocate() }
 }
