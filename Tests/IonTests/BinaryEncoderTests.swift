@@ -111,15 +111,19 @@ import Testing
                 throw Refused()
             }
         }
-        let useSuper: Bool
+        enum Way { case superEncoder, caughtFailure, caughtDate }
+        let way: Way
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(1, forKey: .kept)
-            if useSuper {
+            switch way {
+            case .superEncoder:
                 var single = c.superEncoder().singleValueContainer()
                 try single.encode("from super")
-            } else {
+            case .caughtFailure:
                 _ = try? c.encode(Failing(), forKey: .failed)
+            case .caughtDate:
+                _ = try? c.encode(Date(timeIntervalSince1970: .infinity), forKey: .failed)
             }
         }
     }
@@ -133,15 +137,13 @@ import Testing
         #expect(outOfOrder == (try Self.treeBytes([OutOfOrder()])))
         #expect(try IonValue.decode(binary: outOfOrder) == [["first": ["x": true], "second": [1, 2], "last": "end"]])
 
-        for useSuper in [true, false] {
-            let value = SuperAndCaught(useSuper: useSuper)
-            let bytes = try IonEncoder().encodeAll([RepeatedKey(), RepeatedKey()].map { _ in value })
-            #expect(bytes == (try Self.treeBytes([value, value])))
+        for way in [SuperAndCaught.Way.superEncoder, .caughtFailure, .caughtDate] {
+            let value = SuperAndCaught(way: way)
+            let bytes = try IonEncoder().encodeAll([value, value])
+            #expect(bytes == (try Self.treeBytes([value, value])), "\(way)")
+            let expected: IonValue = way == .superEncoder ? ["kept": 1, "super": "from super"] : ["kept": 1]
+            #expect(try IonValue.decode(binary: bytes) == [expected, expected], "\(way)")
         }
-        #expect(
-            try IonValue.decode(binary: IonEncoder().encode(SuperAndCaught(useSuper: true)))
-                == [["kept": 1, "super": "from super"]])
-        #expect(try IonValue.decode(binary: IonEncoder().encode(SuperAndCaught(useSuper: false))) == [["kept": 1]])
     }
 
     @Test func errorsNameTheirPath() throws {

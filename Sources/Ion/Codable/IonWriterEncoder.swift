@@ -67,7 +67,6 @@ final class IonWriterEncoder: Encoder {
 
     /// Writes `value` as one value: natively for the types Ion has, else through `encode(to:)`.
     func box<T: Encodable>(_ value: T) throws {
-        if try writeNative(value) { return }
         let savedStart = valueStart
         let savedLevel = valueLevel
         valueStart = out.count
@@ -77,10 +76,11 @@ final class IonWriterEncoder: Encoder {
             valueLevel = savedLevel
         }
         do {
+            if try writeNative(value) { return }
             try value.encode(to: self)
         } catch {
-            // The tree drops a value whose encoding failed; if the caller catches the error and
-            // goes on, only the tree writes what it would.
+            // The tree drops a value whose encoding failed (its field name with it); if the
+            // caller catches the error and goes on, only the tree writes what it would.
             needsTree = true
             throw error
         }
