@@ -22,16 +22,22 @@ extension IonBinaryReader {
     /// The annotations of the value under the cursor, in order.
     public func annotations() throws -> [IonSymbol] {
         guard let c = current, c.annotationStart < c.annotationEnd else { return [] }
-        return try bytes.withUnsafeBytes { buf in
-            var result: [IonSymbol] = []
-            var p = c.annotationStart
-            while p < c.annotationEnd {
-                let at = p
-                let sid = try BinaryPrimitives.readVarUInt(buf, &p, end: c.annotationEnd, what: "an annotation")
-                result.append(try resolve(sid, at: at, role: "annotation"))
-            }
-            return result
+        return try bytes.withUnsafeBytes { try Self.annotations($0, of: c, symbols: symbols) }
+    }
+
+    /// The annotations of the value `c`, resolved through `symbols` (the reader, its tree and
+    /// lazy values all read them here).
+    static func annotations(_ buf: UnsafeRawBufferPointer, of c: Current, symbols: SymbolContext) throws
+        -> [IonSymbol]
+    {
+        var result: [IonSymbol] = []
+        var p = c.annotationStart
+        while p < c.annotationEnd {
+            let at = p
+            let sid = try BinaryPrimitives.readVarUInt(buf, &p, end: c.annotationEnd, what: "an annotation")
+            result.append(try symbols.resolve(sid, at: at, role: "annotation"))
         }
+        return result
     }
 
     @inline(__always)

@@ -13,14 +13,7 @@ extension IonBinaryReader {
 
     private mutating func materialise(_ buf: UnsafeRawBufferPointer, _ c: Current, depth: Int) throws -> IonValue {
         var annotations: [IonSymbol] = []
-        if c.annotationStart < c.annotationEnd {
-            var p = c.annotationStart
-            while p < c.annotationEnd {
-                let at = p
-                let sid = try BinaryPrimitives.readVarUInt(buf, &p, end: c.annotationEnd, what: "an annotation")
-                annotations.append(try resolve(sid, at: at, role: "annotation"))
-            }
-        }
+        if c.annotationStart < c.annotationEnd { annotations = try Self.annotations(buf, of: c, symbols: symbols) }
         if c.isNull { return IonValue(.null(c.type), annotations: annotations) }
         let content: IonValue.Content
         switch c.type {

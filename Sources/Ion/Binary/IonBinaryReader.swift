@@ -183,6 +183,17 @@ public struct IonBinaryReader: Sendable {
         return .end
     }
 
+    /// The next value inside a container (NOP padding skipped), or `nil` at its end.
+    @inline(__always)
+    static func nextValue(_ buf: UnsafeRawBufferPointer, _ pos: inout Int, end: Int, inStruct: Bool) throws(IonError)
+        -> Current?
+    {
+        guard case .value(let c) = try nextChild(buf, &pos, end: end, inStruct: inStruct, atTopLevel: false) else {
+            return nil
+        }
+        return c
+    }
+
     @usableFromInline
     mutating func readVersionMarker(_ buf: UnsafeRawBufferPointer) throws {
         guard end - pos >= 4 else { throw IonError.truncated("an Ion version marker", at: pos) }

@@ -483,13 +483,7 @@ struct IonReaderUnkeyedContainer: UnkeyedDecodingContainer {
     private mutating func advance() throws {
         let end = self.end
         var p = position
-        current = try decoder.withBytes { buf in
-            guard
-                case .value(let c) = try IonBinaryReader.nextChild(
-                    buf, &p, end: end, inStruct: false, atTopLevel: false)
-            else { return nil }
-            return c
-        }
+        current = try decoder.withBytes { try IonBinaryReader.nextValue($0, &p, end: end, inStruct: false) }
         position = p
     }
 

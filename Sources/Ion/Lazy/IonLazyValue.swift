@@ -60,16 +60,7 @@ public struct IonLazyValue: Sendable {
     /// The value's annotations, in order.
     public func annotations() throws -> [IonSymbol] {
         guard current.annotationStart < current.annotationEnd else { return [] }
-        return try input.withBytes { buf in
-            var result: [IonSymbol] = []
-            var p = current.annotationStart
-            while p < current.annotationEnd {
-                let at = p
-                let sid = try BinaryPrimitives.readVarUInt(buf, &p, end: current.annotationEnd, what: "an annotation")
-                result.append(try input.symbol(sid, at: at, role: "annotation"))
-            }
-            return result
-        }
+        return try input.withBytes { try IonBinaryReader.annotations($0, of: current, symbols: input.symbols) }
     }
 
     // MARK: Scalars
@@ -214,13 +205,7 @@ public struct IonLazyChildren: Sendable {
         let end = self.end
         let inStruct = self.inStruct
         var p = position
-        let found = try input.withBytes { buf -> IonBinaryReader.Current? in
-            guard
-                case .value(let c) = try IonBinaryReader.nextChild(
-                    buf, &p, end: end, inStruct: inStruct, atTopLevel: false)
-            else { return nil }
-            return c
-        }
+        let found = try input.withBytes { try IonBinaryReader.nextValue($0, &p, end: end, inStruct: inStruct) }
         position = p
         return found.map { IonLazyValue(input, $0) }
     }
