@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(name: "IonTests", dependencies: ["Ion"]),
         .testTarget(name: "QLDBPrimitivesTests", dependencies: ["QLDBPrimitives", "QLDBCrypto"]),
         .testTarget(name: "IonConformanceTests", dependencies: ["Ion", "SharedFixtures"]),
-        .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash", "SharedFixtures"]),
+        .testTarget(name: "IonHashTests", dependencies: ["Ion", "IonHash", "QLDBCrypto", "SharedFixtures"]),
         .testTarget(name: "QLDBHashingTests", dependencies: ["Ion", "QLDBHashing", "SharedFixtures"]),
         .testTarget(
             name: "SigV4Tests",

@@ -27,7 +27,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "IonCompare",
-            dependencies: ["LicenceDataset", .product(name: "Ion", package: "swift-qldb")]
+            dependencies: [
+                "LicenceDataset", .product(name: "Ion", package: "swift-qldb"),
+                .product(name: "IonHash", package: "swift-qldb"),
+            ]
         ),
         .executableTarget(
             name: "IonBenchmarks",

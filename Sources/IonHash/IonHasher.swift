@@ -1,4 +1,5 @@
 import Ion
+import QLDBCrypto
 
 /// Ion Hash 1.0: a hash of an Ion value that depends only on its data model.
 ///
@@ -99,16 +100,20 @@ extension IonHasher where Function == SHA256IonHash {
     // call code specialised for SHA-256 in this module, instead of the generic code, which
     // reaches every hash update through witness tables.
 
+    // Each SHA-256's input is gathered whole and hashed in one call (`SHA256TreeHash`).
+
     /// The Ion hash of a value.
     public func digest(of value: IonValue) -> [UInt8] {
-        var hasher = hashing(value)
-        return hasher.finalize()
+        [UInt8](unsafeUninitializedCapacity: SHA256Hasher.byteCount) { buffer, count in
+            SHA256TreeHash.with { $0.digest(of: value, into: UnsafeMutableRawPointer(buffer.baseAddress!)) }
+            count = SHA256Hasher.byteCount
+        }
     }
 
     /// The Ion hash of a value, written to the start of `buffer` (32 bytes or more).
     public func digest(of value: IonValue, into buffer: UnsafeMutableRawBufferPointer) {
-        var hasher = hashing(value)
-        hasher.finalize(into: buffer)
+        precondition(buffer.count >= SHA256Hasher.byteCount, "a SHA-256 digest does not fit in \(buffer.count) bytes")
+        SHA256TreeHash.with { $0.digest(of: value, into: buffer.baseAddress!) }
     }
 }
 

@@ -127,6 +127,56 @@ public struct SHA256Hasher {
         #endif
     }
 
+    /// The room ``hash(paddingInPlace:count:into:)`` needs after a message: its padding.
+    public static let paddingRoom = 72
+
+    /// The SHA-256 of the `count` bytes at `message`, written to the start of `out` (32 bytes,
+    /// not overlapping the message and its padding). The padding (`0x80`, zeros, the length in
+    /// bits) is written in place after the message, so the `paddingRoom` bytes after it must be
+    /// writable and hold nothing the caller needs.
+    ///
+    /// On Linux the padded blocks go to libcrypto's `SHA256_Update` in one call, which compresses
+    /// whole blocks straight from the buffer, and the digest is read from the context's state:
+    /// no `SHA256_Final`, whose own padding, copy and wiping of the context cost as much as a
+    /// short message's compression.
+    @inlinable
+    public static func hash(
+        paddingInPlace message: UnsafeMutableRawPointer, count: Int, into out: UnsafeMutableRawPointer
+    ) {
+        #if canImport(CLibCrypto)
+        message.storeBytes(of: 0x80, toByteOffset: count, as: UInt8.self)
+        let lengthOffset = count + 1 + (55 &- count) & 63
+        // Zeros a word at a time; the last word may run up to 7 bytes into the length field,
+        // which is written next.
+        var zero = count + 1
+        while zero < lengthOffset {
+            message.storeBytes(of: UInt64(0), toByteOffset: zero, as: UInt64.self)
+            zero += 8
+        }
+        message.storeBytes(of: (UInt64(count) &* 8).bigEndian, toByteOffset: lengthOffset, as: UInt64.self)
+        let padded = lengthOffset + 8
+        // The state SHA256_Init sets, without the call and its second zeroing: the initial hash
+        // value of FIPS 180-4, 5.3.3, no bytes counted, a 32-byte digest.
+        var context = SHA256_CTX()
+        context.h = (
+            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+        )
+        context.md_len = 32
+        SHA256_Update(&context, message, padded)
+        // The state words big-endian, two per store: callers read digests back as 64-bit words,
+        // and a load spanning two smaller stores cannot be forwarded from them.
+        let h = context.h
+        out.storeBytes(of: (UInt64(h.0) << 32 | UInt64(h.1)).bigEndian, toByteOffset: 0, as: UInt64.self)
+        out.storeBytes(of: (UInt64(h.2) << 32 | UInt64(h.3)).bigEndian, toByteOffset: 8, as: UInt64.self)
+        out.storeBytes(of: (UInt64(h.4) << 32 | UInt64(h.5)).bigEndian, toByteOffset: 16, as: UInt64.self)
+        out.storeBytes(of: (UInt64(h.6) << 32 | UInt64(h.7)).bigEndian, toByteOffset: 24, as: UInt64.self)
+        #else
+        hash(
+            UnsafeRawBufferPointer(start: message, count: count),
+            into: UnsafeMutableRawBufferPointer(start: out, count: 32))
+        #endif
+    }
+
     /// Calls `body` with the SHA-256 of `bytes`, held on the stack.
     @inlinable @inline(__always)
     public static func withHash<R>(

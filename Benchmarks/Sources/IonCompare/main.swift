@@ -14,9 +14,21 @@
 // codable-encode-json (JSONEncoder); codable-floor decodes the
 // same number of licences from a decoder that reads nothing (every field a constant, every list
 // two elements): what Codable's own containers and calls cost, the floor of any decoder.
+// Ion Hash: hash (the SHA-256 Ion hash of each document of the tree, built once), hash-reader
+// (each document hashed while reading the binary, no tree) and hash-bound (the exact inputs of
+// every SHA-256 those hashes compute, recorded once, hashed again with libcrypto's
+// SHA256_Init/Update/Final on an inline context: the SHA-256 bound Ion Hash is measured against;
+// it prints the hashes and compression blocks per document to standard error). Ion Hash itself
+// pads each input in place and skips SHA256_Final, so its SHA-256 work costs less than the bound.
 import Foundation
 import Ion
+import IonHash
 import LicenceDataset
+import Synchronization
+
+#if canImport(CLibCrypto)
+import CLibCrypto
+#endif
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("IonCompare: \(message)\n".utf8))
@@ -183,7 +195,61 @@ final class FloorDecoder: Decoder, SingleValueDecodingContainer {
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try unbox(type) }
 }
 
-let tree = operation.hasPrefix("write") || operation.hasPrefix("codable") ? try decodeTree() : []
+/// SHA-256 that keeps every message it hashes, for `hash-bound`: Ion Hash's own inputs, byte for byte.
+struct RecordingSHA256: IonHashFunction {
+    final class Messages: Sendable {
+        let recorded = Mutex<[[UInt8]]>([])
+    }
+    let messages = Messages()
+
+    func makeHasher() -> Hasher { Hasher(messages: messages) }
+
+    struct Hasher: IonHashFunctionHasher {
+        let messages: Messages
+        var input: [UInt8] = []
+
+        mutating func update(_ bytes: UnsafeRawBufferPointer) { input.append(contentsOf: bytes) }
+
+        mutating func finalize() -> [UInt8] {
+            let message = input
+            messages.recorded.withLock { $0.append(message) }
+            var hasher = SHA256IonHash().makeHasher()
+            message.withUnsafeBytes { hasher.update($0) }
+            return hasher.finalize()
+        }
+    }
+}
+
+/// The SHA-256 messages of every document's Ion hash, end to end, and where each ends.
+func recordHashInputs(_ documents: [IonValue]) -> (bytes: [UInt8], ends: [Int]) {
+    let recording = RecordingSHA256()
+    let hasher = IonHasher(recording)
+    for document in documents {
+        let digest = hasher.digest(of: document)
+        guard digest == IonHasher.sha256.digest(of: document) else { fail("the recorded hash differs") }
+    }
+    var bytes: [UInt8] = []
+    var ends: [Int] = []
+    for message in recording.messages.recorded.withLock({ $0 }) {
+        bytes.append(contentsOf: message)
+        ends.append(bytes.count)
+    }
+    return (bytes, ends)
+}
+
+let tree =
+    operation.hasPrefix("write") || operation.hasPrefix("codable") || operation.hasPrefix("hash")
+    ? try decodeTree() : []
+let hashInputs: (bytes: [UInt8], ends: [Int]) = operation == "hash-bound" ? recordHashInputs(tree) : ([], [])
+if operation == "hash-bound" {
+    // A message of n bytes takes (n + 9 + 63) / 64 compression blocks (padding and length).
+    let blocks = zip([0] + hashInputs.ends.dropLast(), hashInputs.ends).reduce(0) { $0 + ($1.1 - $1.0 + 72) / 64 }
+    let perDocument = Double(hashInputs.ends.count) / Double(tree.count)
+    FileHandle.standardError.write(
+        Data(
+            "hash-bound: \(String(format: "%.2f", perDocument)) SHA-256 hashes and \(String(format: "%.2f", Double(blocks) / Double(tree.count))) compression blocks per document\n"
+                .utf8))
+}
 let licences =
     operation.hasPrefix("codable") ? try IonDecoder().decodeAll(LicenceDataset.Licence.self, from: bytes) : []
 let jsonLicences = licences.map { l in
@@ -214,6 +280,33 @@ for round in 0...rounds {
         for value in try IonLazyValue.decode(binary: bytes) { try visitLazy(value, &sink) }
     case "write-binary":
         sink &+= try IonValue.encode(binary: tree).count
+    case "hash":
+        for document in tree { sink &+= Int(IonHasher.sha256.digest(of: document)[0]) }
+    case "hash-reader":
+        guard isBinary else { fail("\(operation) reads Ion binary only") }
+        var reader = try IonBinaryReader(bytes)
+        while try reader.next() != nil { sink &+= Int(try IonHasher.sha256.digest(of: &reader)[0]) }
+    case "hash-bound":
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        hashInputs.bytes.withUnsafeBytes { all in
+            withUnsafeMutableBytes(of: &digest) { out in
+                var start = 0
+                for end in hashInputs.ends {
+                    #if canImport(CLibCrypto)
+                    var context = SHA256_CTX()
+                    SHA256_Init(&context)
+                    SHA256_Update(&context, all.baseAddress! + start, end - start)
+                    SHA256_Final(out.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+                    #else
+                    var hasher = SHA256IonHash().makeHasher()
+                    hasher.update(UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                    hasher.finalize(into: out)
+                    #endif
+                    start = end
+                }
+            }
+        }
+        sink &+= Int(truncatingIfNeeded: digest.0)
     case "codable-decode":
         sink &+= try IonDecoder().decodeAll(LicenceDataset.Licence.self, from: bytes).count
     case "codable-floor":

@@ -1,5 +1,40 @@
 import BigInt
 
+/// Where ``BinaryEncoding`` writes: a byte array, or a ``BinaryBodyBuffer`` on the stack.
+package protocol BinaryByteSink {
+    /// Appends one byte.
+    mutating func append(_ byte: UInt8)
+    /// Appends bytes.
+    mutating func append<Bytes: Sequence>(contentsOf bytes: Bytes) where Bytes.Element == UInt8
+}
+
+extension Array: BinaryByteSink where Element == UInt8 {}
+
+/// A scalar body held on the stack, for callers that want a body's bytes without an array: room
+/// for the body of any decimal or timestamp whose coefficients fit in 64 bits (at most 28 bytes:
+/// a timestamp's offset and year take 2 each, its five other fields 1 each, a fraction's
+/// exponent 10 and its coefficient 9) or of any float or 64-bit int.
+package struct BinaryBodyBuffer: BinaryByteSink {
+    /// The capacity in bytes; appending past it traps.
+    package static let capacity = 48
+    /// The bytes written are the first `count`.
+    package private(set) var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    /// The number of bytes written.
+    package private(set) var count = 0
+
+    package init() {}
+
+    package mutating func append(_ byte: UInt8) {
+        precondition(count < Self.capacity, "a scalar body longer than \(Self.capacity) bytes")
+        withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
+        count += 1
+    }
+
+    package mutating func append<Bytes: Sequence>(contentsOf bytes: Bytes) where Bytes.Element == UInt8 {
+        for byte in bytes { append(byte) }
+    }
+}
+
 /// The primitive fields of Ion binary (VarUInt, VarInt, UInt, Int) and the minimal bodies of scalar
 /// values. Ion Hash hashes exactly these bodies, so they are shared by the writer and the hasher.
 package enum BinaryEncoding {
@@ -17,7 +52,7 @@ package enum BinaryEncoding {
 
     /// Appends `value` (which must not be negative) as a VarUInt.
     @inlinable
-    package static func appendVarUInt(_ value: Int, to out: inout [UInt8]) {
+    package static func appendVarUInt<Sink: BinaryByteSink>(_ value: Int, to out: inout Sink) {
         let n = varUIntLength(value)
         var shift = (n - 1) * 7
         while shift > 0 {
@@ -29,7 +64,7 @@ package enum BinaryEncoding {
 
     /// Appends a VarInt with the given sign and magnitude (`negative` with zero gives negative zero).
     @inlinable
-    package static func appendVarInt(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
+    package static func appendVarInt<Sink: BinaryByteSink>(magnitude: UInt64, negative: Bool, to out: inout Sink) {
         // The first byte holds the sign bit and 6 magnitude bits; later bytes hold 7.
         var groups = 1
         var rest = magnitude >> 6
@@ -52,7 +87,7 @@ package enum BinaryEncoding {
 
     /// Appends `value` as a VarInt.
     @inlinable
-    package static func appendVarInt(_ value: Int64, to out: inout [UInt8]) {
+    package static func appendVarInt<Sink: BinaryByteSink>(_ value: Int64, to out: inout Sink) {
         appendVarInt(magnitude: value.magnitude, negative: value < 0, to: &out)
     }
 
@@ -84,7 +119,7 @@ package enum BinaryEncoding {
 
     /// Appends `value` as a big-endian UInt field with no leading zero bytes (nothing for zero).
     @inlinable
-    package static func appendUInt(_ value: UInt64, to out: inout [UInt8]) {
+    package static func appendUInt<Sink: BinaryByteSink>(_ value: UInt64, to out: inout Sink) {
         var shift = uIntLength(value) * 8
         while shift > 0 {
             shift -= 8
@@ -94,7 +129,7 @@ package enum BinaryEncoding {
 
     /// Appends a signed-magnitude Int field. Zero with `negative` false appends nothing; with
     /// `negative` true it appends `0x80` (negative zero, which decimals use).
-    package static func appendInt(magnitude: [UInt8], negative: Bool, to out: inout [UInt8]) {
+    package static func appendInt<Sink: BinaryByteSink>(magnitude: [UInt8], negative: Bool, to out: inout Sink) {
         if magnitude.isEmpty {
             if negative { out.append(0x80) }
             return
@@ -110,7 +145,7 @@ package enum BinaryEncoding {
 
     /// Appends a signed-magnitude Int field for a 64-bit value (nothing for positive zero).
     @inlinable
-    package static func appendInt(_ value: Int64, negative: Bool, to out: inout [UInt8]) {
+    package static func appendInt<Sink: BinaryByteSink>(_ value: Int64, negative: Bool, to out: inout Sink) {
         let magnitude = value.magnitude
         if magnitude == 0 {
             if negative { out.append(0x80) }
@@ -134,7 +169,7 @@ package enum BinaryEncoding {
 
     /// Appends the minimal binary body of an int's magnitude (the type code says the sign).
     @inlinable
-    package static func appendIntBody(_ value: IonInt, to out: inout [UInt8]) {
+    package static func appendIntBody<Sink: BinaryByteSink>(_ value: IonInt, to out: inout Sink) {
         switch value {
         case .int64(let v): appendUInt(v.magnitude, to: &out)
         case .big(let v): out.append(contentsOf: bigEndianMagnitude(v.magnitude))
@@ -144,14 +179,14 @@ package enum BinaryEncoding {
     /// Appends the minimal binary body of a decimal: exponent VarInt, then coefficient Int.
     /// Positive zero with exponent zero (`0.`) has an empty body.
     @inlinable
-    package static func appendDecimalBody(_ value: IonDecimal, to out: inout [UInt8]) {
+    package static func appendDecimalBody<Sink: BinaryByteSink>(_ value: IonDecimal, to out: inout Sink) {
         if value.coefficient.isZero && value.exponent == 0 && !value.isNegative { return }
         appendVarInt(value.exponent, to: &out)
         appendCoefficient(value.coefficient, negative: value.isNegative, to: &out)
     }
 
     @inlinable
-    static func appendCoefficient(_ coefficient: IonInt, negative: Bool, to out: inout [UInt8]) {
+    static func appendCoefficient<Sink: BinaryByteSink>(_ coefficient: IonInt, negative: Bool, to out: inout Sink) {
         switch coefficient {
         case .int64(let c): appendInt(c, negative: negative, to: &out)
         case .big(let c): appendInt(magnitude: bigEndianMagnitude(c.magnitude), negative: negative, to: &out)
@@ -160,7 +195,7 @@ package enum BinaryEncoding {
 
     /// Appends the binary body of a timestamp: offset, then the UTC fields its precision includes.
     @inlinable
-    package static func appendTimestampBody(_ t: IonTimestamp, to out: inout [UInt8]) {
+    package static func appendTimestampBody<Sink: BinaryByteSink>(_ t: IonTimestamp, to out: inout Sink) {
         if let offset = t.offsetMinutes {
             appendVarInt(Int64(offset), to: &out)
         } else {
@@ -187,7 +222,7 @@ package enum BinaryEncoding {
     /// Appends the minimal body of a float: empty for positive zero, 4 bytes when a 32-bit float holds
     /// the value exactly, otherwise 8 bytes.
     @inlinable
-    package static func appendFloatBody(_ value: Double, to out: inout [UInt8]) {
+    package static func appendFloatBody<Sink: BinaryByteSink>(_ value: Double, to out: inout Sink) {
         if value.bitPattern == 0 { return }
         let narrow = Float(value)
         if Double(narrow).bitPattern == value.bitPattern {
@@ -198,7 +233,7 @@ package enum BinaryEncoding {
     }
 
     @inlinable
-    static func appendFixed(_ value: UInt64, bytes: Int, to out: inout [UInt8]) {
+    static func appendFixed<Sink: BinaryByteSink>(_ value: UInt64, bytes: Int, to out: inout Sink) {
         var shift = bytes * 8
         while shift > 0 {
             shift -= 8
@@ -209,13 +244,31 @@ package enum BinaryEncoding {
     /// Appends a type descriptor with type code `type` and body length `length`, using the VarUInt
     /// length form when the length is 14 or more.
     @inlinable
-    package static func appendTypeDescriptor(type: UInt8, length: Int, to out: inout [UInt8]) {
+    package static func appendTypeDescriptor<Sink: BinaryByteSink>(type: UInt8, length: Int, to out: inout Sink) {
         if length < 14 {
             out.append(type << 4 | UInt8(length))
         } else {
             out.append(type << 4 | 14)
             appendVarUInt(length, to: &out)
         }
+    }
+
+    /// The minimal body of a decimal on the stack, or nil when its coefficient needs more than
+    /// 64 bits. Concrete, so that other modules call the code specialised here.
+    package static func decimalBody(_ value: IonDecimal) -> BinaryBodyBuffer? {
+        guard value.coefficient.int64Value != nil else { return nil }
+        var body = BinaryBodyBuffer()
+        appendDecimalBody(value, to: &body)
+        return body
+    }
+
+    /// The minimal body of a timestamp on the stack, or nil when its fraction's coefficient
+    /// needs more than 64 bits.
+    package static func timestampBody(_ value: IonTimestamp) -> BinaryBodyBuffer? {
+        if let fraction = value.fraction, fraction.coefficient.int64Value == nil { return nil }
+        var body = BinaryBodyBuffer()
+        appendTimestampBody(value, to: &body)
+        return body
     }
 
     /// The binary version marker for Ion 1.0.

@@ -1,0 +1,364 @@
+import Ion
+import QLDBCrypto
+import QLDBPrimitives
+
+/// Ion Hash with SHA-256 over an `IonValue` tree, each SHA-256's whole input gathered first.
+///
+/// The generic ``IonHasher`` hands the hash function a marker, a type qualifier or a
+/// representation at a time. Here the input of each SHA-256 (a top-level value, or one struct
+/// field's name and value) is written to one buffer and hashed in a single call to libcrypto.
+/// The buffer is a stack: a struct's field inputs are written above the input that holds the
+/// struct, hashed, and popped; their digests are kept in a region reserved inside that input,
+/// sorted there and escaped over it. The bytes hashed are the generic path's, so the digests
+/// are equal (tested on every value of the Ion Hash test vectors).
+///
+/// Invariant: bytes in `[0, top)` are the inputs being built, outermost first; a struct's digest
+/// region lies in it. `grow` copies the whole old buffer, so a reservation above `top` made
+/// before a call that grows the buffer keeps its bytes.
+struct SHA256TreeHash: ~Copyable {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    /// Whether `base` was allocated here (the first buffer is the caller's, on its stack).
+    private var ownsBase = false
+    private var top = 0
+    /// Representations of floats and of numbers beyond 64 bits, reused.
+    private var scratch: [UInt8] = []
+
+    private static let begin: UInt8 = 0x0B
+    private static let end: UInt8 = 0x0E
+    private static let escape: UInt8 = 0x0C
+
+    /// Runs `body` with a hasher whose first buffer, 2 KB, is on the stack: a document that fits
+    /// hashes without allocating.
+    static func with<R>(_ body: (inout SHA256TreeHash) -> R) -> R {
+        withUnsafeTemporaryAllocation(byteCount: 2048, alignment: 8) { stack in
+            var hash = SHA256TreeHash(base: stack.baseAddress!, capacity: stack.count)
+            return body(&hash)
+        }
+    }
+
+    private init(base: UnsafeMutableRawPointer, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+    }
+
+    deinit {
+        if ownsBase { base.deallocate() }
+    }
+
+    /// The SHA-256 Ion hash of `value`, written to the 32 bytes at `out` (not inside this
+    /// hasher's buffer).
+    mutating func digest(of value: IonValue, into out: UnsafeMutableRawPointer) {
+        append(value)
+        reserve(SHA256Hasher.paddingRoom)
+        SHA256Hasher.hash(paddingInPlace: base, count: top, into: out)
+        top = 0
+    }
+
+    // MARK: Serialisation
+
+    private mutating func append(_ value: IonValue) {
+        if value.annotations.isEmpty {
+            appendContent(value.content)
+            return
+        }
+        put(Self.begin, 0xE0)
+        for annotation in value.annotations { appendSymbol(annotation) }
+        appendContent(value.content)
+        put(Self.end)
+    }
+
+    private mutating func appendContent(_ content: IonValue.Content) {
+        switch content {
+        case .struct(let fields):
+            appendStruct(fields)
+        case .list(let elements):
+            appendSequence(elements, typeQualifier: 0xB0)
+        case .sexp(let elements):
+            appendSequence(elements, typeQualifier: 0xC0)
+        case .string(let text):
+            put(Self.begin, 0x80)
+            putEscaped(utf8Of: text)
+            put(Self.end)
+        case .symbol(let symbol):
+            appendSymbol(symbol)
+        case .bool(let b):
+            put(Self.begin, b ? 0x11 : 0x10)
+            put(Self.end)
+        case .int(.int64(let v)):
+            // The magnitude, big-endian in as few bytes as it needs (none for zero); the sign is
+            // in the type qualifier.
+            put(Self.begin, v < 0 ? 0x30 : 0x20)
+            let magnitude = v.magnitude
+            let length = (64 - magnitude.leadingZeroBitCount + 7) / 8
+            var bigEndian = magnitude.bigEndian
+            withUnsafeBytes(of: &bigEndian) { putEscaped(UnsafeRawBufferPointer(rebasing: $0[(8 - length)...])) }
+            put(Self.end)
+        case .blob(let bytes):
+            put(Self.begin, 0xA0)
+            bytes.withUnsafeBytes { putEscaped($0) }
+            put(Self.end)
+        case .clob(let bytes):
+            put(Self.begin, 0x90)
+            bytes.withUnsafeBytes { putEscaped($0) }
+            put(Self.end)
+        case .decimal(let d):
+            if let body = BinaryEncoding.decimalBody(d) {
+                appendScalar(typeQualifier: 0x50, body: body)
+            } else {
+                appendRepresentation(of: content)
+            }
+        case .timestamp(let t):
+            if let body = BinaryEncoding.timestampBody(t) {
+                appendScalar(typeQualifier: 0x60, body: body)
+            } else {
+                appendRepresentation(of: content)
+            }
+        default:
+            appendRepresentation(of: content)
+        }
+    }
+
+    /// Any scalar or null through the generic representation: nulls, floats, and numbers with
+    /// coefficients beyond 64 bits.
+    private mutating func appendRepresentation(of content: IonValue.Content) {
+        scratch.removeAll(keepingCapacity: true)
+        let typeQualifier = IonHashMarkers.typeQualifierAndRepresentation(content, &scratch)
+        put(Self.begin, typeQualifier)
+        scratch.withUnsafeBytes { putEscaped($0) }
+        put(Self.end)
+    }
+
+    private mutating func appendSequence(_ elements: [IonValue], typeQualifier: UInt8) {
+        put(Self.begin, typeQualifier)
+        elements.withUnsafeBufferPointer { elements in
+            for i in 0..<elements.count { append(elements[i]) }
+        }
+        put(Self.end)
+    }
+
+    private mutating func appendScalar(typeQualifier: UInt8, body: BinaryBodyBuffer) {
+        put(Self.begin, typeQualifier)
+        withUnsafeBytes(of: body.storage) { putEscaped(UnsafeRawBufferPointer(rebasing: $0[..<body.count])) }
+        put(Self.end)
+    }
+
+    /// `B ‖ 0x70 ‖ escape(text) ‖ E`, or `B ‖ 0x71 ‖ E` for a symbol with unknown text.
+    private mutating func appendSymbol(_ symbol: IonSymbol) {
+        guard let text = symbol.text else {
+            put(Self.begin, 0x71)
+            put(Self.end)
+            return
+        }
+        put(Self.begin, 0x70)
+        putEscaped(utf8Of: text)
+        put(Self.end)
+    }
+
+    /// Appends a string's UTF-8, escaped, read in place (no copy of the string).
+    @inline(__always)
+    private mutating func putEscaped(utf8Of text: String) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { putEscaped(UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            var copy = text
+            copy.withUTF8 { putEscaped(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// `B ‖ 0xD0 ‖ escape(d₁) ‖ … ‖ E` with the field digests `dᵢ` in unsigned byte order.
+    ///
+    /// The field digests go to the upper half of a region of twice their size reserved at
+    /// `top`; once sorted they are escaped into the region from its start. Digest `k` escaped
+    /// ends at most 64(k + 1) bytes into the region, which is where digest `k + 1` starts at the
+    /// earliest (32n + 32(k + 1), k < n), so no digest is overwritten before it is read; each is
+    /// read into registers before its own escaped form is written.
+    private mutating func appendStruct(_ fields: IonStruct) {
+        put(Self.begin, 0xD0)
+        let count = fields.count
+        let region = top
+        reserve(64 * count)
+        let digests = region + 32 * count
+        top = region + 64 * count
+        let fields = fields.fields
+        for k in fields.indices {
+            let input = top
+            appendSymbol(fields[k].name)
+            append(fields[k].value)
+            reserve(SHA256Hasher.paddingRoom)
+            SHA256Hasher.hash(paddingInPlace: base + input, count: top - input, into: base + digests + 32 * k)
+            top = input
+        }
+        Self.sortDigests(base + digests, count: count)
+        top = region
+        for k in 0..<count { putEscapedDigest(at: digests + 32 * k) }
+        put(Self.end)
+    }
+
+    /// Sorts `count` 32-byte digests at `start` in unsigned lexicographic order.
+    private static func sortDigests(_ start: UnsafeMutableRawPointer, count: Int) {
+        typealias Words = (UInt64, UInt64, UInt64, UInt64)
+        /// The digest's bytes as four big-endian words: comparing words compares bytes.
+        func key(_ i: Int) -> Words {
+            let w = (start + 32 * i).loadUnaligned(as: Words.self)
+            return (w.0.bigEndian, w.1.bigEndian, w.2.bigEndian, w.3.bigEndian)
+        }
+        guard count > 1 else { return }
+        if count > 16 {
+            var records = (0..<count).map { (key($0), (start + 32 * $0).loadUnaligned(as: Words.self)) }
+            records.sort { $0.0 < $1.0 }
+            for (i, record) in records.enumerated() { (start + 32 * i).storeBytes(of: record.1, as: Words.self) }
+            return
+        }
+        // Insertion sort: a struct's few digests, almost always told apart by their first word.
+        for i in 1..<count {
+            let moving = (start + 32 * i).loadUnaligned(as: Words.self)
+            let movingKey = key(i)
+            var j = i
+            while j > 0 {
+                let previous = (start + 32 * (j - 1)).loadUnaligned(as: Words.self)
+                let previousFirst = previous.0.bigEndian
+                guard movingKey.0 < previousFirst || (movingKey.0 == previousFirst && movingKey < key(j - 1)) else {
+                    break
+                }
+                (start + 32 * j).storeBytes(of: previous, as: Words.self)
+                j -= 1
+            }
+            if j != i { (start + 32 * j).storeBytes(of: moving, as: Words.self) }
+        }
+    }
+
+    /// Appends the 32-byte digest at `offset` in the buffer, escaped: four words stored as they
+    /// are unless one may hold a marker. The digest is read whole before anything is written.
+    @inline(__always)
+    private mutating func putEscapedDigest(at offset: Int) {
+        let w = (base + offset).loadUnaligned(as: (UInt64, UInt64, UInt64, UInt64).self)
+        if !(Self.mayHoldMarker(w.0) || Self.mayHoldMarker(w.1) || Self.mayHoldMarker(w.2) || Self.mayHoldMarker(w.3)) {
+            (base + top).storeBytes(of: w, as: (UInt64, UInt64, UInt64, UInt64).self)
+            top += 32
+            return
+        }
+        var digest = w
+        withUnsafeBytes(of: &digest) { putEscaped($0) }
+    }
+
+    // MARK: The buffer
+
+    @inline(__always)
+    private mutating func reserve(_ count: Int) {
+        if top + count > capacity { grow(top + count) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
+        // The whole old buffer: a struct's digest region may lie above `top`.
+        newBase.copyMemory(from: base, byteCount: capacity)
+        if ownsBase { base.deallocate() }
+        base = newBase
+        capacity = newCapacity
+        ownsBase = true
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base.storeBytes(of: byte, toByteOffset: top, as: UInt8.self)
+        top += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ first: UInt8, _ second: UInt8) {
+        reserve(2)
+        base.storeBytes(of: first, toByteOffset: top, as: UInt8.self)
+        base.storeBytes(of: second, toByteOffset: top + 1, as: UInt8.self)
+        top += 2
+    }
+
+    /// Appends `bytes` with `0x0C` before every `0x0B`, `0x0E` and `0x0C`, eight bytes at a time
+    /// where a word holds none of them. `bytes` must not lie in this hasher's buffer.
+    @inline(__always)
+    private mutating func putEscaped(_ bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        guard count > 0 else { return }
+        reserve(2 * count)
+        let source = bytes.baseAddress!
+        if count < 8 {
+            // Field names and short strings: their bytes gathered into one word without reading
+            // past them (two overlapping loads), stored whole if none may be a marker.
+            let word = Self.loadShort(source, count: count)
+            if !Self.mayHoldMarker(word) {
+                reserve(8)
+                base.storeBytes(of: word.littleEndian, toByteOffset: top, as: UInt64.self)
+                top += count
+                return
+            }
+        }
+        var out = top
+        var i = 0
+        while i + 8 <= count {
+            let word = source.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if Self.mayHoldMarker(word) {
+                for j in i..<(i + 8) { out = putEscapedByte(source.load(fromByteOffset: j, as: UInt8.self), at: out) }
+            } else {
+                base.storeBytes(of: word, toByteOffset: out, as: UInt64.self)
+                out += 8
+            }
+            i += 8
+        }
+        if i < count && count >= 8 {
+            // The last eight bytes as one word, overlapping bytes already copied: if it holds no
+            // marker, those bytes were copied unescaped too, to the bytes just before `out`.
+            let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            if !Self.mayHoldMarker(last) {
+                let copied = i - (count - 8)
+                base.storeBytes(of: last, toByteOffset: out - copied, as: UInt64.self)
+                top = out - copied + 8
+                return
+            }
+        }
+        while i < count {
+            out = putEscapedByte(source.load(fromByteOffset: i, as: UInt8.self), at: out)
+            i += 1
+        }
+        top = out
+    }
+
+    /// The `count` (1 to 7) bytes at `source` as the low bytes of a word, in memory order when
+    /// stored little-endian; the other bytes zero (not a marker).
+    @inline(__always)
+    private static func loadShort(_ source: UnsafeRawPointer, count: Int) -> UInt64 {
+        if count >= 4 {
+            let low = UInt64(UInt32(littleEndian: source.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            return low | high << UInt64(8 * (count - 4))
+        }
+        let first = UInt64(source.load(as: UInt8.self))
+        let middle = UInt64(source.load(fromByteOffset: count / 2, as: UInt8.self))
+        let last = UInt64(source.load(fromByteOffset: count - 1, as: UInt8.self))
+        return first | middle << UInt64(8 * (count / 2)) | last << UInt64(8 * (count - 1))
+    }
+
+    /// Whether some byte of `word` lies in 0x0B...0x0E (the three markers and 0x0D, which the
+    /// byte-wise path then copies unescaped): the exact SWAR test for a byte strictly between
+    /// 0x0A and 0x0F, valid as both bounds are below 0x80.
+    @inline(__always)
+    private static func mayHoldMarker(_ word: UInt64) -> Bool {
+        let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+        let belowUpper = ByteWord.broadcast(127 + 0x0F) &- low7
+        let aboveLower = low7 &+ ByteWord.broadcast(127 - 0x0A)
+        return belowUpper & ~word & aboveLower & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// Writes `byte` at `offset`, escaped if it is a marker, and returns the offset after it.
+    /// Without branches: the escape byte is always written and kept only before a marker (a
+    /// marker in a digest is a coin toss that a branch would mispredict).
+    @inline(__always)
+    private func putEscapedByte(_ byte: UInt8, at offset: Int) -> Int {
+        let isMarker = (byte == Self.begin) || (byte == Self.end) || (byte == Self.escape)
+        base.storeBytes(of: Self.escape, toByteOffset: offset, as: UInt8.self)
+        let at = offset &+ Int(Int8(bitPattern: isMarker ? 1 : 0))
+        base.storeBytes(of: byte, toByteOffset: at, as: UInt8.self)
+        return at &+ 1
+    }
+}
