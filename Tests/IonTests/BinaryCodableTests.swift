@@ -93,6 +93,58 @@ import Testing
         }
     }
 
+    /// Arrays are decoded with their storage allocated once (`IonReaderDecodableArray`); any
+    /// other type read from a list goes through its own `init(from:)`. Both as on the tree path.
+    @Test(arguments: [
+        "[]", "[1, 2, 3]", "[1, null, 3]", "[[], [1], [1, 2]]", "(1 2)", "[\"a\", \"b\"]", "[1, \"x\"]",
+        "[[1], [2, \"x\"]]", "{a: 1}", "null.list", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]",
+    ])
+    func listsDecodeAsOnTheTreePath(_ text: String) throws {
+        let value = try IonValue.decode(text: Array(text.utf8))[0]
+        let bytes = try IonValue.encode(binary: [value])
+        func same<T: Decodable & Equatable>(_ type: T.Type) {
+            let fromBytes = Result { try IonDecoder().decode(type, from: bytes) }
+            let fromTree = Result { try IonDecoder().decode(type, from: value) }
+            switch (fromBytes, fromTree) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b, "\(text) as \(type)")
+            case (.failure(let a), .failure(let b)):
+                #expect(Self.describe(a) == Self.describe(b), "\(text) as \(type)")
+            default:
+                Issue.record("\(text) as \(type): \(fromBytes) from bytes, \(fromTree) from the tree")
+            }
+        }
+        same([Int].self)
+        same([Int?].self)
+        same([[Int]].self)
+        same([String].self)
+        same(Set<Int>.self)
+        same(Pair.self)
+        same([Pair].self)
+    }
+
+    /// A type that reads a list through an unkeyed container of its own.
+    struct Pair: Decodable, Equatable {
+        var first: Int
+        var second: Int
+        init(from decoder: any Decoder) throws {
+            var elements = try decoder.unkeyedContainer()
+            first = try elements.decode(Int.self)
+            second = try elements.decode(Int.self)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return context.codingPath.map(\.stringValue).joined(separator: ".") + ": " + context.debugDescription
+        case .keyNotFound(let key, let context):
+            return context.codingPath.map(\.stringValue).joined(separator: ".") + ": no \(key.stringValue)"
+        default:
+            return "\(error)"
+        }
+    }
+
     @Test func malformedBytesAreDataCorrupted() throws {
         var bytes = try IonValue.encode(binary: [document])
         bytes.removeLast(3)

@@ -217,8 +217,20 @@ final class IonReaderDecoder: Decoder {
             return same(
                 try IonValueDecoderImpl(value: try tree(), codingPath: path, options: options).decode(Decimal.self))
         default:
+            // Arrays decode with their storage allocated once; the conformance is looked up only
+            // for a list, so other values pay nothing for it.
+            if value.type == .list || value.type == .sexp, !value.isNull,
+                let arrayType = type as? any IonReaderDecodableArray.Type
+            {
+                return try decodeArray(arrayType)
+            }
             return try T(from: self)
         }
+    }
+
+    /// `unbox` of an array type: `A` is `T` (the metatype came from `T.self`).
+    private func decodeArray<T, A: IonReaderDecodableArray>(_ type: A.Type) throws -> T {
+        unsafeBitCast(try A.decodeIonList(from: self), to: T.self)
     }
 
     /// The value under the decoder as an ``IonValue`` (for the conversions the tree decoder owns).
@@ -319,7 +331,7 @@ struct IonReaderKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         var i = table.next
         for _ in 0..<table.count {
             if i == table.count { i = 0 }
-            if decoder.reader.symbols.text(forID: decoder.fields[table.start + i].fieldSID) == name {
+            if decoder.reader.symbols.hasText(name, forID: decoder.fields[table.start + i].fieldSID) {
                 decoder.tables[depth].next = i + 1
                 return table.start + i
             }
@@ -454,6 +466,30 @@ enum IonReaderSuperKey {
     }
 }
 
+/// A collection `IonReaderDecoder` decodes from a list itself: `Array`'s own `init(from:)`
+/// appends element by element through code not specialised for the element type, growing its
+/// storage and looking up the storage type's metadata on each append; here the elements are
+/// counted first and initialised in storage allocated once.
+protocol IonReaderDecodableArray {
+    /// The list under `decoder`, as `Array.init(from:)` decodes it (same containers, paths and
+    /// errors).
+    static func decodeIonList(from decoder: IonReaderDecoder) throws -> Self
+}
+
+extension Array: IonReaderDecodableArray where Element: Decodable {
+    static func decodeIonList(from decoder: IonReaderDecoder) throws -> [Element] {
+        var elements = try decoder.listContainer(ownPath: nil)
+        let count = try elements.remainingCount()
+        return try [Element](unsafeUninitializedCapacity: count) { storage, initialized in
+            while !elements.isAtEnd {
+                precondition(initialized < count, "a list has more elements than were counted")
+                (storage.baseAddress! + initialized).initialize(to: try elements.decode(Element.self))
+                initialized += 1
+            }
+        }
+    }
+}
+
 struct IonReaderUnkeyedContainer: UnkeyedDecodingContainer {
     let decoder: IonReaderDecoder
     /// The list's end and the position of the element after the current one.
@@ -478,6 +514,19 @@ struct IonReaderUnkeyedContainer: UnkeyedDecodingContainer {
         end = decoder.value.bodyEnd
         position = decoder.value.bodyStart
         try advance()
+    }
+
+    /// The number of elements from the cursor to the end of the list (their headers are
+    /// checked as they will be when read).
+    func remainingCount() throws -> Int {
+        guard current != nil else { return 0 }
+        let end = self.end
+        var p = position
+        var count = 1
+        try decoder.withBytes { buf in
+            while try IonBinaryReader.nextValue(buf, &p, end: end, inStruct: false) != nil { count += 1 }
+        }
+        return count
     }
 
     private mutating func advance() throws {

@@ -168,7 +168,7 @@ public struct IonLazyValue: Sendable {
     public func field(named name: String) throws -> IonLazyValue? {
         var fields = try fields()
         while let field = try fields.next() {
-            if input.symbols.text(forID: field.current.fieldSID) == name { return field }
+            if input.symbols.hasText(name, forID: field.current.fieldSID) { return field }
         }
         return nil
     }

@@ -44,15 +44,16 @@ package struct SymbolContext: Sendable {
         return importedSymbol(forID: sid)
     }
 
-    /// The text of a SID, or `nil` when the SID is out of range or its text is unknown: the
-    /// comparison of a field name with a known name, without making a symbol.
+    /// Whether the text of a SID is `name` (false when the SID is out of range or its text is
+    /// unknown): a field name compared with a known name where the text is kept, without making a
+    /// symbol or copying the text.
     @inlinable
-    package func text(forID sid: Int) -> String? {
+    package func hasText(_ name: String, forID sid: Int) -> Bool {
         if sid >= localStart {
             let i = sid - localStart
-            return i < localSymbols.count ? localSymbols[i] : nil
+            return i < localSymbols.count && localSymbols[i] == name
         }
-        return symbol(forID: sid)?.text
+        return symbol(forID: sid)?.text == name
     }
 
     /// The symbol for a SID read at `offset` as a `role` ("field name", "annotation", …).
