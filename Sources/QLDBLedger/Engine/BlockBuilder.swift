@@ -99,7 +99,10 @@ extension LedgerHead {
     mutating func build(_ txn: LedgerTransaction, time: Date) throws(LedgerError) -> BlockRecord {
         let (block, effects) = try BlockBuilder.build(
             txn, on: ChainTip(strandID: strandID, sequence: lastSequence, tip: tip, catalog: catalog), time: time)
-        let oldestReader = activeSnapshots.filter { $0.key != txn.id }.values.min() ?? block.sequence
+        // Kept: what commits after an open transaction's snapshot changed, and what the blocks
+        // not yet durable changed (a new transaction's snapshot may precede them).
+        let oldestReader = min(
+            activeSnapshots.filter { $0.key != txn.id }.values.min() ?? block.sequence, durableSequence)
         commitLog.append(effects)
         commitLog.removeAll { $0.sequence <= oldestReader }
         catalog = block.catalog

@@ -168,7 +168,7 @@ public final class Ledger: Sendable {
 
     // MARK: Transactions
 
-    /// Starts a transaction on the latest committed state.
+    /// Starts a transaction on the latest durable committed state (``LedgerHead/newTransactionSnapshot``).
     func begin() async throws(LedgerError) -> LedgerTransaction {
         if case .shared(let shared) = writer {
             let (sequence, catalog): (Int, Catalog)
@@ -185,7 +185,7 @@ public final class Ledger: Sendable {
         return try head.withLock { head throws(LedgerError) in
             if let failure = head.failure { throw failure.ledgerError }
             let txn = LedgerTransaction(
-                id: LedgerIdentifiers.random(), snapshot: head.lastSequence, catalog: head.catalog)
+                id: LedgerIdentifiers.random(), snapshot: head.newTransactionSnapshot, catalog: head.catalog)
             head.activeSnapshots[txn.id] = txn.snapshot
             return txn
         }

@@ -52,9 +52,7 @@ enum ConflictKey {
 /// store.
 struct LedgerHead: Sendable {
     let strandID: String
-    /// The last block built; it may still be on its way to the store. New transactions take it
-    /// as their snapshot (their first read waits until the store holds it): a snapshot older
-    /// than a commit already decided would only conflict with it.
+    /// The last block built; it may still be on its way to the store.
     var lastSequence: Int
     var tip: QLDBHash
     /// The catalog after `lastSequence`.
@@ -87,6 +85,16 @@ struct LedgerHead: Sendable {
         }
         // A write to a document dropped or changed since the snapshot is covered above, because
         // every UPDATE and DELETE reads the document it writes.
+    }
+
+    /// The snapshot a new transaction starts from: the last durable block. The store holds its
+    /// state, so the transaction's reads need not wait for the blocks still on their way (with
+    /// group commit, a whole round of writing and syncing), and nothing it reads can be lost by
+    /// a crash; it conflicts with those blocks' commits as a transaction that started before
+    /// them would. When a block not yet durable changed the catalog (the head keeps only the
+    /// latest one), the last block built instead: its first read then waits for the store.
+    var newTransactionSnapshot: Int {
+        commitLog.contains { $0.sequence > durableSequence && $0.catalog } ? lastSequence : durableSequence
     }
 
     /// Records that every block through `sequence` is durable.

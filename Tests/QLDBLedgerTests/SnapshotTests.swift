@@ -1,0 +1,60 @@
+import Foundation
+import Ion
+import Testing
+
+@testable import QLDBLedger
+
+/// A new transaction on a ledger with a store in this process starts from the last durable block:
+/// its reads find that state in the store without waiting for a group commit, and the commits
+/// still on their way to the store count against it in the OCC check.
+@Suite struct SnapshotTests {
+    /// Builds `txn`'s block as a commit does but does not send it to the store: the block stays
+    /// "on its way", built but not durable.
+    static func buildWithoutStoring(_ txn: LedgerTransaction, in ledger: Ledger) throws -> Int {
+        try ledger.head.withLock { head in
+            try head.checkConflicts(txn)
+            return try head.build(txn, time: Date()).sequence
+        }
+    }
+
+    @Test func aNewTransactionStartsFromTheLastDurableBlock() async throws {
+        let (driver, _, ledger) = try await embedded()
+        guard case .local = ledger.writer else { return }  // a shared store has its own head
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        let durable = ledger.head.withLock { $0.durableSequence }
+
+        var writer = try await ledger.begin()
+        _ = try await ledger.execute("INSERT INTO T VALUE {'n': 1}", parameters: [], parameterHashes: [], in: &writer)
+        let inFlight = try Self.buildWithoutStoring(writer, in: ledger)
+        #expect(inFlight == durable + 1)
+
+        // The block is built, not durable: a new transaction's snapshot is the durable block, and
+        // the built block's effects are kept for its OCC check (no transaction was open).
+        var reader = try await ledger.begin()
+        #expect(reader.snapshot == durable)
+        #expect(ledger.head.withLock { $0.commitLog.map(\.sequence) } == [inFlight])
+        // It reads the durable state at once, and its scan of T meets the block on its way.
+        let rows = try await ledger.execute("SELECT * FROM T", parameters: [], parameterHashes: [], in: &reader)
+        #expect(rows.isEmpty)
+        #expect(throws: LedgerError.self) { try ledger.head.withLock { try $0.checkConflicts(reader) } }
+
+        // A transaction that reads nothing the block changed passes the check.
+        var other = try await ledger.begin()
+        _ = try await ledger.execute(
+            "SELECT VALUE x FROM << 1 >> AS x", parameters: [], parameterHashes: [], in: &other)
+        try ledger.head.withLock { try $0.checkConflicts(other) }
+    }
+
+    @Test func aCatalogChangeOnItsWayMakesNewTransactionsStartFromIt() async throws {
+        let (driver, _, ledger) = try await embedded()
+        guard case .local = ledger.writer else { return }
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        var creator = try await ledger.begin()
+        _ = try await ledger.execute("CREATE TABLE U", parameters: [], parameterHashes: [], in: &creator)
+        let inFlight = try Self.buildWithoutStoring(creator, in: ledger)
+        // The head keeps only the latest catalog, which has U: the snapshot is the block with it.
+        let txn = try await ledger.begin()
+        #expect(txn.snapshot == inFlight)
+        #expect(txn.catalog.activeTable(named: "U") != nil)
+    }
+}
