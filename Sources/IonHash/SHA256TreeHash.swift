@@ -28,10 +28,12 @@ struct SHA256TreeHash: ~Copyable {
     private static let end: UInt8 = 0x0E
     private static let escape: UInt8 = 0x0C
 
-    /// Runs `body` with a hasher whose first buffer, 2 KB, is on the stack: a document that fits
-    /// hashes without allocating.
+    /// Runs `body` with a hasher whose first buffer, 1 KB, is on the stack: a document that fits
+    /// (a licence document takes about 800 bytes at its deepest) hashes without allocating.
+    /// A larger temporary allocation is put on the stack only where the runtime can tell the
+    /// stack has room, which it cannot on a concurrency thread: it then allocates on the heap.
     static func with<R>(_ body: (inout SHA256TreeHash) -> R) -> R {
-        withUnsafeTemporaryAllocation(byteCount: 2048, alignment: 8) { stack in
+        withUnsafeTemporaryAllocation(byteCount: 1024, alignment: 8) { stack in
             var hash = SHA256TreeHash(base: stack.baseAddress!, capacity: stack.count)
             return body(&hash)
         }

@@ -79,7 +79,7 @@ struct SHA256TreeHashTests {
     }
 
     /// Structs of 0 to 40 fields (insertion sort up to 16, a full sort beyond), repeated
-    /// fields with equal digests, and nesting deep enough to outgrow the 2 KB stack buffer.
+    /// fields with equal digests, and nesting deep enough to outgrow the 1 KB stack buffer.
     @Test func structsAndNesting() {
         for count in 0...40 {
             let fields = (0..<count).map { IonStruct.Field(name: IonSymbol("f\($0 % 7)"), value: .int(IonInt($0 % 3))) }
