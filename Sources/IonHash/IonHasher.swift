@@ -104,10 +104,11 @@ extension IonHasher where Function == SHA256IonHash {
 
     /// The Ion hash of a value.
     public func digest(of value: IonValue) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: SHA256Hasher.byteCount) { buffer, count in
-            SHA256TreeHash.with { $0.digest(of: value, into: UnsafeMutableRawPointer(buffer.baseAddress!)) }
-            count = SHA256Hasher.byteCount
+        var digest = [UInt8](repeating: 0, count: SHA256Hasher.byteCount)
+        digest.withUnsafeMutableBytes { buffer in
+            SHA256TreeHash.with { $0.digest(of: value, into: buffer.baseAddress!) }
         }
+        return digest
     }
 
     /// The Ion hash of a value, written to the start of `buffer` (32 bytes or more).

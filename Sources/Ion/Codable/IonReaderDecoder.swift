@@ -30,6 +30,10 @@ final class IonReaderDecoder: Decoder {
     /// tables are contiguous: each starts where the one a depth above ends.
     @exclusivity(unchecked) var tables = IonReaderScratch<IonReaderFieldTable>(capacity: 8)
     @exclusivity(unchecked) var tableCount = 0
+    /// The last type `unbox` asked about for a list and whether it decodes as an array: the
+    /// conformance lookup (a hash of the type and protocol, a dynamic cast) is done once for the
+    /// lists of a type that follow one another.
+    @exclusivity(unchecked) var lastListType: (type: ObjectIdentifier, array: (any IonReaderDecodableArray.Type)?)?
 
     init(reader: IonBinaryReader, value: IonBinaryReader.Current, options: IonDecoder) {
         self.reader = reader
@@ -219,13 +223,20 @@ final class IonReaderDecoder: Decoder {
         default:
             // Arrays decode with their storage allocated once; the conformance is looked up only
             // for a list, so other values pay nothing for it.
-            if value.type == .list || value.type == .sexp, !value.isNull,
-                let arrayType = type as? any IonReaderDecodableArray.Type
-            {
+            if value.type == .list || value.type == .sexp, !value.isNull, let arrayType = arrayType(type) {
                 return try decodeArray(arrayType)
             }
             return try T(from: self)
         }
+    }
+
+    /// `type` as an array type, or nil.
+    private func arrayType<T>(_ type: T.Type) -> (any IonReaderDecodableArray.Type)? {
+        let id = ObjectIdentifier(type)
+        if let last = lastListType, last.type == id { return last.array }
+        let array = type as? any IonReaderDecodableArray.Type
+        lastListType = (id, array)
+        return array
     }
 
     /// `unbox` of an array type: `A` is `T` (the metatype came from `T.self`).
