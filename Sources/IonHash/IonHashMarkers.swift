@@ -34,45 +34,29 @@ enum IonHashMarkers {
         // The escaped bytes still go to the hash as one update.
         let stackLimit = 128
         guard bytes.count <= stackLimit else {
-            var escaped: [UInt8] = []
-            escaped.reserveCapacity(bytes.count + 8)
-            for b in bytes {
-                if isMarker(b) { escaped.append(escapeByte) }
-                escaped.append(b)
-            }
-            escaped.withUnsafeBytes { hasher.update($0) }
+            var escaped = [UInt8](repeating: 0, count: 2 * bytes.count)
+            let n = escaped.withUnsafeMutableBytes { escape(bytes, into: $0.baseAddress!) }
+            escaped.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             return
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * stackLimit) { escaped in
-            var n = 0
-            for b in bytes {
-                if isMarker(b) {
-                    escaped[n] = escapeByte
-                    n += 1
-                }
-                escaped[n] = b
-                n += 1
-            }
-            hasher.update(UnsafeRawBufferPointer(start: escaped.baseAddress, count: n))
+        withUnsafeTemporaryAllocation(byteCount: 2 * stackLimit, alignment: 8) { escaped in
+            let n = escape(bytes, into: escaped.baseAddress!)
+            hasher.update(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(escaped)[..<n]))
         }
     }
 
     @inline(__always)
     static func isMarker(_ b: UInt8) -> Bool { b == beginMarker || b == endMarker || b == escapeByte }
 
-    /// Whether `bytes` holds a marker byte, checked eight bytes at a time (text rarely does, and
-    /// two thirds of 32-byte field digests do not).
+    /// Whether `bytes` may hold a marker byte, checked eight bytes at a time: false means none
+    /// (text rarely holds one, and two thirds of 32-byte field digests do not); true may also
+    /// mean a 0x0D, which ``escape(_:into:)`` then copies as it is.
     @inline(__always)
     static func holdsMarker(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var i = 0
         let count = bytes.count
         while i + 8 <= count {
-            let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if ByteWord.hasByte(word, equalTo: beginMarker) || ByteWord.hasByte(word, equalTo: endMarker)
-                || ByteWord.hasByte(word, equalTo: escapeByte)
-            {
-                return true
-            }
+            if mayHoldMarker(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
             i += 8
         }
         while i < count {
@@ -80,6 +64,85 @@ enum IonHashMarkers {
             i += 1
         }
         return false
+    }
+
+    /// Whether some byte of `word` lies in 0x0B...0x0E: the three markers, and 0x0D, which the
+    /// byte-wise path then copies unescaped.
+    @inline(__always)
+    static func mayHoldMarker(_ word: UInt64) -> Bool { ByteWord.hasByte(word, in: 0x0B...0x0E) }
+
+    /// Writes `bytes` to `out` with `0x0C` before every `0x0B`, `0x0E` and `0x0C` and returns the
+    /// number of bytes written. `out` must have room for `max(2 * bytes.count, 8)` bytes and not
+    /// overlap `bytes`. Words with no marker are copied whole; the last, partial word of `bytes`
+    /// is read as a word overlapping the one before it, or, for fewer than eight bytes, gathered
+    /// with two overlapping loads: nothing is read past `bytes`.
+    @inline(__always)
+    static func escape(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer) -> Int {
+        let count = bytes.count
+        guard count > 0 else { return 0 }
+        let source = bytes.baseAddress!
+        if count < 8 {
+            let word = loadShort(source, count: count)
+            if !mayHoldMarker(word) {
+                out.storeBytes(of: word.littleEndian, as: UInt64.self)
+                return count
+            }
+        }
+        var written = 0
+        var i = 0
+        while i + 8 <= count {
+            let word = source.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if mayHoldMarker(word) {
+                for j in i..<(i + 8) {
+                    written = escapeByte(source.load(fromByteOffset: j, as: UInt8.self), into: out, at: written)
+                }
+            } else {
+                out.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                written += 8
+            }
+            i += 8
+        }
+        if i < count && count >= 8 {
+            // The last eight bytes as one word, overlapping bytes already copied: if it holds no
+            // marker, those bytes were copied unescaped too, to the bytes just before `written`.
+            let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            if !mayHoldMarker(last) {
+                let copied = i - (count - 8)
+                out.storeBytes(of: last, toByteOffset: written - copied, as: UInt64.self)
+                return written - copied + 8
+            }
+        }
+        while i < count {
+            written = escapeByte(source.load(fromByteOffset: i, as: UInt8.self), into: out, at: written)
+            i += 1
+        }
+        return written
+    }
+
+    /// The `count` (1 to 7) bytes at `source` as the low bytes of a word, in memory order when
+    /// stored little-endian; the other bytes zero (not a marker).
+    @inline(__always)
+    static func loadShort(_ source: UnsafeRawPointer, count: Int) -> UInt64 {
+        if count >= 4 {
+            let low = UInt64(UInt32(littleEndian: source.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            return low | high << UInt64(8 * (count - 4))
+        }
+        let first = UInt64(source.load(as: UInt8.self))
+        let middle = UInt64(source.load(fromByteOffset: count / 2, as: UInt8.self))
+        let last = UInt64(source.load(fromByteOffset: count - 1, as: UInt8.self))
+        return first | middle << UInt64(8 * (count / 2)) | last << UInt64(8 * (count - 1))
+    }
+
+    /// Writes `byte` at `offset` of `out`, escaped if it is a marker, and returns the offset after
+    /// it. Without branches: the escape byte is always written and kept only before a marker (a
+    /// marker in a digest is a coin toss that a branch would mispredict).
+    @inline(__always)
+    static func escapeByte(_ byte: UInt8, into out: UnsafeMutableRawPointer, at offset: Int) -> Int {
+        out.storeBytes(of: escapeByte, toByteOffset: offset, as: UInt8.self)
+        let at = offset &+ (isMarker(byte) ? 1 : 0)
+        out.storeBytes(of: byte, toByteOffset: at, as: UInt8.self)
+        return at &+ 1
     }
 
     static func updateEscaped<H: IonHashFunctionHasher>(_ hasher: inout H, _ bytes: [UInt8]) {

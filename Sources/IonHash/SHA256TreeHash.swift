@@ -21,12 +21,11 @@ struct SHA256TreeHash: ~Copyable {
     /// Whether `base` was allocated here (the first buffer is the caller's, on its stack).
     private var ownsBase = false
     private var top = 0
-    /// Representations of floats and of numbers beyond 64 bits, reused.
+    /// Representations of nulls, bools, floats and numbers beyond 64 bits, reused.
     private var scratch: [UInt8] = []
 
-    private static let begin: UInt8 = 0x0B
-    private static let end: UInt8 = 0x0E
-    private static let escape: UInt8 = 0x0C
+    private static let begin = IonHashMarkers.beginMarker
+    private static let end = IonHashMarkers.endMarker
 
     /// Runs `body` with a hasher whose first buffer, 1 KB, is on the stack: a document that fits
     /// (a licence document takes about 800 bytes at its deepest) hashes without allocating.
@@ -84,18 +83,12 @@ struct SHA256TreeHash: ~Copyable {
             put(Self.end)
         case .symbol(let symbol):
             appendSymbol(symbol)
-        case .bool(let b):
-            put(Self.begin, b ? 0x11 : 0x10)
-            put(Self.end)
-        case .int(.int64(let v)):
-            // The magnitude, big-endian in as few bytes as it needs (none for zero); the sign is
-            // in the type qualifier.
-            put(Self.begin, v < 0 ? 0x30 : 0x20)
-            let magnitude = v.magnitude
-            let length = (64 - magnitude.leadingZeroBitCount + 7) / 8
-            var bigEndian = magnitude.bigEndian
-            withUnsafeBytes(of: &bigEndian) { putEscaped(UnsafeRawBufferPointer(rebasing: $0[(8 - length)...])) }
-            put(Self.end)
+        case .int(let i):
+            if let body = BinaryEncoding.intBody(i) {
+                appendScalar(typeQualifier: i.signum < 0 ? 0x30 : 0x20, body: body)
+            } else {
+                appendRepresentation(of: content)
+            }
         case .blob(let bytes):
             put(Self.begin, 0xA0)
             bytes.withUnsafeBytes { putEscaped($0) }
@@ -121,8 +114,8 @@ struct SHA256TreeHash: ~Copyable {
         }
     }
 
-    /// Any scalar or null through the generic representation: nulls, floats, and numbers with
-    /// coefficients beyond 64 bits.
+    /// Any scalar or null through the generic representation: nulls, bools, floats, and numbers
+    /// with coefficients beyond 64 bits.
     private mutating func appendRepresentation(of content: IonValue.Content) {
         scratch.removeAll(keepingCapacity: true)
         let typeQualifier = IonHashMarkers.typeQualifierAndRepresentation(content, &scratch)
@@ -234,7 +227,9 @@ struct SHA256TreeHash: ~Copyable {
     @inline(__always)
     private mutating func putEscapedDigest(at offset: Int) {
         let w = (base + offset).loadUnaligned(as: (UInt64, UInt64, UInt64, UInt64).self)
-        if !(Self.mayHoldMarker(w.0) || Self.mayHoldMarker(w.1) || Self.mayHoldMarker(w.2) || Self.mayHoldMarker(w.3)) {
+        if !(IonHashMarkers.mayHoldMarker(w.0) || IonHashMarkers.mayHoldMarker(w.1)
+            || IonHashMarkers.mayHoldMarker(w.2) || IonHashMarkers.mayHoldMarker(w.3))
+        {
             (base + top).storeBytes(of: w, as: (UInt64, UInt64, UInt64, UInt64).self)
             top += 32
             return
@@ -277,90 +272,11 @@ struct SHA256TreeHash: ~Copyable {
         top += 2
     }
 
-    /// Appends `bytes` with `0x0C` before every `0x0B`, `0x0E` and `0x0C`, eight bytes at a time
-    /// where a word holds none of them. `bytes` must not lie in this hasher's buffer.
+    /// Appends `bytes`, escaped (`IonHashMarkers.escape(_:into:)`). `bytes` must not lie in
+    /// this hasher's buffer.
     @inline(__always)
     private mutating func putEscaped(_ bytes: UnsafeRawBufferPointer) {
-        let count = bytes.count
-        guard count > 0 else { return }
-        reserve(2 * count)
-        let source = bytes.baseAddress!
-        if count < 8 {
-            // Field names and short strings: their bytes gathered into one word without reading
-            // past them (two overlapping loads), stored whole if none may be a marker.
-            let word = Self.loadShort(source, count: count)
-            if !Self.mayHoldMarker(word) {
-                reserve(8)
-                base.storeBytes(of: word.littleEndian, toByteOffset: top, as: UInt64.self)
-                top += count
-                return
-            }
-        }
-        var out = top
-        var i = 0
-        while i + 8 <= count {
-            let word = source.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if Self.mayHoldMarker(word) {
-                for j in i..<(i + 8) { out = putEscapedByte(source.load(fromByteOffset: j, as: UInt8.self), at: out) }
-            } else {
-                base.storeBytes(of: word, toByteOffset: out, as: UInt64.self)
-                out += 8
-            }
-            i += 8
-        }
-        if i < count && count >= 8 {
-            // The last eight bytes as one word, overlapping bytes already copied: if it holds no
-            // marker, those bytes were copied unescaped too, to the bytes just before `out`.
-            let last = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-            if !Self.mayHoldMarker(last) {
-                let copied = i - (count - 8)
-                base.storeBytes(of: last, toByteOffset: out - copied, as: UInt64.self)
-                top = out - copied + 8
-                return
-            }
-        }
-        while i < count {
-            out = putEscapedByte(source.load(fromByteOffset: i, as: UInt8.self), at: out)
-            i += 1
-        }
-        top = out
-    }
-
-    /// The `count` (1 to 7) bytes at `source` as the low bytes of a word, in memory order when
-    /// stored little-endian; the other bytes zero (not a marker).
-    @inline(__always)
-    private static func loadShort(_ source: UnsafeRawPointer, count: Int) -> UInt64 {
-        if count >= 4 {
-            let low = UInt64(UInt32(littleEndian: source.loadUnaligned(as: UInt32.self)))
-            let high = UInt64(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
-            return low | high << UInt64(8 * (count - 4))
-        }
-        let first = UInt64(source.load(as: UInt8.self))
-        let middle = UInt64(source.load(fromByteOffset: count / 2, as: UInt8.self))
-        let last = UInt64(source.load(fromByteOffset: count - 1, as: UInt8.self))
-        return first | middle << UInt64(8 * (count / 2)) | last << UInt64(8 * (count - 1))
-    }
-
-    /// Whether some byte of `word` lies in 0x0B...0x0E (the three markers and 0x0D, which the
-    /// byte-wise path then copies unescaped): the exact SWAR test for a byte strictly between
-    /// 0x0A and 0x0F, valid as both bounds are below 0x80.
-    @inline(__always)
-    private static func mayHoldMarker(_ word: UInt64) -> Bool {
-        let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
-        let belowUpper = ByteWord.broadcast(127 + 0x0F) &- low7
-        let aboveLower = low7 &+ ByteWord.broadcast(127 - 0x0A)
-        return belowUpper & ~word & aboveLower & 0x8080_8080_8080_8080 != 0
-    }
-
-    /// Writes `byte` at `offset`, escaped if it is a marker, and returns the offset after it.
-    /// Without branches: the escape byte is always written and kept only before a marker (a
-    /// marker in a digest is a coin toss that a branch would mispredict).
-    @inline(__always)
-    private func putEscapedByte(_ byte: UInt8, at offset: Int) -> Int {
-        let isMarker = (byte == Self.begin) || (byte == Self.end) || (byte == Self.escape)
-        base.storeBytes(of: Self.escape, toByteOffset: offset, as: UInt8.self)
-        let at = offset &+ Int(Int8(bitPattern: isMarker ? 1 : 0))
-        base.storeBytes(of: byte, toByteOffset: at, as: UInt8.self)
-        return at &+ 1
+        reserve(max(2 * bytes.count, 8))
+        top += IonHashMarkers.escape(bytes, into: base + top)
     }
 }

@@ -155,13 +155,8 @@ public struct SHA256Hasher {
         }
         message.storeBytes(of: (UInt64(count) &* 8).bigEndian, toByteOffset: lengthOffset, as: UInt64.self)
         let padded = lengthOffset + 8
-        // The state SHA256_Init sets, without the call and its second zeroing: the initial hash
-        // value of FIPS 180-4, 5.3.3, no bytes counted, a 32-byte digest.
         var context = SHA256_CTX()
-        context.h = (
-            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
-        )
-        context.md_len = 32
+        SHA256_Init(&context)
         SHA256_Update(&context, message, padded)
         // The state words big-endian, two per store: callers read digests back as 64-bit words,
         // and a load spanning two smaller stores cannot be forwarded from them.

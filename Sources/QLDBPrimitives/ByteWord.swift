@@ -16,6 +16,16 @@ public enum ByteWord {
     @inlinable
     public static func hasByte(_ word: UInt64, equalTo byte: UInt8) -> Bool { hasZeroByte(word ^ broadcast(byte)) }
 
+    /// Whether any byte of `word` lies in `range`, whose bounds must be between 1 and 0x7E: the
+    /// exact test for a byte strictly between `range.lowerBound - 1` and `range.upperBound + 1`.
+    @inlinable
+    public static func hasByte(_ word: UInt64, in range: ClosedRange<UInt8>) -> Bool {
+        let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+        let belowUpper = broadcast(127 + range.upperBound + 1) &- low7
+        let aboveLower = low7 &+ broadcast(127 - (range.lowerBound - 1))
+        return belowUpper & ~word & aboveLower & 0x8080_8080_8080_8080 != 0
+    }
+
     /// Whether any byte of `word` is below `bound` (at most 0x80; bytes with the top bit set never
     /// count).
     @inlinable

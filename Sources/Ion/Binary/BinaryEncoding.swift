@@ -253,8 +253,17 @@ package enum BinaryEncoding {
         }
     }
 
+    /// The minimal body of an int's magnitude on the stack, or nil when it needs more than 64
+    /// bits. Concrete, as the two below, so that other modules call the code specialised here.
+    package static func intBody(_ value: IonInt) -> BinaryBodyBuffer? {
+        guard case .int64(let v) = value else { return nil }
+        var body = BinaryBodyBuffer()
+        appendUInt(v.magnitude, to: &body)
+        return body
+    }
+
     /// The minimal body of a decimal on the stack, or nil when its coefficient needs more than
-    /// 64 bits. Concrete, so that other modules call the code specialised here.
+    /// 64 bits.
     package static func decimalBody(_ value: IonDecimal) -> BinaryBodyBuffer? {
         guard value.coefficient.int64Value != nil else { return nil }
         var body = BinaryBodyBuffer()
