@@ -127,6 +127,16 @@ public struct SHA256Hasher {
         #endif
     }
 
+    #if canImport(CLibCrypto)
+    /// A context as `SHA256_Init` leaves it: copying it is cheaper than zeroing one and calling
+    /// `SHA256_Init` for every short message.
+    @usableFromInline static let initialContext: SHA256_CTX = {
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        return context
+    }()
+    #endif
+
     /// The room ``hash(paddingInPlace:count:into:)`` needs after a message: its padding.
     public static let paddingRoom = 72
 
@@ -155,8 +165,7 @@ public struct SHA256Hasher {
         }
         message.storeBytes(of: (UInt64(count) &* 8).bigEndian, toByteOffset: lengthOffset, as: UInt64.self)
         let padded = lengthOffset + 8
-        var context = SHA256_CTX()
-        SHA256_Init(&context)
+        var context = initialContext
         SHA256_Update(&context, message, padded)
         // The state words big-endian, two per store: callers read digests back as 64-bit words,
         // and a load spanning two smaller stores cannot be forwarded from them.

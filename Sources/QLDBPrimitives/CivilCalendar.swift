@@ -59,6 +59,22 @@ public enum CivilCalendar {
         return (y, m, d, rest / 60, rest % 60)
     }
 
+    /// The date and time `minutes` after the given one (before it when negative), such as a local
+    /// time moved to UTC by its offset. A move that stays within the day leaves the date as it is
+    /// and is computed without the calendar.
+    @inlinable
+    public static func fields(
+        year: Int, month: Int, day: Int, hour: Int, minute: Int, adding minutes: Int
+    ) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        let minuteOfDay = hour * 60 + minute + minutes
+        if minuteOfDay >= 0 && minuteOfDay < 1440 {
+            return (year, month, day, minuteOfDay / 60, minuteOfDay % 60)
+        }
+        return fields(
+            fromMinutesSinceEpoch: minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute)
+                + minutes)
+    }
+
     /// The date and time that many seconds from 1970-01-01T00:00:00 (floor division).
     @inlinable
     public static func fields(fromSecondsSinceEpoch seconds: Int) -> (

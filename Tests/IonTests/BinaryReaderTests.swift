@@ -68,6 +68,46 @@ import Testing
         #expect(error(ivm + [0x65, 0x80, 0x0F, 0xDB, 0x89, 0x9F])?.code == .invalidTimestamp)
     }
 
+    /// Short fractional seconds are read straight into the timestamp; the result (or the error
+    /// code) must equal what the decimal path makes of the same decimal, for every number of
+    /// places around the short range and coefficients at its edges.
+    @Test(arguments: 1...10)
+    func fractionalSecondsReadAsTheirDecimal(places: Int) throws {
+        let coefficients: [[UInt8]] = [
+            [], [0x00], [0x01], [0x7F], [0x03, 0xE7], [0x03, 0xE8], [0x80], [0x81], [0x00, 0x00, 0x00, 0x05],
+            [0x7F, 0xFF, 0xFF, 0xFF], [0x01, 0x00, 0x00, 0x00, 0x00],
+        ]
+        for bytes in coefficients {
+            // 2024-01-01T00:00:00Z as UTC fields, offset +01:00, then the fraction.
+            let body: [UInt8] = [0x80 | 60, 0x0F, 0xE8, 0x81, 0x81, 0x80, 0x80, 0x80, 0xC0 | UInt8(places)] + bytes
+            let negative = bytes.first.map { $0 & 0x80 != 0 } ?? false
+            let magnitude = bytes.enumerated().map { $0.offset == 0 ? $0.element & 0x7F : $0.element }
+            let coefficient = IonInt(negative: negative, magnitude: magnitude)
+            let decimal =
+                coefficient.isZero
+                ? IonDecimal(zeroWithExponent: Int64(-places), negative: negative)
+                : IonDecimal(coefficient: coefficient, exponent: Int64(-places))
+            let expected = Result { () throws(IonError) in
+                try IonTimestamp(
+                    utcYear: 2024, second: 0, fraction: decimal, offsetMinutes: 60, precision: .fractionalSecond)
+            }
+            // A body of 14 bytes or more has its length in a VarUInt after the type byte.
+            let header: [UInt8] = body.count < 14 ? [0x60 | UInt8(body.count)] : [0x6E, 0x80 | UInt8(body.count)]
+            let read = Result { try IonValue.decode(binary: ivm + header + body) }
+            switch (expected, read) {
+            case (.success(let timestamp), .success(let values)):
+                #expect(values == [.timestamp(timestamp)], "\(places) places, coefficient \(bytes)")
+            case (.failure(let error), .failure(let readError as IonError)):
+                #expect(readError.code == error.code, "\(places) places, coefficient \(bytes)")
+            default:
+                Issue.record("\(places) places, coefficient \(bytes): \(expected) but read \(read)")
+            }
+        }
+        let milliseconds: [UInt8] = [0x80 | 60, 0x0F, 0xE8, 0x81, 0x81, 0x80, 0x80, 0x80, 0xC3, 0x03, 0xE7]
+        let read = try IonValue.decode(binary: ivm + [0x6B] + milliseconds)
+        #expect(read.first?.timestampValue?.description == "2024-01-01T01:00:00.999+01:00")
+    }
+
     @Test func everyProperPrefixOfADocumentFails() throws {
         let doc = try IonValue.encode(binary: [
             ["licenceId": "abc", "points": 3, "amount": .decimal(IonDecimal(1250, fractionDigits: 2))],

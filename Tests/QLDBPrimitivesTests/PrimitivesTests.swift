@@ -84,6 +84,35 @@ import Testing
         #expect(before == (1969, 12, 31, 23, 59, 59))
     }
 
+    /// Moving a time by minutes, within its day (no calendar) and across days, months, years and
+    /// a leap day, equals the move through minutes since the epoch.
+    @Test(arguments: [-1439, -841, -61, -60, -1, 1, 59, 60, 61, 330, 1439])
+    func movingATimeAgreesWithMinutesSinceTheEpoch(minutes: Int) {
+        let dates = [
+            (1999, 12, 31), (2000, 1, 1), (2000, 2, 28), (2000, 2, 29), (2023, 2, 28), (2024, 3, 1), (1, 1, 1),
+        ]
+        for (year, month, day) in dates {
+            for (hour, minute) in [(0, 0), (0, 59), (1, 0), (12, 30), (22, 59), (23, 0), (23, 59)] {
+                let moved = CivilCalendar.fields(
+                    year: year, month: month, day: day, hour: hour, minute: minute, adding: minutes)
+                let expected = CivilCalendar.fields(
+                    fromMinutesSinceEpoch: CivilCalendar.minutesSinceEpoch(
+                        year: year, month: month, day: day, hour: hour, minute: minute) + minutes)
+                #expect(moved == expected, "\(year)-\(month)-\(day)T\(hour):\(minute) + \(minutes) min")
+            }
+        }
+        #expect(
+            CivilCalendar.fields(year: 2024, month: 2, day: 28, hour: 23, minute: 30, adding: 60) == (
+                2024, 2, 29, 0, 30
+            ))
+        #expect(
+            CivilCalendar.fields(year: 2000, month: 1, day: 1, hour: 0, minute: 30, adding: -60) == (
+                1999, 12, 31, 23, 30
+            ))
+        #expect(
+            CivilCalendar.fields(year: 2000, month: 1, day: 1, hour: 0, minute: 30, adding: 60) == (2000, 1, 1, 1, 30))
+    }
+
     @Test func daysRoundTripAcrossFourCenturies() {
         for day in stride(from: -800_000, through: 3_000_000, by: 97) {
             let (y, m, d) = CivilCalendar.date(fromDaysSinceEpoch: day)

@@ -179,6 +179,25 @@ extension IonBinaryReader {
         }
     }
 
+    /// The fractional seconds of a timestamp in their stored form when they are short: one to nine
+    /// places and a positive coefficient of at most four bytes that is less than one (milliseconds
+    /// and microseconds, nearly always). `nil` for anything else, which the decimal path decodes
+    /// and checks. The form equals the one that path makes of the same decimal.
+    static func shortFraction(_ buf: UnsafeRawBufferPointer, from start: Int, to end: Int) -> IonTimestamp.Fraction? {
+        // The exponent: one VarInt byte (end bit set), negative, 1...9 places.
+        let exponentByte = buf[start]
+        let places = Int(exponentByte & 0x3F)
+        guard exponentByte & 0xC0 == 0xC0, (1...9).contains(places), end - start - 1 <= 4 else { return nil }
+        var coefficient: UInt64 = 0
+        for i in (start + 1)..<end { coefficient = coefficient << 8 | UInt64(buf[i]) }
+        // A sign bit set in the first coefficient byte is a negative coefficient (or −0).
+        if end - start > 1 && buf[start + 1] & 0x80 != 0 { return nil }
+        var bound: UInt64 = 1
+        for _ in 0..<places { bound &*= 10 }
+        guard coefficient < bound else { return nil }
+        return .small(coefficient: UInt32(coefficient), places: UInt8(places))
+    }
+
     @usableFromInline
     static func decodeTimestamp(_ buf: UnsafeRawBufferPointer, _ c: Current) throws -> IonTimestamp {
         var p = c.bodyStart
@@ -197,6 +216,7 @@ extension IonBinaryReader {
         var minute = 0
         var second = 0
         var fraction: IonDecimal? = nil
+        var shortFraction: IonTimestamp.Fraction? = nil
         var precision = IonTimestamp.Precision.year
         if p < end {
             month = try field("month")
@@ -219,13 +239,19 @@ extension IonBinaryReader {
             precision = .second
         }
         if p < end {
-            fraction = try decodeDecimal(buf, from: p, to: end)
+            shortFraction = Self.shortFraction(buf, from: p, to: end)
+            if shortFraction == nil { fraction = try decodeDecimal(buf, from: p, to: end) }
             precision = .fractionalSecond
             if let f = fraction, f.isNegative, !f.coefficient.isZero {
                 throw IonError(.invalidTimestamp, "timestamp fraction \(f) is negative", offset: c.headerOffset)
             }
         }
         do {
+            if let shortFraction {
+                return try IonTimestamp(
+                    utcYear: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                    checkedFraction: shortFraction, offsetMinutes: offset, precision: precision)
+            }
             return try IonTimestamp(
                 utcYear: year, month: month, day: day, hour: hour, minute: minute, second: second, fraction: fraction,
                 offsetMinutes: offset, precision: precision)

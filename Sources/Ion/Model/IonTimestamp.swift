@@ -91,28 +91,49 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         fraction: IonDecimal? = nil, offsetMinutes: Int? = nil, precision: Precision
     ) throws(IonError) {
         var precision = precision
-        var fraction = fraction
-        if let f = fraction, precision == .fractionalSecond || precision == .second {
-            if f.isNegative && !f.coefficient.isZero {
-                throw IonError(.invalidTimestamp, "fractional seconds \(f) are negative")
+        let fraction = try Self.fraction(fraction, precision: &precision)
+        try self.init(
+            checkingYear: year, month: month, day: day, hour: hour, minute: minute, second: second,
+            fraction: fraction, offsetMinutes: offsetMinutes, precision: precision)
+    }
+
+    /// The stored form of fractional seconds given at `precision`, checked: in `[0, 1)` and given
+    /// only at second or fractional-second precision. A fraction without digits (`0d0`) is dropped
+    /// and `precision` becomes second; a fraction makes it fractional-second.
+    private static func fraction(_ fraction: IonDecimal?, precision: inout Precision) throws(IonError) -> Fraction {
+        guard let f = fraction else {
+            if precision == .fractionalSecond {
+                throw IonError(.invalidTimestamp, "fractional-second precision without a fraction")
             }
-            if f.exponent >= 0 {
-                if !f.coefficient.isZero {
-                    throw IonError(.invalidTimestamp, "fractional seconds \(f) are not less than one")
-                }
-                fraction = nil
-                precision = .second
-            } else if !Self.isBelowOne(f) {
-                throw IonError(.invalidTimestamp, "fractional seconds \(f) are not less than one")
-            } else {
-                precision = .fractionalSecond
-                if f.isNegativeZero { fraction = IonDecimal(zeroWithExponent: f.exponent, negative: false) }
-            }
-        } else if fraction != nil {
-            throw IonError(.invalidTimestamp, "fractional seconds given at \(precision) precision")
-        } else if precision == .fractionalSecond {
-            throw IonError(.invalidTimestamp, "fractional-second precision without a fraction")
+            return .none
         }
+        guard precision == .fractionalSecond || precision == .second else {
+            throw IonError(.invalidTimestamp, "fractional seconds given at \(precision) precision")
+        }
+        if f.isNegative && !f.coefficient.isZero {
+            throw IonError(.invalidTimestamp, "fractional seconds \(f) are negative")
+        }
+        if f.exponent >= 0 {
+            if !f.coefficient.isZero {
+                throw IonError(.invalidTimestamp, "fractional seconds \(f) are not less than one")
+            }
+            precision = .second
+            return .none
+        }
+        guard isBelowOne(f) else {
+            throw IonError(.invalidTimestamp, "fractional seconds \(f) are not less than one")
+        }
+        precision = .fractionalSecond
+        return Fraction(f.isNegativeZero ? IonDecimal(zeroWithExponent: f.exponent, negative: false) : f)
+    }
+
+    /// Checks every field but the fraction (already checked by ``fraction(_:precision:)``) and
+    /// stores them.
+    @usableFromInline
+    init(
+        checkingYear year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int,
+        fraction: Fraction, offsetMinutes: Int?, precision: Precision
+    ) throws(IonError) {
         guard (1...9999).contains(year) else {
             throw IonError(.invalidTimestamp, "year \(year) is outside 1...9999")
         }
@@ -140,7 +161,7 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         self.packedHour = UInt8(hour)
         self.packedMinute = UInt8(minute)
         self.packedSecond = UInt8(second)
-        self.packedFraction = Fraction(fraction)
+        self.packedFraction = fraction
         self.packedOffset = precision < .minute ? .min : offsetMinutes.map { Int16($0) } ?? .min
         self.precision = precision
     }
@@ -152,9 +173,24 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         utcYear year: Int, month: Int = 1, day: Int = 1, hour: Int = 0, minute: Int = 0, second: Int = 0,
         fraction: IonDecimal? = nil, offsetMinutes: Int?, precision: Precision
     ) throws(IonError) {
+        var precision = precision
+        let fraction = try Self.fraction(fraction, precision: &precision)
+        try self.init(
+            utcYear: year, month: month, day: day, hour: hour, minute: minute, second: second,
+            checkedFraction: fraction, offsetMinutes: offsetMinutes, precision: precision)
+    }
+
+    /// As ``init(utcYear:month:day:hour:minute:second:fraction:offsetMinutes:precision:)``, with
+    /// the fraction in its stored form, already checked (the binary reader makes short fractions
+    /// that way).
+    @usableFromInline
+    init(
+        utcYear year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int,
+        checkedFraction fraction: Fraction, offsetMinutes: Int?, precision: Precision
+    ) throws(IonError) {
         guard let offset = offsetMinutes, precision >= .minute, offset != 0 else {
             try self.init(
-                year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                checkingYear: year, month: month, day: day, hour: hour, minute: minute, second: second,
                 fraction: fraction, offsetMinutes: offsetMinutes, precision: precision)
             return
         }
@@ -168,11 +204,10 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
         guard (-1439...1439).contains(offset) else {
             throw IonError(.invalidTimestamp, "offset \(offset) minutes is not less than a day")
         }
-        let local =
-            CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) + offset
-        let (y, mo, d, h, mi) = CivilCalendar.fields(fromMinutesSinceEpoch: local)
+        let (y, mo, d, h, mi) = CivilCalendar.fields(
+            year: year, month: month, day: day, hour: hour, minute: minute, adding: offset)
         try self.init(
-            year: y, month: mo, day: d, hour: h, minute: mi, second: second, fraction: fraction,
+            checkingYear: y, month: mo, day: d, hour: h, minute: mi, second: second, fraction: fraction,
             offsetMinutes: offset, precision: precision)
     }
 
@@ -190,9 +225,7 @@ public struct IonTimestamp: Sendable, Hashable, CustomStringConvertible {
     /// The UTC fields of this timestamp (those binary Ion encodes): year, month, day, hour, minute.
     public var utcFields: (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
         guard let offset = offsetMinutes, offset != 0 else { return (year, month, day, hour, minute) }
-        let utc =
-            CivilCalendar.minutesSinceEpoch(year: year, month: month, day: day, hour: hour, minute: minute) - offset
-        return CivilCalendar.fields(fromMinutesSinceEpoch: utc)
+        return CivilCalendar.fields(year: year, month: month, day: day, hour: hour, minute: minute, adding: -offset)
     }
 
     /// Minutes since 1970-01-01T00:00Z of the start of this timestamp's minute, in UTC.
