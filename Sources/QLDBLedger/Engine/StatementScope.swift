@@ -163,7 +163,7 @@ struct StatementScope: Sendable {
         for document in documents {
             let data = IonValue(document.content)
             try checkSize(data, txn: &txn)
-            let id = LedgerIdentifiers.random()
+            let id = LedgerIdentifiers.timeOrdered()
             txn.write(DocumentKey(table: table.id, document: id), data: data, isInsert: true)
             results.append(["documentId": .string(id)])
         }
