@@ -57,4 +57,23 @@ import Testing
         #expect(txn.snapshot == inFlight)
         #expect(txn.catalog.activeTable(named: "U") != nil)
     }
+
+    /// A block is prepared from its transaction's view of the catalog, outside the ledger's lock,
+    /// and placed on the tip's catalog under it: an index created by a commit after the
+    /// transaction's snapshot still covers the transaction's insert.
+    @Test func anIndexCreatedAfterTheSnapshotCoversTheBlock() async throws {
+        let (driver, _, ledger) = try await embedded()
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        var writer = try await ledger.begin()
+        _ = try await ledger.execute("INSERT INTO T VALUE {'k': 'x'}", parameters: [], parameterHashes: [], in: &writer)
+        try await driver.execute { txn in try await txn.execute("CREATE INDEX ON T (k)") }
+        #expect(writer.catalog.activeTable(named: "T")?.indexes.isEmpty == true)
+        _ = try await ledger.commit(writer, clientDigest: writer.digest.digest.bytes)
+        // The index stays in the catalog, so the query below reads through it.
+        #expect(ledger.head.withLock { $0.catalog.activeTable(named: "T")?.indexes.count } == 1)
+        let found = try await driver.execute { txn in
+            try await txn.execute("SELECT k FROM T WHERE k = 'x'").collect()
+        }
+        #expect(found == [["k": "x"]])
+    }
 }

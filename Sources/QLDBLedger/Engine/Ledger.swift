@@ -317,17 +317,21 @@ public final class Ledger: Sendable {
         guard case .local(let local) = writer else {
             return try await commitShared(txn, clientDigest: clientDigest)
         }
+        // The block's hashes and effects are made before the lock (they do not depend on the
+        // tip); under it only the OCC check and placing the block on the chain.
+        let digestMatches = txn.digest.digest.withUnsafeBytes { $0.elementsEqual(clientDigest) }
+        let prepared = digestMatches && !txn.changesNothing ? BlockBuilder.prepare(txn, time: Date()) : nil
         let sequence: Int? = try head.withLock { head throws(LedgerError) -> Int? in
             defer { head.activeSnapshots.removeValue(forKey: txn.id) }
-            guard txn.digest.digest.withUnsafeBytes({ $0.elementsEqual(clientDigest) }) else {
+            guard digestMatches else {
                 throw LedgerError.badRequest("Digests don't match", code: "412")
             }
-            if txn.changesNothing {
+            guard let prepared else {
                 return nil
             }
             if let failure = head.failure { throw failure.ledgerError }
             try head.checkConflicts(txn)
-            let block = try head.build(txn, time: Date())
+            let block = try head.seal(prepared, of: txn)
             // Under the lock, so the store receives blocks in sequence order.
             local.enqueue(block)
             return block.sequence
@@ -352,9 +356,10 @@ public final class Ledger: Sendable {
         }
         if txn.changesNothing { return txn.digest.digest }
         let reads = txn.reads.conflictKeys(changesCatalog: !txn.catalogChanges.isEmpty)
+        let prepared = BlockBuilder.prepare(txn, time: Date())
         let block = try await shared.commit(transactionID: txn.id, snapshot: txn.snapshot, reads: reads) {
             tip throws(LedgerError) in
-            let (block, effects) = try BlockBuilder.build(txn, on: tip, time: Date())
+            let (block, effects) = try BlockBuilder.seal(prepared, on: tip)
             return (block, effects.effectKeys)
         }
         head.withLock { head in
