@@ -20,6 +20,8 @@ public final class Ledger: Sendable {
     let logger: Logger
     /// The limits, fixed when the ledger is opened (read without the lock).
     let limits: LedgerLimits
+    /// Statements parsed before, under ``limits``.
+    let parsedStatements: ParsedStatementCache
     private let beforeStatement = Mutex<(@Sendable () async -> Void)?>(nil)
     private let isClosed = Atomic<Bool>(false)
 
@@ -61,6 +63,7 @@ public final class Ledger: Sendable {
         let store = MemoryLedgerStore(strandID: strand)
         self.name = name
         self.limits = limits
+        self.parsedStatements = ParsedStatementCache(limits: limits.parserLimits)
         self.store = store
         self.writer = .local(store)
         self.head = Mutex(
@@ -130,6 +133,7 @@ public final class Ledger: Sendable {
         }
         self.name = name
         self.limits = limits
+        self.parsedStatements = ParsedStatementCache(limits: limits.parserLimits)
         self.store = store
         self.head = Mutex(LedgerHead(stored))
         self.logger = logger
@@ -203,7 +207,8 @@ public final class Ledger: Sendable {
         authorize: (@Sendable ([RequiredPermission]) async -> LedgerError?)? = nil
     ) async throws(LedgerError) -> [IonValue] {
         let limit = limits.statementCharacters
-        guard text.count <= limit else {
+        // A character takes at least one UTF-8 byte: only a longer text needs counting.
+        guard text.utf8.count <= limit || text.count <= limit else {
             throw LedgerError.badRequest("Statement exceeds the limit of \(limit) characters")
         }
         // The digest covers every statement the client sent, whether or not it succeeds here.
@@ -213,7 +218,7 @@ public final class Ledger: Sendable {
         txn.statements.append(.init(text: text, startTime: startTime, digest: statementDigest))
         let parsed: ParsedStatement
         do {
-            parsed = try Parser.parse(text, limits: ParserLimits(maxNestingDepth: limits.statementNestingDepth))
+            parsed = try parsedStatements.parse(text)
         } catch {
             throw LedgerError.badRequest(error.description)
         }

@@ -1,3 +1,5 @@
+import QLDBPartiQL
+
 /// Limits QLDB enforces, with its defaults.
 public struct LedgerLimits: Sendable {
     /// Documents a transaction may change (40).
@@ -23,4 +25,7 @@ public struct LedgerLimits: Sendable {
     public var evaluationRows = 1_000_000
     /// The defaults.
     public init() {}
+
+    /// What the parser is held to.
+    var parserLimits: ParserLimits { ParserLimits(maxNestingDepth: statementNestingDepth) }
 }
