@@ -76,4 +76,31 @@ import Testing
         }
         #expect(found == [["k": "x"]])
     }
+
+    /// A document the transaction inserted is not read from the store (it cannot be there);
+    /// documents committed before are, in the same statement too.
+    @Test func documentsInsertedInTheTransactionAndCommittedOnesUpdateByID() async throws {
+        let (driver, _, ledger) = try await embedded()
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        let committed = try await driver.execute { txn in
+            try await txn.execute("INSERT INTO T VALUE {'n': 1}").collect()
+        }
+        let old = try #require(committed.first?["documentId"])
+        var txn = try await ledger.begin()
+        let inserted = try await ledger.execute(
+            "INSERT INTO T VALUE {'n': 2}", parameters: [], parameterHashes: [], in: &txn)
+        let new = try #require(inserted.first?["documentId"])
+        let own = try await ledger.execute(
+            "UPDATE T AS t BY id SET t.n = 20 WHERE id = ?", parameters: [new], parameterHashes: [], in: &txn)
+        #expect(own == [["documentId": new]])
+        let both = try await ledger.execute(
+            "UPDATE T AS t BY id SET t.m = 3 WHERE id IN (?, ?)", parameters: [new, old], parameterHashes: [],
+            in: &txn)
+        #expect(Set(both.compactMap { $0["documentId"]?.stringValue }) == Set([new, old].compactMap(\.stringValue)))
+        _ = try await ledger.commit(txn, clientDigest: txn.digest.digest.bytes)
+        let rows = try await driver.execute { txn in
+            try await txn.execute("SELECT t.n, t.m FROM T AS t").collect()
+        }
+        #expect(Set(rows) == [["n": 1, "m": 3], ["n": 20, "m": 3]])
+    }
 }

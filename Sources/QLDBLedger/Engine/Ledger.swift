@@ -279,8 +279,7 @@ public final class Ledger: Sendable {
                     for: item, table: table, whereClause: whereClause, isOnlySource: items.count == 1,
                     evaluator: constants)
                 fetched[item.position] = FetchedRows(
-                    table: table, plan: plan,
-                    revisions: try await store.documents(table: table.id, plan: plan, at: txn.snapshot))
+                    table: table, plan: plan, revisions: try await storedDocuments(table: table, plan: plan, txn: txn))
             case .committed(let name):
                 guard let table = txn.catalog.activeTable(named: name) else { continue }
                 fetched[item.position] = FetchedRows(
@@ -300,6 +299,21 @@ public final class Ledger: Sendable {
             }
         }
         return fetched
+    }
+
+    /// The documents of `table` that `plan` reads, from the store at `txn`'s snapshot. A
+    /// document this transaction inserted is not asked for: its id is new (the ledger made it
+    /// for this insert), so the store cannot hold it. `UPDATE … BY id WHERE id = ?` after an
+    /// `INSERT` in the same transaction then reads nothing from the store.
+    private func storedDocuments(table: TableDefinition, plan: ReadPlan, txn: LedgerTransaction)
+        async throws(StorageError) -> [Revision]
+    {
+        guard case .documents(let ids) = plan else {
+            return try await store.documents(table: table.id, plan: plan, at: txn.snapshot)
+        }
+        let stored = ids.filter { txn.writes[DocumentKey(table: table.id, document: $0)]?.isInsert != true }
+        guard !stored.isEmpty else { return [] }
+        return try await store.documents(table: table.id, plan: .documents(stored), at: txn.snapshot)
     }
 
     // swift-format-ignore: NeverUseForceTry
