@@ -131,8 +131,11 @@ struct IonTestsConformanceTests {
             return nil
         }
         let streamed = try writer.finish()
-        return try IonValue.encode(binary: values) == streamed
-            ? nil : "whole-value encoding differs from the streaming writer's"
+        let encoded = try IonValue.encode(binary: values)
+        if try IonValue.encodedBinaryCount(values) != encoded.count {
+            return "the count without encoding differs from the encoding's length"
+        }
+        return encoded == streamed ? nil : "whole-value encoding differs from the streaming writer's"
     }
 
     /// The members of a group; `embedded_documents` groups hold documents, compared as sequences.

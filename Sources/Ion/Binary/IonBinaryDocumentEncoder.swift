@@ -44,6 +44,20 @@ struct IonBinaryDocumentEncoder {
         return out
     }
 
+    /// The length of the document ``encode(_:)`` makes of `values`, measured without writing
+    /// it; `nil` when ``encode(_:)`` would return `nil`.
+    static func encodedCount(_ values: some Sequence<IonValue>) -> Int? {
+        var encoder = IonBinaryDocumentEncoder()
+        var valuesLength = 0
+        for value in values {
+            guard let length = encoder.measure(value) else { return nil }
+            valuesLength += length
+        }
+        var table: [UInt8] = []
+        IonBinaryWriter.appendLocalSymbolTable(importsField: [], symbols: encoder.symbols.texts, to: &table)
+        return BinaryEncoding.versionMarker.count + table.count + valuesLength
+    }
+
     // MARK: Measuring
 
     /// The encoded length of `value`, annotation wrapper included (not its field name).

@@ -10,6 +10,13 @@ extension IonValue {
         try encode(binaryOf: values)
     }
 
+    /// The number of bytes ``encode(binary:)`` gives for `values`, counted without making them
+    /// where it can (a document size checked against a limit, for one).
+    package static func encodedBinaryCount(_ values: [IonValue]) throws -> Int {
+        if let count = IonBinaryDocumentEncoder.encodedCount(values) { return count }
+        return try encode(binaryOf: values).count
+    }
+
     /// Encodes a sequence of values; a single value needs no array.
     static func encode(binaryOf values: some Sequence<IonValue>) throws -> [UInt8] {
         if let document = IonBinaryDocumentEncoder.encode(values) { return document }

@@ -172,7 +172,7 @@ struct StatementScope: Sendable {
     }
 
     func checkSize(_ data: IonValue, txn: inout LedgerTransaction) throws(LedgerError) {
-        let size = (try? IonValue.encode(binary: [data]).count) ?? 0
+        let size = (try? IonValue.encodedBinaryCount([data])) ?? 0
         guard size <= limits.documentBytes else {
             throw LedgerError.badRequest(
                 "Document size \(size) bytes exceeds the limit of \(limits.documentBytes) bytes")
