@@ -103,4 +103,29 @@ import Testing
         }
         #expect(Set(rows) == [["n": 1, "m": 3], ["n": 20, "m": 3]])
     }
+
+    /// A block prepared before another that took the lock first gets that block's time and its
+    /// hashes again: block times never go back along the chain.
+    @Test func blockTimesFollowTheChain() async throws {
+        let (driver, _, ledger) = try await embedded()
+        guard case .local = ledger.writer else { return }
+        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        var first = try await ledger.begin()
+        _ = try await ledger.execute("INSERT INTO T VALUE {'n': 1}", parameters: [], parameterHashes: [], in: &first)
+        var second = try await ledger.begin()
+        _ = try await ledger.execute("INSERT INTO T VALUE {'n': 2}", parameters: [], parameterHashes: [], in: &second)
+        let now = Date()
+        let early = BlockBuilder.prepare(second, time: now)
+        let late = BlockBuilder.prepare(first, time: now.addingTimeInterval(1))
+        let (a, b) = try ledger.head.withLock { head in
+            (try head.seal(late, of: first), try head.seal(early, of: second))
+        }
+        let times = try [a, b].map { block in
+            try #require(IonValue.decode(binary: block.body).first?["blockTimestamp"]?.timestampValue)
+        }
+        #expect(times[1] == times[0])
+        let revision = try #require(b.revisions.first?.revision)
+        #expect(revision.transactionTime == times[1])
+        #expect(revision.hash == revision.computedHash)
+    }
 }

@@ -151,9 +151,18 @@ extension LedgerHead {
     }
 
     /// As ``build(_:time:)``, from the block prepared outside the lock.
+    ///
+    /// Block times follow the chain's order (a journal export stops at the first block past its
+    /// end time): a block prepared before the one that took the lock ahead of it is prepared
+    /// again, with that block's time.
     mutating func seal(_ prepared: BlockBuilder.Prepared, of txn: LedgerTransaction) throws(LedgerError)
         -> BlockRecord
     {
+        var prepared = prepared
+        if let last = lastBlockTime, prepared.time.date < last {
+            prepared = BlockBuilder.prepare(txn, time: last)
+        }
+        lastBlockTime = prepared.time.date
         let (block, effects) = try BlockBuilder.seal(
             prepared, on: ChainTip(strandID: strandID, sequence: lastSequence, tip: tip, catalog: catalog))
         // Kept: what commits after an open transaction's snapshot changed, and what the blocks

@@ -375,10 +375,11 @@ public final class Ledger: Sendable {
         }
         if txn.changesNothing { return txn.digest.digest }
         let reads = txn.reads.conflictKeys(changesCatalog: !txn.catalogChanges.isEmpty)
-        let prepared = BlockBuilder.prepare(txn, time: Date())
+        // Built under the store's lock, so that block times follow the chain's order across
+        // processes too.
         let block = try await shared.commit(transactionID: txn.id, snapshot: txn.snapshot, reads: reads) {
             tip throws(LedgerError) in
-            let (block, effects) = try BlockBuilder.seal(prepared, on: tip)
+            let (block, effects) = try BlockBuilder.build(txn, on: tip, time: Date())
             return (block, effects.effectKeys)
         }
         head.withLock { head in

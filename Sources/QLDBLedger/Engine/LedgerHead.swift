@@ -1,3 +1,4 @@
+import Foundation
 import Ion
 import QLDBHashing
 import QLDBPrimitives
@@ -60,6 +61,8 @@ struct LedgerHead: Sendable {
     /// The last block known durable: what digests, proofs and the block count cover.
     var durableSequence: Int
     var commitLog: [CommitLogEntry] = []
+    /// The time of the last block built in this process, which the next one may not precede.
+    var lastBlockTime: Date?
     var activeSnapshots: [String: Int] = [:]
     /// Set when the store failed to write a block: nothing builds on a tip it may not hold.
     var failure: StorageError?
