@@ -26,7 +26,11 @@ QLDB_BIN=$(realpath "${QLDB_BIN:-.build/debug/qldb}")
 LICENCE_BIN=$(realpath "${LICENCE_BIN:-.build/debug/licence-service}")
 VENV=$(realpath -m "${VENV:-.venv-pyqldb}")
 [ "$(id -u)" = 0 ] || { echo "vpc-topology: needs root (network namespaces)" >&2; exit 1; }
-command -v nft > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables > /dev/null 2>&1
+if ! command -v nft > /dev/null; then
+    # A fresh machine may have no package lists yet: fetch them when the package is not found.
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq nftables > /dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nftables > /dev/null; }
+fi
 if ! "$VENV/bin/python" -c 'import pyqldb' 2>/dev/null; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q pyqldb==3.2.4 boto3==1.40.60 botocore==1.40.60
