@@ -1,5 +1,6 @@
 import Foundation
 import Ion
+import QLDBDriver
 import Testing
 
 @testable import QLDBLedger
@@ -17,10 +18,16 @@ import Testing
         }
     }
 
-    @Test func aNewTransactionStartsFromTheLastDurableBlock() async throws {
+    /// A fresh ledger on the store under test with table `T`, and a driver on it.
+    static func ledgerWithTable() async throws -> (QLDBDriver, Ledger) {
         let (driver, _, ledger) = try await embedded()
-        guard case .local = ledger.writer else { return }  // a shared store has its own head
         try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        return (driver, ledger)
+    }
+
+    @Test func aNewTransactionStartsFromTheLastDurableBlock() async throws {
+        let (_, ledger) = try await Self.ledgerWithTable()
+        guard case .local = ledger.writer else { return }  // a shared store has its own head
         let durable = ledger.head.withLock { $0.durableSequence }
 
         var writer = try await ledger.begin()
@@ -46,9 +53,8 @@ import Testing
     }
 
     @Test func aCatalogChangeOnItsWayMakesNewTransactionsStartFromIt() async throws {
-        let (driver, _, ledger) = try await embedded()
+        let (_, ledger) = try await Self.ledgerWithTable()
         guard case .local = ledger.writer else { return }
-        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
         var creator = try await ledger.begin()
         _ = try await ledger.execute("CREATE TABLE U", parameters: [], parameterHashes: [], in: &creator)
         let inFlight = try Self.buildWithoutStoring(creator, in: ledger)
@@ -62,8 +68,7 @@ import Testing
     /// and placed on the tip's catalog under it: an index created by a commit after the
     /// transaction's snapshot still covers the transaction's insert.
     @Test func anIndexCreatedAfterTheSnapshotCoversTheBlock() async throws {
-        let (driver, _, ledger) = try await embedded()
-        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        let (driver, ledger) = try await Self.ledgerWithTable()
         var writer = try await ledger.begin()
         _ = try await ledger.execute("INSERT INTO T VALUE {'k': 'x'}", parameters: [], parameterHashes: [], in: &writer)
         try await driver.execute { txn in try await txn.execute("CREATE INDEX ON T (k)") }
@@ -80,8 +85,7 @@ import Testing
     /// A document the transaction inserted is not read from the store (it cannot be there);
     /// documents committed before are, in the same statement too.
     @Test func documentsInsertedInTheTransactionAndCommittedOnesUpdateByID() async throws {
-        let (driver, _, ledger) = try await embedded()
-        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
+        let (driver, ledger) = try await Self.ledgerWithTable()
         let committed = try await driver.execute { txn in
             try await txn.execute("INSERT INTO T VALUE {'n': 1}").collect()
         }
@@ -107,9 +111,8 @@ import Testing
     /// A block prepared before another that took the lock first gets that block's time and its
     /// hashes again: block times never go back along the chain.
     @Test func blockTimesFollowTheChain() async throws {
-        let (driver, _, ledger) = try await embedded()
+        let (_, ledger) = try await Self.ledgerWithTable()
         guard case .local = ledger.writer else { return }
-        try await driver.execute { txn in try await txn.execute("CREATE TABLE T") }
         var first = try await ledger.begin()
         _ = try await ledger.execute("INSERT INTO T VALUE {'n': 1}", parameters: [], parameterHashes: [], in: &first)
         var second = try await ledger.begin()

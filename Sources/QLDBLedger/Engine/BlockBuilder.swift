@@ -16,6 +16,8 @@ enum BlockBuilder {
     struct Prepared: Sendable {
         let transactionID: String
         let time: IonTimestamp
+        /// `time` as a `Date` (milliseconds), for keeping block times in chain order under the lock.
+        let date: Date
         /// The revisions, their block address still to be set.
         let revisions: [(table: String, revision: Revision)]
         let transactionInfo: IonValue
@@ -89,7 +91,8 @@ enum BlockBuilder {
             transactionInfo: transactionInfo, revisionHashes: revisions.map(\.revision.hash),
             redactionInfo: redactionInfo)
         return Prepared(
-            transactionID: txn.id, time: txTime, revisions: revisions, transactionInfo: transactionInfo,
+            transactionID: txn.id, time: txTime, date: txTime.date, revisions: revisions,
+            transactionInfo: transactionInfo,
             redactionInfo: redactionInfo, entriesHashList: entriesHashList,
             entriesHash: JournalHashes.merkleRoot(entriesHashList), catalogChanges: txn.catalogChanges,
             tables: touchedTables.union(txn.catalogChanges.isEmpty ? [] : Set(txn.createdTables.keys)),
@@ -159,10 +162,10 @@ extension LedgerHead {
         -> BlockRecord
     {
         var prepared = prepared
-        if let last = lastBlockTime, prepared.time.date < last {
+        if let last = lastBlockTime, prepared.date < last {
             prepared = BlockBuilder.prepare(txn, time: last)
         }
-        lastBlockTime = prepared.time.date
+        lastBlockTime = prepared.date
         let (block, effects) = try BlockBuilder.seal(
             prepared, on: ChainTip(strandID: strandID, sequence: lastSequence, tip: tip, catalog: catalog))
         // Kept: what commits after an open transaction's snapshot changed, and what the blocks
