@@ -223,12 +223,12 @@ struct SHA256TreeHash: ~Copyable {
     }
 
     /// Appends the 32-byte digest at `offset` in the buffer, escaped: four words stored as they
-    /// are unless one may hold a marker. The digest is read whole before anything is written.
+    /// are unless one holds a marker. The digest is read whole before anything is written.
     @inline(__always)
     private mutating func putEscapedDigest(at offset: Int) {
         let w = (base + offset).loadUnaligned(as: (UInt64, UInt64, UInt64, UInt64).self)
-        if !(IonHashMarkers.mayHoldMarker(w.0) || IonHashMarkers.mayHoldMarker(w.1)
-            || IonHashMarkers.mayHoldMarker(w.2) || IonHashMarkers.mayHoldMarker(w.3))
+        if !(IonHashMarkers.holdsMarker(w.0) || IonHashMarkers.holdsMarker(w.1)
+            || IonHashMarkers.holdsMarker(w.2) || IonHashMarkers.holdsMarker(w.3))
         {
             (base + top).storeBytes(of: w, as: (UInt64, UInt64, UInt64, UInt64).self)
             top += 32
@@ -276,7 +276,7 @@ struct SHA256TreeHash: ~Copyable {
     /// this hasher's buffer.
     @inline(__always)
     private mutating func putEscaped(_ bytes: UnsafeRawBufferPointer) {
-        reserve(max(2 * bytes.count, 8))
+        reserve(2 * bytes.count + 8)
         top += IonHashMarkers.escape(bytes, into: base + top)
     }
 }

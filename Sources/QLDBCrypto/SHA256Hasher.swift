@@ -128,13 +128,18 @@ public struct SHA256Hasher {
     }
 
     #if canImport(CLibCrypto)
-    /// A context as `SHA256_Init` leaves it: copying it is cheaper than zeroing one and calling
-    /// `SHA256_Init` for every short message.
-    @usableFromInline static let initialContext: SHA256_CTX = {
+    /// A context as `SHA256_Init` leaves it: the initial hash value of FIPS 180-4 §5.3.3, no
+    /// input counted, no bytes pending, a 32-byte digest. Made inline rather than by calling
+    /// `SHA256_Init`, or copied from a global, whose every read goes through a `swift_once`.
+    @inlinable
+    static var initialContext: SHA256_CTX {
         var context = SHA256_CTX()
-        SHA256_Init(&context)
+        context.h = (
+            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+        )
+        context.md_len = 32
         return context
-    }()
+    }
     #endif
 
     /// The room ``hash(paddingInPlace:count:into:)`` needs after a message: its padding.

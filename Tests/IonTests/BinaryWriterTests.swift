@@ -48,6 +48,27 @@ import Testing
         #expect(try encode(.timestamp(year)) == ivm + [0x63, 0xC0, 0x0F, 0xDB])
     }
 
+    /// Fractional seconds, whether the timestamp keeps them inline (up to 32 bits) or as a
+    /// decimal: the exponent as a VarInt, then the coefficient as a minimal Int, none for zero.
+    @Test(
+        arguments: [
+            (3, 0, [0xC3]),
+            (1, 5, [0xC1, 0x05]),
+            (3, 670, [0xC3, 0x02, 0x9E]),
+            (3, 128, [0xC3, 0x00, 0x80]),
+            (10, 4_294_967_295, [0xCA, 0x00, 0xFF, 0xFF, 0xFF, 0xFF]),
+            (15, 1 << 40, [0xCF, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00]),
+        ] as [(Int, Int64, [UInt8])])
+    func fractionalSecondsAreWrittenMinimal(places: Int, coefficient: Int64, fraction: [UInt8]) throws {
+        let t = try IonTimestamp(
+            year: 2024, month: 1, day: 1, hour: 0, minute: 0, second: 0,
+            fraction: IonDecimal(coefficient, fractionDigits: places), offsetMinutes: 0, precision: .fractionalSecond)
+        // offset +00:00 = 80; year 2024 = 0F E8; January 1st, 00:00:00
+        let body: [UInt8] = [0x80, 0x0F, 0xE8, 0x81, 0x81, 0x80, 0x80, 0x80] + fraction
+        let header: [UInt8] = body.count < 14 ? [0x60 | UInt8(body.count)] : [0x6E, 0x80 | UInt8(body.count)]
+        #expect(try encode(.timestamp(t)) == ivm + header + body)
+    }
+
     @Test func symbolsGoIntoALocalSymbolTable() throws {
         let bytes = try encode(.symbol("abc"), .symbol("name"), .symbol(.zero))
         // $ion_symbol_table::{symbols:["abc"]} then $10, $4 (a system symbol), $0

@@ -135,6 +135,26 @@ import Testing
             }
         }
     }
+
+    /// The byte masks mark exactly the bytes that match, whatever their neighbours: a zero byte,
+    /// a byte with its top bit set or another match beside a match carries nothing across.
+    @Test(arguments: [0x00, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x61, 0x80, 0x8B, 0xFF] as [UInt8])
+    func masksMarkEachMatchingByteAndNoOther(background: UInt8) {
+        for position in 0..<8 {
+            for byte in UInt8(0)...UInt8(255) {
+                var bytes = [UInt8](repeating: background, count: 8)
+                bytes[position] = byte
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                func expected(_ matches: (UInt8) -> Bool) -> UInt64 {
+                    bytes.enumerated().reduce(0) { $0 | (matches($1.element) ? 0x80 << UInt64(8 * $1.offset) : 0) }
+                }
+                #expect(
+                    ByteWord.bytes(of: word, in: 0x0B...0x0E) == expected { (0x0B...0x0E).contains($0) },
+                    "\(bytes)")
+                #expect(ByteWord.bytes(of: word, equalTo: 0x0D) == expected { $0 == 0x0D }, "\(bytes)")
+            }
+        }
+    }
 }
 
 @Suite struct CryptoTests {

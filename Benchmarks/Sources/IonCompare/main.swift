@@ -14,7 +14,9 @@
 // codable-encode-json (JSONEncoder); codable-floor decodes the
 // same number of licences from a decoder that reads nothing (every field a constant, every list
 // two elements): what Codable's own containers and calls cost, the floor of any decoder.
-// Ion Hash: hash (the SHA-256 Ion hash of each document of the tree, built once), hash-reader
+// Ion Hash: hash (the SHA-256 Ion hash of each document of the tree, built once, returned as a
+// new [UInt8]), hash-into (the same written into the caller's 32 bytes, as QLDBHash does for a
+// revision: no allocation), hash-reader
 // (each document hashed while reading the binary, no tree) and hash-bound (the exact inputs of
 // every SHA-256 those hashes compute, recorded once, hashed again with libcrypto's
 // SHA256_Init/Update/Final on an inline context: the SHA-256 bound Ion Hash is measured against;
@@ -282,6 +284,14 @@ for round in 0...rounds {
         sink &+= try IonValue.encode(binary: tree).count
     case "hash":
         for document in tree { sink &+= Int(IonHasher.sha256.digest(of: document)[0]) }
+    case "hash-into":
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { out in
+            for document in tree {
+                IonHasher.sha256.digest(of: document, into: out)
+                sink &+= Int(out[0])
+            }
+        }
     case "hash-reader":
         guard isBinary else { fail("\(operation) reads Ion binary only") }
         var reader = try IonBinaryReader(bytes)

@@ -212,10 +212,19 @@ package enum BinaryEncoding {
         appendVarUInt(utc.minute, to: &out)
         guard t.precision >= .second else { return }
         appendVarUInt(t.second, to: &out)
-        guard let fraction = t.fraction else { return }
-        appendVarInt(fraction.exponent, to: &out)
-        if !fraction.coefficient.isZero {
-            appendCoefficient(fraction.coefficient, negative: false, to: &out)
+        // The inline fraction is written from its fields: making the `IonDecimal` that
+        // `fraction` returns and reading it back cost more than the rest of the body.
+        switch t.packedFraction {
+        case .none:
+            return
+        case .small(let coefficient, let places):
+            appendVarInt(magnitude: UInt64(places), negative: true, to: &out)
+            if coefficient != 0 { appendInt(Int64(coefficient), negative: false, to: &out) }
+        case .large(let fraction):
+            appendVarInt(fraction.exponent, to: &out)
+            if !fraction.coefficient.isZero {
+                appendCoefficient(fraction.coefficient, negative: false, to: &out)
+            }
         }
     }
 
@@ -274,7 +283,7 @@ package enum BinaryEncoding {
     /// The minimal body of a timestamp on the stack, or nil when its fraction's coefficient
     /// needs more than 64 bits.
     package static func timestampBody(_ value: IonTimestamp) -> BinaryBodyBuffer? {
-        if let fraction = value.fraction, fraction.coefficient.int64Value == nil { return nil }
+        if case .large(let fraction) = value.packedFraction, fraction.coefficient.int64Value == nil { return nil }
         var body = BinaryBodyBuffer()
         appendTimestampBody(value, to: &body)
         return body
