@@ -26,6 +26,13 @@ import Testing
         #expect(IonValue.list([1]) != .sexp([1]))
         #expect(IonValue(.int(1), annotations: ["a"]) != 1)
         #expect(IonValue(.int(1), annotations: ["a", "b"]) != IonValue(.int(1), annotations: ["b", "a"]))
+        // Strings compare by their scalars, not by Swift's canonical equivalence, and hash the same
+        // way: however a string was made, equal scalars hash alike.
+        #expect(IonValue.string("\u{E9}") != .string("e\u{301}"))
+        let made = String("xhé long enough not to be a small string".dropFirst())
+        #expect(IonValue.string(made) == .string("hé long enough not to be a small string"))
+        #expect(IonValue.string(made).hashValue == IonValue.string("hé long enough not to be a small string").hashValue)
+        #expect(IonValue.list(["ab", "c"]).hashValue != IonValue.list(["a", "bc"]).hashValue)
         // Structs are multisets: order does not count, duplicates do.
         let a: IonValue = ["x": 1, "y": 2, "x": 3]
         let b: IonValue = ["x": 3, "x": 1, "y": 2]

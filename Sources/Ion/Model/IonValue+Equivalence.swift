@@ -52,7 +52,13 @@ extension IonValue.Content {
         case .decimal(let v): hasher.combine(v)
         case .timestamp(let v): hasher.combine(v)
         case .symbol(let v): hasher.combine(v)
-        case .string(let v): hasher.combine(Array(v.unicodeScalars.map(\.value)))
+        case .string(let v):
+            // Equivalent strings have the same scalars, so the same UTF-8: hashing the bytes
+            // agrees with `isEquivalent` without making an array of scalars. The 0xFF that ends
+            // them (never a UTF-8 byte) keeps "ab", "c" and "a", "bc" in a list apart.
+            var text = v
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            hasher.combine(0xFF as UInt8)
         case .clob(let v), .blob(let v): hasher.combine(v)
         case .list(let v), .sexp(let v): hasher.combine(v)
         case .struct(let s):

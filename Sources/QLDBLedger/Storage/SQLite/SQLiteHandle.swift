@@ -2,6 +2,7 @@
 // thread pool (two thread hops per statement) and prepares the SQL again each time, which cost
 // the store two thirds of its commit rate (docs/performance.md). The product dependency on
 // SQLiteNIO is what builds and links this module.
+import Synchronization
 import VaporCSQLite
 
 /// A value bound to, or read from, a SQLite statement.
@@ -62,6 +63,27 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// The WAL's size in frames after this connection's last commit, once ``reportWALSize()``
+    /// was called; 0 before.
+    var walFrames: Int { walFrameCount.load(ordering: .relaxed) }
+    private let walFrameCount = Atomic<Int>(0)
+
+    /// Has SQLite report the WAL's size (``walFrames``) after every commit on this connection.
+    /// This replaces SQLite's automatic checkpoint, which is a hook of the same kind: the caller
+    /// checkpoints (``SQLiteCheckpointer``).
+    func reportWALSize() {
+        // Unretained: SQLite calls the hook only inside a call on this connection, which needs
+        // the handle alive, and `close()` removes the connection with its hook.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = sqlite_nio_sqlite3_wal_hook(
+            connection,
+            { context, _, _, frames in
+                let handle = Unmanaged<SQLiteHandle>.fromOpaque(context!).takeUnretainedValue()
+                handle.walFrameCount.store(Int(frames), ordering: .relaxed)
+                return SQLITE_OK
+            }, context)
+    }
 
     /// Finalises every statement and closes the connection; later calls fail.
     func close() {

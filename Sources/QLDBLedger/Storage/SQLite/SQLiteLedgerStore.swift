@@ -10,7 +10,8 @@ import Synchronization
 /// commits (every block that queued while the previous commit synced goes into the next
 /// transaction, so they share one sync), and readers, which in WAL mode read the last committed
 /// state without waiting for the writer, each lent to one read at a time and run on the
-/// caller's thread. Reads name a snapshot, so a read never sees a block past it.
+/// caller's thread, and a checkpointer, which copies the WAL into the database file beside the
+/// writer (``SQLiteCheckpointer``). Reads name a snapshot, so a read never sees a block past it.
 final class SQLiteLedgerStore: LocalLedgerStore {
     let path: String
     let strandID: String
@@ -22,6 +23,8 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     let writer: SQLiteSerialConnection
     /// Reader connections, each lent to one read at a time (see ``SQLiteHandlePool``).
     let readers: SQLiteHandlePool
+    /// Checkpoints the WAL beside the writer; nil when the file is opened read-only.
+    let checkpointer: SQLiteCheckpointer?
     let queue: Mutex<WriteQueue>
     let syncCount = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
@@ -41,7 +44,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
 
     private init(
         path: String, strandID: String, readOnly: Bool, schemaVersion: Int, writer: SQLiteHandle,
-        readers: SQLiteHandlePool, lastSequence: Int, logger: Logger
+        checkpointer: SQLiteCheckpointer?, readers: SQLiteHandlePool, lastSequence: Int, logger: Logger
     ) {
         self.revisionColumns =
             "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id, "
@@ -51,6 +54,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         self.readOnly = readOnly
         self.writer = SQLiteSerialConnection(writer, label: "swift-qldb.sqlite-writer")
         self.readers = readers
+        self.checkpointer = checkpointer
         self.queue = Mutex(WriteQueue(durableThrough: lastSequence))
         self.logger = logger
     }
@@ -94,10 +98,18 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             }
             let last = try writer.query("SELECT MAX(sequence) FROM blocks").first?.first?.integer ?? 0
             let schemaVersion = try writer.query("PRAGMA user_version").first?.first?.integer ?? 0
+            var checkpointer: SQLiteCheckpointer?
+            if !readOnly {
+                let handle = try SQLiteHandle(path: path, readOnly: false)
+                // FULL: a checkpoint syncs the WAL before copying and the database file after.
+                try handle.query("PRAGMA synchronous=FULL")
+                checkpointer = SQLiteCheckpointer(handle, logger: logger)
+                writer.reportWALSize()
+            }
             return SQLiteLedgerStore(
                 path: path, strandID: strand ?? newStrandID, readOnly: readOnly, schemaVersion: schemaVersion,
-                writer: writer, readers: SQLiteHandlePool(path: path, readOnly: readOnly), lastSequence: last,
-                logger: logger)
+                writer: writer, checkpointer: checkpointer, readers: SQLiteHandlePool(path: path, readOnly: readOnly),
+                lastSequence: last, logger: logger)
         } catch {
             writer.close()
             throw failure("opening \(path)", error)
@@ -384,6 +396,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
 
     func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
+        await checkpointer?.close()
         await writer.close()
         readers.close()
     }
