@@ -14,7 +14,7 @@ import Testing
     static func buildWithoutStoring(_ txn: LedgerTransaction, in ledger: Ledger) throws -> Int {
         try ledger.head.withLock { head in
             try head.checkConflicts(txn)
-            return try head.build(txn, time: Date()).sequence
+            return try head.seal(BlockBuilder.prepare(txn, time: Date()), of: txn).sequence
         }
     }
 

@@ -147,13 +147,9 @@ enum BlockBuilder {
 }
 
 extension LedgerHead {
-    /// Builds the block of a transaction that passed the OCC check on the current tip, and moves
-    /// the tip, catalog and commit log past it. The block goes to the store next.
-    mutating func build(_ txn: LedgerTransaction, time: Date) throws(LedgerError) -> BlockRecord {
-        try seal(BlockBuilder.prepare(txn, time: time), of: txn)
-    }
-
-    /// As ``build(_:time:)``, from the block prepared outside the lock.
+    /// Places the block of a transaction that passed the OCC check, prepared outside the lock, on
+    /// the current tip, and moves the tip, catalog and commit log past it. The block goes to the
+    /// store next.
     ///
     /// Block times follow the chain's order (a journal export stops at the first block past its
     /// end time): a block prepared before the one that took the lock ahead of it is prepared
