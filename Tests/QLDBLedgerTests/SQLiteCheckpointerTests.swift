@@ -59,7 +59,7 @@ import Testing
             // Below the threshold nothing is started: the database file keeps its size.
             let before = try fileSize(writer)
             try #require(frames < checkpointer.backgroundFrames)
-            checkpointer.walGrew(to: frames, writer: writer)
+            checkpointer.walGrew(to: frames)
             await checkpointer.waitIdle()
             #expect(try fileSize(writer) == before)
             #expect(checkpointer.backgroundCheckpoints == 0)
@@ -69,7 +69,7 @@ import Testing
                 k += 1
             }
             // At it, a checkpoint runs on the checkpointer's queue and copies every frame.
-            checkpointer.walGrew(to: frames, writer: writer)
+            checkpointer.walGrew(to: frames)
             await checkpointer.waitIdle()
             #expect(try fileSize(writer) > before + 6000 * k)
             #expect(checkpointer.backgroundCheckpoints == 1)
@@ -97,16 +97,16 @@ import Testing
             }
             try commitUntil(checkpointer.backgroundFrames)
             let first = frames
-            checkpointer.walGrew(to: frames, writer: writer)
+            checkpointer.walGrew(to: frames)
             await checkpointer.waitIdle()
             #expect(checkpointer.backgroundCheckpoints == 1)
             try commitUntil(frames + 1)
             try #require(frames - first < checkpointer.backgroundFrames)
-            checkpointer.walGrew(to: frames, writer: writer)
+            checkpointer.walGrew(to: frames)
             await checkpointer.waitIdle()
             #expect(checkpointer.backgroundCheckpoints == 1)
             try commitUntil(first + checkpointer.backgroundFrames)
-            checkpointer.walGrew(to: frames, writer: writer)
+            checkpointer.walGrew(to: frames)
             await checkpointer.waitIdle()
             #expect(checkpointer.backgroundCheckpoints == 2)
             try reader.query("COMMIT")
@@ -125,11 +125,14 @@ import Testing
             var k = 0
             var largest = 0
             // Commits keep coming as the checkpointer is asked after each: the log never grows
-            // much past the restart threshold.
+            // much past the restart threshold, even when a background checkpoint is still running
+            // as the threshold is crossed (the restart waits for it; one beside it would fail
+            // with SQLITE_BUSY and the log would grow: 6 of 40 runs of this test on a loaded
+            // machine reached 56–87 frames that way).
             for _ in 0..<60 {
                 frames = try commit(k, on: writer)
                 largest = max(largest, frames)
-                checkpointer.walGrew(to: frames, writer: writer)
+                checkpointer.walGrew(to: frames)
                 k += 1
             }
             await checkpointer.waitIdle()

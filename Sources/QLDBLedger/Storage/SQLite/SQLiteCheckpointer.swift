@@ -7,13 +7,13 @@ import Synchronization
 /// SQLite's automatic checkpoint runs inside the commit that takes the WAL past 1,000 frames, on
 /// the writer's thread: that commit, and every commit queued behind it, waits while pages are
 /// copied and the database file is synced. Here the writer only reports the WAL's size after
-/// each commit (``walGrew(to:writer:)``) and a passive checkpoint runs on the checkpointer's
+/// each commit (``walGrew(to:)``) and a passive checkpoint runs on the checkpointer's
 /// queue while the writer goes on appending (SQLite lets one checkpoint run beside a writer).
 ///
 /// A passive checkpoint never restarts the log while commits keep coming (the writer restarts it
 /// only when every frame was copied before its transaction began), so past ``restartFrames`` the
-/// writer checkpoints and restarts the log itself, by then with little left to copy: the WAL
-/// stays bounded. Durability does not depend on checkpoints: a commit is durable once its
+/// writer waits while the checkpointer copies what is left and restarts the log: the WAL stays
+/// bounded. Durability does not depend on checkpoints: a commit is durable once its
 /// frames are synced in the WAL.
 final class SQLiteCheckpointer: Sendable {
     /// The frames a commit must have added to the WAL since the last checkpoint began for it to
@@ -31,7 +31,7 @@ final class SQLiteCheckpointer: Sendable {
     private let logger: Logger
 
     /// A checkpointer on `handle`, a read-write connection to the writer's database that nothing
-    /// else uses.
+    /// else uses. Every checkpoint runs on it, one at a time.
     init(_ handle: SQLiteHandle, backgroundFrames: Int = 1_000, restartFrames: Int = 16_000, logger: Logger) {
         precondition(0 < backgroundFrames && backgroundFrames <= restartFrames, "thresholds out of order")
         self.connection = SQLiteSerialConnection(handle, label: "swift-qldb.sqlite-checkpointer")
@@ -41,14 +41,18 @@ final class SQLiteCheckpointer: Sendable {
     }
 
     /// Called on the writer's queue after a commit left `frames` frames in the WAL: restarts the
-    /// log on `writer` past ``restartFrames``, or starts a background checkpoint once
-    /// ``backgroundFrames`` more have come since the last one began and none is running. (A
-    /// checkpoint started after every commit would sync the database file as often as the WAL.)
-    func walGrew(to frames: Int, writer: SQLiteHandle) {
+    /// log past ``restartFrames``, or starts a background checkpoint once ``backgroundFrames``
+    /// more have come since the last one began and none is running. (A checkpoint started after
+    /// every commit would sync the database file as often as the WAL.)
+    func walGrew(to frames: Int) {
         if frames >= restartFrames {
-            // Waits for readers still on the old frames (the busy timeout), then the next commit
-            // writes from the start of the log again.
-            checkpoint("RESTART", on: writer)
+            // Only one connection can checkpoint at a time: a restart beside a background
+            // checkpoint would fail at once (SQLITE_BUSY, whatever the busy timeout) and the log
+            // would grow until a later commit's restart found the lock free. So the restart runs
+            // on the checkpointer's queue, after the checkpoint in progress, and the writer waits
+            // for it: it needs the writer idle anyway, and waits for readers still on old frames
+            // (the busy timeout). The writer's next commit writes from the start of the log.
+            connection.runBlocking { handle in checkpoint("RESTART", on: handle) }
             framesAtLastCheckpoint.store(0, ordering: .relaxed)
             return
         }
@@ -70,7 +74,17 @@ final class SQLiteCheckpointer: Sendable {
     }
 
     private func checkpoint(_ mode: String, on handle: SQLiteHandle) {
-        do { try handle.query("PRAGMA wal_checkpoint(\(mode))") } catch {
+        do {
+            // One row: whether the checkpoint was blocked, the WAL's frames, the frames copied.
+            let row = try handle.query("PRAGMA wal_checkpoint(\(mode))").first
+            if row?.first?.integer == 1 {
+                logger.debug(
+                    "a checkpoint of the ledger's WAL stopped short",
+                    metadata: [
+                        "mode": "\(mode)", "log": "\(row?[1].integer ?? -1)", "copied": "\(row?[2].integer ?? -1)",
+                    ])
+            }
+        } catch {
             // Nothing is lost: the frames stay in the WAL for the next checkpoint.
             logger.warning(
                 "a checkpoint of the ledger's WAL failed", metadata: ["mode": "\(mode)", "error": "\(error)"])

@@ -98,7 +98,7 @@ extension SQLiteLedgerStore {
             _ = try? writer.query("ROLLBACK")
             throw error
         }
-        checkpointer?.walGrew(to: writer.walFrames, writer: writer)
+        checkpointer?.walGrew(to: writer.walFrames)
         let written = frontier
         cachedFrontier.withLock { $0 = written }
     }

@@ -20,6 +20,12 @@ final class SQLiteSerialConnection: Sendable {
         }
     }
 
+    /// Runs `body` on the connection's queue, after everything submitted before it, blocking the
+    /// calling thread until it returns. Never call it from this connection's own queue.
+    func runBlocking<T>(_ body: (SQLiteHandle) throws -> T) rethrows -> T {
+        try queue.sync { try body(handle) }
+    }
+
     /// Runs `body` on the connection's queue without waiting for it.
     func submit(_ body: @escaping @Sendable (SQLiteHandle) -> Void) {
         queue.async { [handle] in body(handle) }
