@@ -26,6 +26,9 @@ public enum JournalTree {
         func isComplete(leafCount: Int) -> Bool { (index + 1) << level <= leafCount }
         /// Whether any of its leaves is among the first `leafCount`.
         func exists(leafCount: Int) -> Bool { index << level < leafCount }
+        /// The number of leaves at which it becomes complete: the sequence number of the block
+        /// whose addition completes it (its own, for a leaf).
+        public var completedAtLeafCount: Int { (index + 1) << level }
         var left: Position { Position(level: level - 1, index: index * 2) }
         var right: Position { Position(level: level - 1, index: index * 2 + 1) }
     }

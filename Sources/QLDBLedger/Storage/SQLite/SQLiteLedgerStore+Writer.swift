@@ -126,18 +126,9 @@ extension SQLiteLedgerStore {
 
     private func writeRows(_ block: BlockRecord, frontier: inout [Int: QLDBHash], on writer: SQLiteHandle) throws {
         let summary = block.summary
-        try writer.query(
-            """
-            INSERT INTO blocks (sequence, block_hash, previous_block_hash, entries_hashes, revision_hashes,
-                revision_documents, body) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .integer(block.sequence), .blob(summary.blockHash.bytes), .blob(summary.previousBlockHash.bytes),
-                .blob(summary.entriesHashList.flatMap(\.bytes)), .blob(summary.revisionHashes.flatMap(\.bytes)),
-                .text(summary.revisionDocuments.joined(separator: ",")), .blob(block.body),
-            ])
-        // The tree nodes this block completes: the left child of each is the last complete node
-        // one level down before this block.
+        // The tree nodes this block completes, lowest first (levels 1, 2, …): the left child of
+        // each is the last complete node one level down before this block. They go in the
+        // block's row: appending a block then writes no other B-tree for the journal's tree.
         let nodes = try JournalTree.completedNodes(byLeafCount: block.sequence, leaf: summary.blockHash) { position in
             guard let hash = frontier[position.level] else {
                 throw StorageError(
@@ -147,12 +138,18 @@ extension SQLiteLedgerStore {
             return hash
         }
         frontier[0] = summary.blockHash
-        for (position, hash) in nodes {
-            frontier[position.level] = hash
-            try writer.query(
-                "INSERT INTO merkle_nodes (level, position, hash) VALUES (?, ?, ?)",
-                [.integer(position.level), .integer(position.index), .blob(hash.bytes)])
-        }
+        for (position, hash) in nodes { frontier[position.level] = hash }
+        try writer.query(
+            """
+            INSERT INTO blocks (sequence, block_hash, previous_block_hash, entries_hashes, revision_hashes,
+                revision_documents, body, merkle_nodes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(block.sequence), .blob(summary.blockHash.bytes), .blob(summary.previousBlockHash.bytes),
+                .blob(summary.entriesHashList.flatMap(\.bytes)), .blob(summary.revisionHashes.flatMap(\.bytes)),
+                .text(summary.revisionDocuments.joined(separator: ",")), .blob(block.body),
+                nodes.isEmpty ? .null : .blob(nodes.flatMap(\.hash.bytes)),
+            ])
         // Catalog changes come before the block's rows: an index created in this block covers
         // the revisions before it, and its own through the rows below.
         for change in block.catalogChanges { try apply(change, catalog: block.catalog, on: writer) }

@@ -16,6 +16,8 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     let path: String
     let strandID: String
     let readOnly: Bool
+    /// The file's schema (`PRAGMA user_version`): the current one unless opened read-only.
+    let schemaVersion: Int
     /// The revision columns reads select; a file of schema 1 opened read-only (not upgraded)
     /// has no `data_hash`, and no redacted revision.
     let revisionColumns: String
@@ -46,6 +48,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         path: String, strandID: String, readOnly: Bool, schemaVersion: Int, writer: SQLiteHandle,
         checkpointer: SQLiteCheckpointer?, readers: SQLiteHandlePool, lastSequence: Int, logger: Logger
     ) {
+        self.schemaVersion = schemaVersion
         self.revisionColumns =
             "r.document_id, r.sequence, r.version, r.hash, r.data, r.tx_time, r.tx_id, "
             + (schemaVersion >= 2 ? "r.data_hash" : "NULL AS data_hash")
@@ -249,15 +252,43 @@ final class SQLiteLedgerStore: LocalLedgerStore {
         -> [JournalTree.Position: QLDBHash]
     {
         do {
-            return try readers.with { try Self.merkleNodes(positions, on: $0) }
+            return try readers.with { try Self.merkleNodes(positions, on: $0, schemaVersion: schemaVersion) }
         } catch {
             throw Self.failure("reading the journal's Merkle tree", error)
         }
     }
 
-    /// Level 0 from `blocks`, the rest from `merkle_nodes`, in one query each.
-    static func merkleNodes(_ positions: Set<JournalTree.Position>, on connection: SQLiteHandle) throws
-        -> [JournalTree.Position: QLDBHash]
+    /// From the rows of the blocks that completed them, in one query: a leaf is its block's
+    /// hash, a node of level L the L-th hash of its block's `merkle_nodes`. Files of schema 2 or
+    /// older (read-only, not migrated) keep the nodes in a table of their own.
+    static func merkleNodes(
+        _ positions: Set<JournalTree.Position>, on connection: SQLiteHandle, schemaVersion: Int = SQLiteSchema.version
+    ) throws -> [JournalTree.Position: QLDBHash] {
+        guard schemaVersion >= 3 else { return try merkleNodesOfSchemaTwo(positions, on: connection) }
+        guard !positions.isEmpty else { return [:] }
+        let sequences = Set(positions.map(\.completedAtLeafCount)).sorted()
+        var rows: [Int: (block: [UInt8], nodes: [UInt8])] = [:]
+        for row in try connection.query(
+            "SELECT sequence, block_hash, merkle_nodes FROM blocks WHERE sequence IN (\(sequences.map(String.init).joined(separator: ",")))"
+        ) {
+            guard let sequence = row[0].integer, let hash = row[1].blob else { continue }
+            rows[sequence] = (hash, row[2].blob ?? [])
+        }
+        var found: [JournalTree.Position: QLDBHash] = [:]
+        for position in positions {
+            guard let row = rows[position.completedAtLeafCount] else { continue }
+            if position.level == 0 {
+                found[position] = QLDBHash(row.block)
+            } else if row.nodes.count >= position.level * 32 {
+                found[position] = QLDBHash(Array(row.nodes[(position.level - 1) * 32..<position.level * 32]))
+            }
+        }
+        return found
+    }
+
+    /// Schema 2 and older: level 0 from `blocks`, the rest from `merkle_nodes`.
+    private static func merkleNodesOfSchemaTwo(_ positions: Set<JournalTree.Position>, on connection: SQLiteHandle)
+        throws -> [JournalTree.Position: QLDBHash]
     {
         var found: [JournalTree.Position: QLDBHash] = [:]
         let leaves = positions.filter { $0.level == 0 }.map { $0.index + 1 }
@@ -297,7 +328,8 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             for row in try read(
                 """
                 SELECT r.table_id, \(revisionColumns) FROM revisions r
-                WHERE r.sequence > ? AND r.sequence <= ? ORDER BY r.sequence, r.position
+                WHERE r.table_id IN (SELECT table_id FROM catalog_tables) AND r.sequence > ? AND r.sequence <= ?
+                ORDER BY r.sequence, r.position
                 """, [.integer(after), .integer(last)])
             {
                 let revision = try revision(from: row, at: 1)

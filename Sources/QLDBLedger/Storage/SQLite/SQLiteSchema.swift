@@ -1,8 +1,10 @@
+import QLDBHashing
+
 /// The tables of a ledger's SQLite file and how a file of an older schema is brought up to date.
 /// `docs/storage.md` describes each table.
 enum SQLiteSchema {
     /// The schema this build writes; kept in `PRAGMA user_version`.
-    static let version = 2
+    static let version = 3
 
     /// Each migration brings the file from the version before it to its own number.
     static let migrations: [(version: Int, statements: [String])] = [
@@ -58,6 +60,12 @@ enum SQLiteSchema {
         ),
         // A redacted revision keeps its hash and loses its data for the data's hash.
         (2, ["ALTER TABLE revisions ADD COLUMN data_hash BLOB"]),
+        // Two B-trees fewer written by every commit. The journal's Merkle nodes move into the row
+        // of the block that completes them (the nodes of a block are levels 1 to the number of
+        // trailing zero bits of its sequence number, a column of 32-byte hashes, lowest first;
+        // NULL for odd sequence numbers; `moveMerkleNodesIntoBlocks` fills it). The revisions of
+        // a range of blocks are read through `revisions_in_commit_order`, one range per table.
+        (3, ["ALTER TABLE blocks ADD COLUMN merkle_nodes BLOB", "DROP INDEX revisions_by_block"]),
     ]
 
     /// Creates the tables of a new file, or runs the migrations an older file needs, in one
@@ -79,6 +87,7 @@ enum SQLiteSchema {
             try connection.query("BEGIN IMMEDIATE")
             for migration in migrations where migration.version > current {
                 for statement in migration.statements { try connection.query(statement) }
+                if migration.version == 3 { try moveMerkleNodesIntoBlocks(connection) }
             }
             try connection.query("PRAGMA user_version = \(version)")
             try connection.query("COMMIT")
@@ -88,5 +97,47 @@ enum SQLiteSchema {
                 engine: "sqlite", operation: "migrating \(path) from schema \(current) to \(version)",
                 reason: "\(error)")
         }
+    }
+
+    /// Schema 3: each row of `merkle_nodes` into its block's `merkle_nodes` column, then the
+    /// table dropped. A node without its block, or a block missing one of its nodes' levels, is a
+    /// damaged file: the migration stops and nothing is changed.
+    static func moveMerkleNodesIntoBlocks(_ connection: SQLiteHandle) throws {
+        var sequence = 0
+        var hashes: [UInt8] = []
+        func store() throws {
+            guard !hashes.isEmpty else { return }
+            try connection.query(
+                "UPDATE blocks SET merkle_nodes = ? WHERE sequence = ?", [.blob(hashes), .integer(sequence)])
+            guard try connection.query("SELECT changes()").first?.first?.integer == 1 else {
+                throw StorageError(
+                    engine: "sqlite", operation: "moving the journal's Merkle nodes",
+                    reason: "block \(sequence), which completes \(hashes.count / 32) of them, is missing")
+            }
+        }
+        let rows = try connection.query(
+            "SELECT level, position, hash FROM merkle_nodes ORDER BY (position + 1) << level, level")
+        for row in rows {
+            guard let level = row[0].integer, let index = row[1].integer, let hash = row[2].blob, hash.count == 32,
+                level > 0
+            else {
+                throw StorageError(
+                    engine: "sqlite", operation: "moving the journal's Merkle nodes", reason: "a node is malformed")
+            }
+            let position = JournalTree.Position(level: level, index: index)
+            if position.completedAtLeafCount != sequence {
+                try store()
+                sequence = position.completedAtLeafCount
+                hashes = []
+            }
+            guard hashes.count == (level - 1) * 32 else {
+                throw StorageError(
+                    engine: "sqlite", operation: "moving the journal's Merkle nodes",
+                    reason: "node \(position) does not follow the nodes below it")
+            }
+            hashes += hash
+        }
+        try store()
+        try connection.query("DROP TABLE merkle_nodes")
     }
 }
