@@ -63,6 +63,18 @@ import Testing
         _ = try await connection.query("CREATE INDEX revisions_by_block ON revisions (sequence, position)")
         _ = try await connection.query(
             """
+            CREATE TABLE documents (
+                ordinal INTEGER PRIMARY KEY, table_id TEXT NOT NULL, document_id TEXT NOT NULL,
+                UNIQUE (table_id, document_id))
+            """)
+        _ = try await connection.query(
+            """
+            INSERT INTO documents (table_id, document_id)
+                SELECT table_id, document_id FROM revisions WHERE version = 0 ORDER BY sequence, position
+            """)
+        _ = try await connection.query("DROP INDEX first_revisions")
+        _ = try await connection.query(
+            """
             CREATE TABLE merkle_nodes (
                 level INTEGER NOT NULL, position INTEGER NOT NULL, hash BLOB NOT NULL,
                 PRIMARY KEY (level, position)) WITHOUT ROWID
@@ -86,14 +98,30 @@ import Testing
     }
 
     /// The digest and every block's proof to it, and to the digest of the first 13 blocks; the
-    /// digest verification arrives at, walking every block and revision.
+    /// digest verification arrives at, walking every block and revision; and table `Car` as a
+    /// scan, by id, and by an indexed value read it.
     static func digestAndProofs(_ ledger: Ledger) async throws -> [String] {
+        let cars = driver(on: ledger)
+        let scan = try await cars.execute { txn in try await txn.execute("SELECT VALUE VIN FROM Car").collect() }
+        let ids = try await cars.execute { txn in
+            try await txn.execute("SELECT VALUE i FROM Car AS c BY i WHERE c.VIN = 9").collect()
+        }
+        let byID = try await cars.execute { txn in
+            try await txn.execute("SELECT VALUE c.VIN FROM Car AS c BY i WHERE i = ?", ids[0]).collect()
+        }
+        let byValue = try await cars.execute { txn in
+            try await txn.execute("SELECT VALUE VIN FROM Car WHERE VIN = 700").collect()
+        }
+        try await cars.close()
         let digest = try #require(try await ledger.digest())
         guard case .success(let verified?) = await ledger.verifyChain() else {
             Issue.record("the journal does not verify")
             return []
         }
-        var found = ["\(digest.tipAddress.sequenceNo) \(digest.digest.bytes)", "verified \(verified.digest.bytes)"]
+        var found = [
+            "\(digest.tipAddress.sequenceNo) \(digest.digest.bytes)", "verified \(verified.digest.bytes)",
+            "scan \(scan)", "ids \(ids)", "by id \(byID)", "by value \(byValue)",
+        ]
         let earlier = BlockAddress(strandID: digest.tipAddress.strandID, sequenceNo: 13)
         for sequence in 1...digest.tipAddress.sequenceNo {
             let address = BlockAddress(strandID: digest.tipAddress.strandID, sequenceNo: sequence)
@@ -105,19 +133,36 @@ import Testing
         return found
     }
 
+    /// Ledger "old" in `directory`: a table indexed on `VIN` created, then one car inserted per
+    /// block (`VIN` 1, 2, …).
+    static func ledgerOfCars(in directory: URL, blocks: Int) async throws -> Ledger {
+        let ledger = try await Ledger(name: "old", directory: directory, logger: quietLogger())
+        let cars = driver(on: ledger)
+        try await cars.execute { txn in
+            try await txn.execute("CREATE TABLE Car")
+            try await txn.execute("CREATE INDEX ON Car (VIN)")
+        }
+        for k in 1..<blocks {
+            try await cars.execute { txn in try await txn.execute("INSERT INTO Car VALUE {'VIN': ?}", k) }
+        }
+        try await cars.close()
+        return ledger
+    }
+
     @Test func aSchemaTwoFileKeepsItsDigestsAndProofsWhenItsMerkleNodesMove() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ledger = try await Ledger(name: "old", directory: directory, logger: quietLogger())
+        let ledger = try await Self.ledgerOfCars(in: directory, blocks: 21)
         let cars = driver(on: ledger)
-        try await cars.execute { txn in try await txn.execute("CREATE TABLE Car") }
-        for k in 0..<22 {
-            try await cars.execute { txn in try await txn.execute("INSERT INTO Car VALUE {'VIN': ?}", k) }
-        }
+        try await cars.execute { txn in try await txn.execute("UPDATE Car SET VIN = 700 WHERE VIN = 7") }
+        try await cars.execute { txn in try await txn.execute("DELETE FROM Car WHERE VIN = 3") }
         try await cars.close()
         // 23 blocks: nodes of levels 1 to 4, the digest from (4, 0), (2, 4), (1, 10), (0, 22).
         let expected = try await Self.digestAndProofs(ledger)
         #expect(expected[0].hasPrefix("23 "))
+        // Documents in the order of their inserts, each as it is now.
+        #expect(expected[2] == "scan \([1, 2, 4, 5, 6, 700] + Array(8...20))")
+        #expect(expected[3].hasPrefix("ids [\"") && expected[4] == "by id [9]" && expected[5] == "by value [700]")
         // Verification recomputes from the blocks the digest the stored nodes give.
         #expect(expected[1].dropFirst("verified ".count) == expected[0].dropFirst("23 ".count))
         await ledger.close()
@@ -143,7 +188,9 @@ import Testing
             (
                 try await check.query("PRAGMA user_version").first?.column("user_version")?.integer,
                 try await check.query("SELECT name FROM sqlite_master WHERE name = 'merkle_nodes'").count,
-                try await check.query("SELECT name FROM sqlite_master WHERE name = 'revisions_by_block'").count,
+                try await check.query(
+                    "SELECT name FROM sqlite_master WHERE name IN ('revisions_by_block', 'documents')"
+                ).count,
                 try await check.query("SELECT count(*) AS n FROM blocks WHERE merkle_nodes IS NOT NULL").first?
                     .column("n")?.integer
             )
@@ -157,14 +204,7 @@ import Testing
     @Test func aMissingMerkleNodeStopsTheUpgradeNamingItAndChangesNothing() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ledger = try await Ledger(name: "old", directory: directory, logger: quietLogger())
-        let cars = driver(on: ledger)
-        try await cars.execute { txn in try await txn.execute("CREATE TABLE Car") }
-        for k in 0..<7 {
-            try await cars.execute { txn in try await txn.execute("INSERT INTO Car VALUE {'VIN': ?}", k) }
-        }
-        try await cars.close()
-        await ledger.close()
+        try await Self.ledgerOfCars(in: directory, blocks: 8).close()
         let path = directory.appendingPathComponent("old.sqlite").path
         try await withSQLite(path) { connection in
             try await Self.turnIntoSchemaTwo(connection)

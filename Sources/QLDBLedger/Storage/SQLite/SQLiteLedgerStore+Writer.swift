@@ -154,11 +154,6 @@ extension SQLiteLedgerStore {
         // the revisions before it, and its own through the rows below.
         for change in block.catalogChanges { try apply(change, catalog: block.catalog, on: writer) }
         for (position, (table, revision)) in block.revisions.enumerated() {
-            if revision.version == 0 {
-                try writer.query(
-                    "INSERT OR IGNORE INTO documents (table_id, document_id) VALUES (?, ?)",
-                    [.text(table), .text(revision.documentID)])
-            }
             let data: SQLiteValue = try revision.data.map { .blob(try IonValue.encode(binary: [$0])) } ?? .null
             try writer.query(
                 """

@@ -163,34 +163,72 @@ final class SQLiteLedgerStore: LocalLedgerStore {
 
     func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
         var binds: [SQLiteValue] = [.integer(snapshot), .text(table)]
-        var narrowing = ""
+        // The documents the plan names, as a query of column `column1`; nil for every document.
+        var named: String?
         switch plan {
         case .scan: break
         case .documents(let ids):
             guard !ids.isEmpty else { return [] }
-            narrowing = " AND d.document_id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))"
+            // Numbered: `named` comes before `?1` and `?2` in the text, where a bare `?` would
+            // take number 1.
+            named = "VALUES " + (3..<3 + ids.count).map { "(?\($0))" }.joined(separator: ", ")
             binds += ids.sorted().map { .text($0) }
         case .values(let field, let values):
             guard !values.isEmpty else { return [] }
-            narrowing = """
-                 AND d.document_id IN (SELECT document_id FROM index_entries WHERE table_id = ?2 AND field = ? \
-                AND value_key IN (\(Array(repeating: "?", count: values.count).joined(separator: ","))))
+            named = """
+                SELECT DISTINCT document_id AS column1 FROM index_entries WHERE table_id = ?2 AND field = ?3 \
+                AND value_key IN (\((4..<4 + values.count).map { "?\($0)" }.joined(separator: ",")))
                 """
             binds.append(.text(field))
             binds += values.map { .blob(TableDefinition.indexKeyBytes($0)) }
         }
-        let sql = """
-            SELECT \(revisionColumns) FROM documents d JOIN revisions r
-            ON r.table_id = d.table_id AND r.document_id = d.document_id AND r.sequence = (
-                SELECT MAX(m.sequence) FROM revisions m
-                WHERE m.table_id = d.table_id AND m.document_id = d.document_id AND m.sequence <= ?1)
-            WHERE d.table_id = ?2\(narrowing) AND r.data IS NOT NULL ORDER BY d.ordinal
-            """
+        let sql = schemaVersion >= 3 ? documentsQuery(named: named) : documentsQueryOfSchemaTwo(named: named)
         do {
             return try read(sql, binds).map { try revision(from: $0) }
         } catch {
             throw Self.failure("reading table \(table) at block \(snapshot)", error)
         }
+    }
+
+    /// The latest revision at snapshot `?1` of each document of table `?2` (of those `named`
+    /// names), unless deleted, in the order of their inserts. A document's first revision (`d`)
+    /// gives its place in that order.
+    private func documentsQuery(named: String?) -> String {
+        guard let named else {
+            // Every document: its first revisions in order through `first_revisions`.
+            return """
+                SELECT \(revisionColumns) FROM revisions d JOIN revisions r
+                ON r.table_id = d.table_id AND r.document_id = d.document_id AND r.sequence = (
+                    SELECT MAX(m.sequence) FROM revisions m
+                    WHERE m.table_id = d.table_id AND m.document_id = d.document_id AND m.sequence <= ?1)
+                WHERE d.table_id = ?2 AND d.version = 0 AND d.sequence <= ?1 AND r.data IS NOT NULL
+                ORDER BY d.sequence, d.position
+                """
+        }
+        // Named documents: from each id, two seeks on the primary key (SQLite would otherwise
+        // walk `first_revisions` for the order it gives and filter every document of the table).
+        return """
+            SELECT \(revisionColumns) FROM (\(named)) AS i
+            JOIN revisions r ON r.table_id = ?2 AND r.document_id = i.column1 AND r.sequence = (
+                SELECT MAX(m.sequence) FROM revisions m
+                WHERE m.table_id = ?2 AND m.document_id = i.column1 AND m.sequence <= ?1)
+            JOIN revisions d ON d.table_id = ?2 AND d.document_id = i.column1 AND d.sequence = (
+                SELECT MIN(f.sequence) FROM revisions f WHERE f.table_id = ?2 AND f.document_id = i.column1)
+            WHERE r.data IS NOT NULL ORDER BY d.sequence, d.position
+            """
+    }
+
+    /// ``documentsQuery(named:)`` for files of schema 2 and older (read-only, not migrated),
+    /// whose table `documents` numbers documents in the order of their inserts.
+    private func documentsQueryOfSchemaTwo(named: String?) -> String {
+        """
+        SELECT \(revisionColumns) FROM documents d JOIN revisions r
+        ON r.table_id = d.table_id AND r.document_id = d.document_id AND r.sequence = (
+            SELECT MAX(m.sequence) FROM revisions m
+            WHERE m.table_id = d.table_id AND m.document_id = d.document_id AND m.sequence <= ?1)
+        WHERE d.table_id = ?2\(named.map { " AND d.document_id IN (\($0))" } ?? "") AND r.data IS NOT NULL
+        ORDER BY d.ordinal
+        """
     }
 
     func revisions(table: String, document: String?, through snapshot: Int) async throws(StorageError)

@@ -60,12 +60,22 @@ enum SQLiteSchema {
         ),
         // A redacted revision keeps its hash and loses its data for the data's hash.
         (2, ["ALTER TABLE revisions ADD COLUMN data_hash BLOB"]),
-        // Two B-trees fewer written by every commit. The journal's Merkle nodes move into the row
-        // of the block that completes them (the nodes of a block are levels 1 to the number of
-        // trailing zero bits of its sequence number, a column of 32-byte hashes, lowest first;
-        // NULL for odd sequence numbers; `moveMerkleNodesIntoBlocks` fills it). The revisions of
-        // a range of blocks are read through `revisions_in_commit_order`, one range per table.
-        (3, ["ALTER TABLE blocks ADD COLUMN merkle_nodes BLOB", "DROP INDEX revisions_by_block"]),
+        // Two B-trees fewer written by every commit, one fewer by an insert. The journal's Merkle
+        // nodes move into the row of the block that completes them (the nodes of a block are
+        // levels 1 to the number of trailing zero bits of its sequence number, a column of
+        // 32-byte hashes, lowest first; NULL for odd sequence numbers; `moveMerkleNodesIntoBlocks`
+        // fills it). The revisions of a range of blocks are read through
+        // `revisions_in_commit_order`, one range per table. A table's documents, in the order of
+        // their inserts, are its first revisions (`first_revisions`), not a table and a unique
+        // key of their own.
+        (
+            3,
+            [
+                "ALTER TABLE blocks ADD COLUMN merkle_nodes BLOB", "DROP INDEX revisions_by_block",
+                "CREATE INDEX first_revisions ON revisions (table_id, sequence, position) WHERE version = 0",
+                "DROP TABLE documents",
+            ]
+        ),
     ]
 
     /// Creates the tables of a new file, or runs the migrations an older file needs, in one
