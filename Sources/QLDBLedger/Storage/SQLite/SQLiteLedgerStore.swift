@@ -162,19 +162,30 @@ final class SQLiteLedgerStore: LocalLedgerStore {
     }
 
     func documents(table: String, plan: ReadPlan, at snapshot: Int) async throws(StorageError) -> [Revision] {
+        guard let query = documentsQuery(table: table, plan: plan, at: snapshot) else { return [] }
+        do {
+            return try read(query.sql, query.binds).map { try revision(from: $0) }
+        } catch {
+            throw Self.failure("reading table \(table) at block \(snapshot)", error)
+        }
+    }
+
+    /// The query ``documents(table:plan:at:)`` runs, with its bindings; nil when the plan names
+    /// no document.
+    func documentsQuery(table: String, plan: ReadPlan, at snapshot: Int) -> (sql: String, binds: [SQLiteValue])? {
         var binds: [SQLiteValue] = [.integer(snapshot), .text(table)]
         // The documents the plan names, as a query of column `column1`; nil for every document.
         var named: String?
         switch plan {
         case .scan: break
         case .documents(let ids):
-            guard !ids.isEmpty else { return [] }
+            guard !ids.isEmpty else { return nil }
             // Numbered: `named` comes before `?1` and `?2` in the text, where a bare `?` would
             // take number 1.
             named = "VALUES " + (3..<3 + ids.count).map { "(?\($0))" }.joined(separator: ", ")
             binds += ids.sorted().map { .text($0) }
         case .values(let field, let values):
-            guard !values.isEmpty else { return [] }
+            guard !values.isEmpty else { return nil }
             named = """
                 SELECT DISTINCT document_id AS column1 FROM index_entries WHERE table_id = ?2 AND field = ?3 \
                 AND value_key IN (\((4..<4 + values.count).map { "?\($0)" }.joined(separator: ",")))
@@ -182,12 +193,7 @@ final class SQLiteLedgerStore: LocalLedgerStore {
             binds.append(.text(field))
             binds += values.map { .blob(TableDefinition.indexKeyBytes($0)) }
         }
-        let sql = schemaVersion >= 3 ? documentsQuery(named: named) : documentsQueryOfSchemaTwo(named: named)
-        do {
-            return try read(sql, binds).map { try revision(from: $0) }
-        } catch {
-            throw Self.failure("reading table \(table) at block \(snapshot)", error)
-        }
+        return (schemaVersion >= 3 ? documentsQuery(named: named) : documentsQueryOfSchemaTwo(named: named), binds)
     }
 
     /// The latest revision at snapshot `?1` of each document of table `?2` (of those `named`
