@@ -16,7 +16,7 @@ import Testing
         try await cars.execute { txn in try await txn.execute("INSERT INTO Car VALUE {'VIN': 'V1'}") }
         try await cars.close()
         await ledger.close()
-        // What schema 1 was: the Merkle nodes in a table of their own, no data_hash column.
+        // What schema 1 was: schema 2 without the data_hash column.
         try await withSQLite(directory.appendingPathComponent("old.sqlite").path) { connection in
             try await Self.turnIntoSchemaTwo(connection)
             _ = try await connection.query("ALTER TABLE revisions DROP COLUMN data_hash")
