@@ -5,14 +5,19 @@
 # (release builds; build both first), and the table gives, per benchmark, the median over the
 # rounds of each side's p50 wall-clock time and p50 malloc count, and the after/before ratio.
 # Timings on shared VMs swing by tens of percent: read the ratios, and gate on mallocs.
+# TARGETS (space-separated benchmark targets, e.g. "QLDBBenchmarks DriverBenchmarks") limits the
+# run to those targets: the benchmark plugin stops at the first target in which FILTER matches
+# nothing, so a filter for later targets needs them named.
 set -euo pipefail
 before=${1:?before repository}; after=${2:?after repository}; filter=${3:?benchmark filter}; rounds=${4:-3}
+targets=()
+for target in ${TARGETS:-}; do targets+=(--target "$target"); done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for round in $(seq 1 "$rounds"); do
   for side in before after; do
     dir=$([ "$side" = before ] && echo "$before" || echo "$after")
-    (cd "$dir/Benchmarks" && swift package benchmark --filter "$filter" --no-progress --format markdown \
+    (cd "$dir/Benchmarks" && swift package benchmark ${targets[@]+"${targets[@]}"} --filter "$filter" --no-progress --format markdown \
       --path stdout 2>/dev/null) > "$out/$side-$round.md"
     echo "bench-compare: round $round $side done" >&2
   done
@@ -37,6 +42,9 @@ def parse(path):
     return results
 sides = {s: [parse(f'{out}/{s}-{r}.md') for r in range(1, rounds + 1)] for s in ('before', 'after')}
 names = sorted(set().union(*[set(r) for r in sides['before'] + sides['after']]))
+if not names:
+    sys.exit('bench-compare: no benchmark ran: check FILTER, and name the targets in TARGETS '
+             '(the plugin stops at the first target in which FILTER matches nothing)')
 print(f'| benchmark | before p50 (µs) | after p50 (µs) | after/before | before mallocs | after mallocs |')
 print('|---|---:|---:|---:|---:|---:|')
 for n in names:

@@ -104,7 +104,12 @@ extension IonHasher where Function == SHA256IonHash {
 
     /// The Ion hash of a value.
     public func digest(of value: IonValue) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: SHA256Hasher.byteCount)
+        // A literal: the compiler allocates its storage directly, where `init(repeating:count:)`
+        // calls the standard library's unspecialised allocation, which looks up the storage's
+        // type metadata on every call (twice as long for a 32-byte array, docs/performance.md).
+        var digest: [UInt8] = [
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]
         digest.withUnsafeMutableBytes { buffer in
             SHA256TreeHash.with { $0.digest(of: value, into: buffer.baseAddress!) }
         }

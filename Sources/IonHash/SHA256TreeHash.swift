@@ -61,8 +61,13 @@ struct SHA256TreeHash: ~Copyable {
     private mutating func append(_ value: IonValue) {
         if value.annotations.isEmpty {
             appendContent(value.content)
-            return
+        } else {
+            appendAnnotated(value)
         }
+    }
+
+    /// `B ‖ 0xE0 ‖ annotations ‖ content ‖ E`.
+    private mutating func appendAnnotated(_ value: IonValue) {
         put(Self.begin, 0xE0)
         for annotation in value.annotations { appendSymbol(annotation) }
         appendContent(value.content)
@@ -84,8 +89,8 @@ struct SHA256TreeHash: ~Copyable {
         case .symbol(let symbol):
             appendSymbol(symbol)
         case .int(let i):
-            if let body = BinaryEncoding.intBody(i) {
-                appendScalar(typeQualifier: i.signum < 0 ? 0x30 : 0x20, body: body)
+            if let count = BinaryEncoding.writeIntBody(i, to: scalarBody()) {
+                appendScalar(typeQualifier: i.signum < 0 ? 0x30 : 0x20, bodyCount: count)
             } else {
                 appendRepresentation(of: content)
             }
@@ -98,14 +103,14 @@ struct SHA256TreeHash: ~Copyable {
             bytes.withUnsafeBytes { putEscaped($0) }
             put(Self.end)
         case .decimal(let d):
-            if let body = BinaryEncoding.decimalBody(d) {
-                appendScalar(typeQualifier: 0x50, body: body)
+            if let count = BinaryEncoding.writeDecimalBody(d, to: scalarBody()) {
+                appendScalar(typeQualifier: 0x50, bodyCount: count)
             } else {
                 appendRepresentation(of: content)
             }
         case .timestamp(let t):
-            if let body = BinaryEncoding.timestampBody(t) {
-                appendScalar(typeQualifier: 0x60, body: body)
+            if let count = BinaryEncoding.writeTimestampBody(t, to: scalarBody()) {
+                appendScalar(typeQualifier: 0x60, bodyCount: count)
             } else {
                 appendRepresentation(of: content)
             }
@@ -127,14 +132,43 @@ struct SHA256TreeHash: ~Copyable {
     private mutating func appendSequence(_ elements: [IonValue], typeQualifier: UInt8) {
         put(Self.begin, typeQualifier)
         elements.withUnsafeBufferPointer { elements in
-            for i in 0..<elements.count { append(elements[i]) }
+            // The value's parts read in place: a copy of the whole value would retain and
+            // release its annotations too.
+            for i in 0..<elements.count {
+                if elements[i].annotations.isEmpty {
+                    appendContent(elements[i].content)
+                } else {
+                    appendAnnotated(elements[i])
+                }
+            }
         }
         put(Self.end)
     }
 
-    private mutating func appendScalar(typeQualifier: UInt8, body: BinaryBodyBuffer) {
+    /// Where a scalar's body is written, straight into the buffer after the `B ‖ TQ` that
+    /// ``appendScalar(typeQualifier:bodyCount:)`` puts before it, with room reserved for the
+    /// body (``BinaryBodyWriter/capacity`` bytes), its escaped form and the end marker.
+    @inline(__always)
+    private mutating func scalarBody() -> UnsafeMutableRawPointer {
+        reserve(3 + 2 * BinaryBodyWriter.capacity + 8)
+        return base + top + 2
+    }
+
+    /// `B ‖ TQ ‖ escape(body) ‖ E` for the body of `count` bytes written at ``scalarBody()``. A
+    /// body holding a marker (rare) is copied out and escaped back.
+    @inline(__always)
+    private mutating func appendScalar(typeQualifier: UInt8, bodyCount count: Int) {
         put(Self.begin, typeQualifier)
-        withUnsafeBytes(of: body.storage) { putEscaped(UnsafeRawBufferPointer(rebasing: $0[..<body.count])) }
+        let body = UnsafeRawBufferPointer(start: base + top, count: count)
+        if IonHashMarkers.holdsMarker(body) {
+            var copy: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &copy) { copy in
+                copy.copyMemory(from: body)
+                putEscaped(UnsafeRawBufferPointer(rebasing: copy[..<count]))
+            }
+        } else {
+            top += count
+        }
         put(Self.end)
     }
 
@@ -169,16 +203,21 @@ struct SHA256TreeHash: ~Copyable {
     /// read into registers before its own escaped form is written.
     private mutating func appendStruct(_ fields: IonStruct) {
         put(Self.begin, 0xD0)
+        let fields = fields.fields
         let count = fields.count
         let region = top
         reserve(64 * count)
         let digests = region + 32 * count
         top = region + 64 * count
-        let fields = fields.fields
         for k in fields.indices {
             let input = top
             appendSymbol(fields[k].name)
-            append(fields[k].value)
+            // The value's parts read in place, as in `appendSequence`.
+            if fields[k].value.annotations.isEmpty {
+                appendContent(fields[k].value.content)
+            } else {
+                appendAnnotated(fields[k].value)
+            }
             reserve(SHA256Hasher.paddingRoom)
             SHA256Hasher.hash(paddingInPlace: base + input, count: top - input, into: base + digests + 32 * k)
             top = input

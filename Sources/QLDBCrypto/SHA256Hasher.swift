@@ -150,8 +150,9 @@ public struct SHA256Hasher {
     /// bits) is written in place after the message, so the `paddingRoom` bytes after it must be
     /// writable and hold nothing the caller needs.
     ///
-    /// On Linux the padded blocks go to libcrypto's `SHA256_Update` in one call, which compresses
-    /// whole blocks straight from the buffer, and the digest is read from the context's state:
+    /// On Linux the padded blocks go straight to libcrypto's compression (`SHA256_Transform` for
+    /// one block, else `SHA256_Update` in one call, which compresses whole blocks from the
+    /// buffer), and the digest is read from the context's state:
     /// no `SHA256_Final`, whose own padding, copy and wiping of the context cost as much as a
     /// short message's compression.
     @inlinable
@@ -169,9 +170,14 @@ public struct SHA256Hasher {
             zero += 8
         }
         message.storeBytes(of: (UInt64(count) &* 8).bigEndian, toByteOffset: lengthOffset, as: UInt64.self)
-        let padded = lengthOffset + 8
         var context = initialContext
-        SHA256_Update(&context, message, padded)
+        if lengthOffset == 56 {
+            // One block: `SHA256_Transform` compresses it and nothing else, where
+            // `SHA256_Update` first counts the length and checks for buffered input.
+            SHA256_Transform(&context, message.assumingMemoryBound(to: UInt8.self))
+        } else {
+            SHA256_Update(&context, message, lengthOffset + 8)
+        }
         // The state words big-endian, two per store: callers read digests back as 64-bit words,
         // and a load spanning two smaller stores cannot be forwarded from them.
         let h = context.h

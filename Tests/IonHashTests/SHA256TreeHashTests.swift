@@ -55,6 +55,7 @@ struct SHA256TreeHashTests {
             .int(IonInt(0)), .int(IonInt(-1)), .int(IonInt(Int64.min)), .int(IonInt(Int64.max)), .int(big),
             .int(IonInt(0x0B0C_0E0D)), .float(0), .float(-0.0), .float(.nan), .float(.infinity), .float(1.5),
             .decimal(IonDecimal(12345, fractionDigits: 2)), .decimal(IonDecimal(coefficient: big, exponent: -3)),
+            .decimal(IonDecimal(14, fractionDigits: 1)),  // coefficient 0x0E: a marker in the body
             .bool(true), .bool(false), .symbol(IonSymbol("sym")), .symbol(.zero),
             .timestamp(try IonTimestamp(year: 2026, month: 12, day: 1, precision: .day)),
             .timestamp(

@@ -1,6 +1,6 @@
 import BigInt
 
-/// Where ``BinaryEncoding`` writes: a byte array, or a ``BinaryBodyBuffer`` on the stack.
+/// Where ``BinaryEncoding`` writes: a byte array, or memory reserved for one body (Ion Hash's).
 package protocol BinaryByteSink {
     /// Appends one byte.
     mutating func append(_ byte: UInt8)
@@ -9,31 +9,6 @@ package protocol BinaryByteSink {
 }
 
 extension Array: BinaryByteSink where Element == UInt8 {}
-
-/// A scalar body held on the stack, for callers that want a body's bytes without an array: room
-/// for the body of any decimal or timestamp whose coefficients fit in 64 bits (at most 28 bytes:
-/// a timestamp's offset and year take 2 each, its five other fields 1 each, a fraction's
-/// exponent 10 and its coefficient 9) or of any float or 64-bit int.
-package struct BinaryBodyBuffer: BinaryByteSink {
-    /// The capacity in bytes; appending past it traps.
-    package static let capacity = 48
-    /// The bytes written are the first `count`.
-    package private(set) var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
-    /// The number of bytes written.
-    package private(set) var count = 0
-
-    package init() {}
-
-    package mutating func append(_ byte: UInt8) {
-        precondition(count < Self.capacity, "a scalar body longer than \(Self.capacity) bytes")
-        withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
-        count += 1
-    }
-
-    package mutating func append<Bytes: Sequence>(contentsOf bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes { append(byte) }
-    }
-}
 
 /// The primitive fields of Ion binary (VarUInt, VarInt, UInt, Int) and the minimal bodies of scalar
 /// values. Ion Hash hashes exactly these bodies, so they are shared by the writer and the hasher.
@@ -53,6 +28,11 @@ package enum BinaryEncoding {
     /// Appends `value` (which must not be negative) as a VarUInt.
     @inlinable
     package static func appendVarUInt<Sink: BinaryByteSink>(_ value: Int, to out: inout Sink) {
+        // One byte, as for every timestamp field but the year: no length to count.
+        if value < 0x80 {
+            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            return
+        }
         let n = varUIntLength(value)
         var shift = (n - 1) * 7
         while shift > 0 {
@@ -65,6 +45,11 @@ package enum BinaryEncoding {
     /// Appends a VarInt with the given sign and magnitude (`negative` with zero gives negative zero).
     @inlinable
     package static func appendVarInt<Sink: BinaryByteSink>(magnitude: UInt64, negative: Bool, to out: inout Sink) {
+        // One byte, as for most offsets and exponents: no length to count.
+        if magnitude < 0x40 {
+            out.append(UInt8(truncatingIfNeeded: magnitude) | (negative ? 0xC0 : 0x80))
+            return
+        }
         // The first byte holds the sign bit and 6 magnitude bits; later bytes hold 7.
         var groups = 1
         var rest = magnitude >> 6
@@ -260,33 +245,6 @@ package enum BinaryEncoding {
             out.append(type << 4 | 14)
             appendVarUInt(length, to: &out)
         }
-    }
-
-    /// The minimal body of an int's magnitude on the stack, or nil when it needs more than 64
-    /// bits. Concrete, as the two below, so that other modules call the code specialised here.
-    package static func intBody(_ value: IonInt) -> BinaryBodyBuffer? {
-        guard case .int64(let v) = value else { return nil }
-        var body = BinaryBodyBuffer()
-        appendUInt(v.magnitude, to: &body)
-        return body
-    }
-
-    /// The minimal body of a decimal on the stack, or nil when its coefficient needs more than
-    /// 64 bits.
-    package static func decimalBody(_ value: IonDecimal) -> BinaryBodyBuffer? {
-        guard value.coefficient.int64Value != nil else { return nil }
-        var body = BinaryBodyBuffer()
-        appendDecimalBody(value, to: &body)
-        return body
-    }
-
-    /// The minimal body of a timestamp on the stack, or nil when its fraction's coefficient
-    /// needs more than 64 bits.
-    package static func timestampBody(_ value: IonTimestamp) -> BinaryBodyBuffer? {
-        if case .large(let fraction) = value.packedFraction, fraction.coefficient.int64Value == nil { return nil }
-        var body = BinaryBodyBuffer()
-        appendTimestampBody(value, to: &body)
-        return body
     }
 
     /// The binary version marker for Ion 1.0.
