@@ -6,8 +6,12 @@ enum SQLiteSchema {
     /// The schema this build writes; kept in `PRAGMA user_version`.
     static let version = 3
 
+    /// A migration's statements, then, where SQL alone cannot, a move of the data that it runs
+    /// on the connection.
+    typealias Migration = (version: Int, statements: [String], moveData: (@Sendable (SQLiteHandle) throws -> Void)?)
+
     /// Each migration brings the file from the version before it to its own number.
-    static let migrations: [(version: Int, statements: [String])] = [
+    static let migrations: [Migration] = [
         (
             1,
             [
@@ -56,10 +60,11 @@ enum SQLiteSchema {
                     table_id TEXT NOT NULL, field TEXT NOT NULL, value_key BLOB NOT NULL, document_id TEXT NOT NULL,
                     PRIMARY KEY (table_id, field, value_key, document_id)) WITHOUT ROWID
                 """,
-            ]
+            ],
+            nil
         ),
         // A redacted revision keeps its hash and loses its data for the data's hash.
-        (2, ["ALTER TABLE revisions ADD COLUMN data_hash BLOB"]),
+        (2, ["ALTER TABLE revisions ADD COLUMN data_hash BLOB"], nil),
         // Two B-trees fewer written by every commit, one fewer by an insert. The journal's Merkle
         // nodes move into the row of the block that completes them (the nodes of a block are
         // levels 1 to the number of trailing zero bits of its sequence number, a column of
@@ -74,7 +79,8 @@ enum SQLiteSchema {
                 "ALTER TABLE blocks ADD COLUMN merkle_nodes BLOB", "DROP INDEX revisions_by_block",
                 "CREATE INDEX first_revisions ON revisions (table_id, sequence, position) WHERE version = 0",
                 "DROP TABLE documents",
-            ]
+            ],
+            moveMerkleNodesIntoBlocks
         ),
     ]
 
@@ -97,7 +103,7 @@ enum SQLiteSchema {
             try connection.query("BEGIN IMMEDIATE")
             for migration in migrations where migration.version > current {
                 for statement in migration.statements { try connection.query(statement) }
-                if migration.version == 3 { try moveMerkleNodesIntoBlocks(connection) }
+                try migration.moveData?(connection)
             }
             try connection.query("PRAGMA user_version = \(version)")
             try connection.query("COMMIT")
